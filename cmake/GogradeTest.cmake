@@ -1,0 +1,17 @@
+find_package(Catch2 2.13 REQUIRED)
+list(APPEND CMAKE_MODULE_PATH ${Catch2_DIR})
+include(Catch)
+
+# add_gograde_test(<name> SOURCES ... LIBS ...)
+# A Catch2 test executable registered with CTest, one CTest test per TEST_CASE,
+# run in random order with the seed printed by Catch2.
+function(add_gograde_test name)
+  cmake_parse_arguments(T "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
+  target_link_libraries(${name} PRIVATE gograde_test_main ${T_LIBS})
+  gograde_warnings(${name})
+  gograde_race(${name})
+  catch_discover_tests(${name}
+    EXTRA_ARGS --order rand --rng-seed time
+    PROPERTIES TIMEOUT 120)
+endfunction()

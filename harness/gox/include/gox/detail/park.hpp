@@ -1,0 +1,57 @@
+#pragma once
+// Parking and waking fibers: the one mechanism every blocking gox call uses.
+//
+// A blocking call: (1) `prepare` a waiter under its own lock, (2) link it into
+// its wait list, (3) release the lock, (4) `park`. A waker takes the waiter off
+// the list under the same lock, releases the lock, and only then marks it
+// `signaled` and wakes it: the woken fiber may destroy the object it waited on
+// (a WaitGroup on its stack) the moment it runs, so wakers touch nothing of
+// that object after unlocking. A wake that arrives before the sleeper has suspended is not
+// lost: Boost.Fiber queues it (the sleeper's thread only runs its dispatcher
+// after the sleeper has switched out), and each park uses a fresh
+// epoch-stamped waker, so a stale wake is a no-op.
+//
+// `park` returns false when the run is being torn down (deadlock, leak, panic):
+// the caller unlinks its waiter if it is still linked and calls `unwind()`.
+// Works for fibers outside any run (plain threads): they just block.
+
+#include <boost/fiber/context.hpp>
+#include <atomic>
+#include <cstdint>
+
+#include "gox/source_location.hpp"
+
+namespace gox::detail {
+
+struct fiber_record;
+
+struct waiter {
+  boost::fibers::waker w{};
+  fiber_record* rec = nullptr;
+  std::atomic<bool> signaled{false};  // set by the waker just before wake()
+
+  /// Marks the waiter signaled and wakes its fiber. The waiter may be gone as
+  /// soon as `signaled` is visible, so the waker is copied first.
+  void signal() noexcept {
+    const boost::fibers::waker wk = w;
+    signaled.store(true, std::memory_order_release);
+    wk.wake();
+  }
+  bool is_signaled() const noexcept { return signaled.load(std::memory_order_acquire); }
+};
+
+/// Binds `w` to the calling fiber; records what it waits on for dumps.
+void prepare(waiter& w, const char* reason, source_location loc) noexcept;
+/// Suspends until woken. False: the run is ending, unlink and unwind().
+bool park(waiter& w) noexcept;
+/// Ends the calling fiber (throws detail::fiber_unwind).
+[[noreturn]] void unwind();
+/// Park, then unwind if the run is ending (for waits with nothing to unlink).
+void park_or_unwind(waiter& w);
+
+/// Random numbers for select and jitter: the run's seeded PRNG under the
+/// deterministic scheduler, a per-thread one otherwise.
+std::uint64_t fastrand() noexcept;
+inline std::uint64_t fastrandn(std::uint64_t n) noexcept { return n ? fastrand() % n : 0; }
+
+}  // namespace gox::detail

@@ -1,0 +1,39 @@
+#pragma once
+// Happens-before annotations for the race build (clang -fsanitize=thread).
+//
+// gox primitives call these exactly where Go's runtime calls racerelease /
+// raceacquire; in a normal build they compile to nothing. GOX_NO_TSAN marks
+// runtime internals whose own synchronisation TSan must not see (it would
+// invent happens-before edges between unrelated fibers).
+
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define GOX_RACE 1
+#endif
+#endif
+#if !defined(GOX_RACE) && defined(__SANITIZE_THREAD__)
+#define GOX_RACE 1
+#endif
+
+#if defined(GOX_RACE)
+#include <sanitizer/tsan_interface.h>
+#if defined(__clang__)
+#define GOX_NO_TSAN __attribute__((disable_sanitizer_instrumentation))
+#else
+#define GOX_NO_TSAN __attribute__((no_sanitize_thread))
+#endif
+#else
+#define GOX_NO_TSAN
+#endif
+
+namespace gox::detail {
+
+#if defined(GOX_RACE)
+inline void race_acquire(const void* addr) noexcept { __tsan_acquire(const_cast<void*>(addr)); }
+inline void race_release(const void* addr) noexcept { __tsan_release(const_cast<void*>(addr)); }
+#else
+inline void race_acquire(const void*) noexcept {}
+inline void race_release(const void*) noexcept {}
+#endif
+
+}  // namespace gox::detail

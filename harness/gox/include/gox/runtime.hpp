@@ -1,0 +1,111 @@
+#pragma once
+/// gox runtime: runs a Go-style program on Boost.Fiber fibers.
+///
+/// `gox::run(cfg, main)` runs `main` as the fiber named "main" under the
+/// scheduler and clock chosen in `cfg`, and returns how the run ended:
+///
+///  - ok:       main returned and every other fiber had ended;
+///  - deadlock: every fiber was blocked and no timer was pending
+///              (Go: "all goroutines are asleep - deadlock!");
+///  - leak:     main returned but fibers were still alive once nothing could
+///              run (goleak): they are listed in the dump;
+///  - panic:    a gox::panic (or any exception) escaped a fiber.
+///
+/// After a deadlock, leak or panic the runtime unwinds every remaining fiber
+/// (blocking calls throw an internal exception that user code does not see as
+/// a std::exception), so `run` always returns with every fiber ended.
+///
+/// Schedulers: `deterministic` runs every fiber on one thread and picks the next
+/// ready fiber with a PRNG seeded by `seed` (same seed, same schedule);
+/// `parallel` shares fibers between `threads` threads. The clock is `real` or
+/// `virtual`; virtual time starts at 2000-01-01T00:00:00Z and advances only when
+/// every fiber is blocked, jumping to the next timer (Go's testing/synctest).
+/// Virtual time needs the deterministic scheduler.
+///
+/// Thread safety: `run` may be called from any thread, including concurrently;
+/// each run owns its threads. `go`, `yield` and every gox primitive must be
+/// called from a fiber of a run, except where a header says otherwise.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "gox/source_location.hpp"
+
+namespace gox {
+
+enum class sched_kind { deterministic, parallel };
+enum class clock_kind { real, virtual_time };
+
+struct config {
+  sched_kind sched = sched_kind::deterministic;
+  std::uint64_t seed = 1;
+  int threads = 2;  ///< parallel scheduler only
+  clock_kind clock = clock_kind::real;
+  /// After main returns, how long (on the run's clock) fibers still running
+  /// may take to end before they count as leaked (goleak retries ~0.4 s).
+  std::chrono::nanoseconds leak_grace = std::chrono::milliseconds(400);
+  /// Real clock only: how long every fiber must stay blocked, with no timer
+  /// pending, before the run is declared deadlocked (threads outside the run
+  /// may still wake a fiber). Virtual time declares a deadlock at once.
+  std::chrono::nanoseconds deadlock_grace = std::chrono::milliseconds(100);
+
+  /// `base` overridden by GOX_SCHED (det|par), GOX_SEED, GOX_THREADS and
+  /// GOX_CLOCK (real|virtual) where set. Throws std::invalid_argument on a
+  /// malformed value.
+  static config from_env(config base);
+  static config from_env() { return from_env(config{}); }
+  /// e.g. "sched=det seed=7 clock=virtual"
+  std::string describe() const;
+};
+
+enum class outcome { ok, deadlock, leak, panic };
+const char* to_string(outcome o) noexcept;
+
+/// One fiber as the runtime last saw it.
+struct fiber_info {
+  std::uint64_t id = 0;
+  std::string name;
+  bool blocked = false;
+  std::string wait;  ///< e.g. "chan receive", "WaitGroup.Wait"; empty if runnable
+  source_location where;       ///< the blocking call
+  source_location created_at;  ///< the go() call
+};
+
+struct run_result {
+  outcome result = outcome::ok;
+  std::string message;  ///< Go-style first line, e.g. the panic value
+  std::vector<fiber_info> fibers;  ///< dump: the blocked fibers / leaked fibers
+  std::chrono::nanoseconds elapsed{0};  ///< on the run's clock
+  bool ok() const noexcept { return result == outcome::ok; }
+  /// The Go-like text: "fatal error: all goroutines are asleep - deadlock!"
+  /// followed by one paragraph per fiber.
+  std::string report() const;
+};
+
+/// Runs `main` to completion. Never throws for what the program does; throws
+/// std::invalid_argument for an impossible configuration.
+run_result run(const config& cfg, std::function<void()> main);
+
+/// For test programs: runs with config::from_env(), prints the report of a
+/// failed run to stderr and returns the process exit code (0 ok, 2 deadlock or
+/// panic as Go does, 3 leak).
+int run_main(std::function<void()> main, config base = {});
+
+/// `go f()`: starts `fn` on a new fiber of the current run. `name` shows in
+/// dumps (default "goroutine N"). Throws gox::panic outside a run.
+void go(std::function<void()> fn, std::string name = {},
+        source_location loc = source_location::current());
+
+/// Lets other ready fibers run (runtime.Gosched).
+void yield();
+
+/// The calling fiber's name ("" outside a run).
+std::string fiber_name();
+
+/// True while the calling code runs inside gox::run.
+bool in_run() noexcept;
+
+}  // namespace gox

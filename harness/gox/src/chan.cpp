@@ -1,0 +1,246 @@
+#include <algorithm>
+#include <thread>
+
+#include "gox/detail/chan_core.hpp"
+#include "gox/panic.hpp"
+
+namespace gox::detail {
+
+bool settle(sudog& s, waitq& q, spin_lock& mu) noexcept {
+  if (s.w->is_signaled()) return true;
+  {
+    spin_guard g(mu);
+    if (s.linked) {
+      q.remove(&s);
+      return false;
+    }
+  }
+  while (!s.w->is_signaled()) std::this_thread::yield();
+  return true;
+}
+
+void chan_base::close() {
+  wake_list wl;
+  {
+    spin_guard g(mu);
+    if (closed) {
+      g.unlock();
+      throw_panic("close of closed channel");
+    }
+    closed = true;
+    race_release(this);
+    while (sudog* s = recvq.dequeue()) wl.push(s, false);
+    while (sudog* s = sendq.dequeue()) wl.push(s, false);
+  }
+  wl.wake_all();
+}
+
+void block_forever(const char* reason, source_location loc) {
+  waiter w;
+  prepare(w, reason, loc);
+  for (;;) park_or_unwind(w);
+}
+
+bool chan_try_send(chan_base* c, void* src) {
+  spin_guard g(c->mu);
+  if (c->closed) return false;
+  if (sudog* s = c->recvq.dequeue()) {
+    wake_list wl;
+    c->send_to_receiver(s, src, wl);
+    g.unlock();
+    wl.wake_all();
+    return true;
+  }
+  if (c->count < c->cap) {
+    c->buffered_send(src);
+    return true;
+  }
+  return false;
+}
+
+void chan_send(chan_base* c, void* src, source_location loc) {
+  spin_guard g(c->mu);
+  if (c->closed) {
+    g.unlock();
+    throw_panic("send on closed channel");
+  }
+  if (sudog* s = c->recvq.dequeue()) {
+    wake_list wl;
+    c->send_to_receiver(s, src, wl);
+    g.unlock();
+    wl.wake_all();
+    return;
+  }
+  if (c->count < c->cap) {
+    c->buffered_send(src);
+    return;
+  }
+  waiter w;
+  prepare(w, "chan send", loc);
+  sudog me;
+  me.w = &w;
+  me.elem = src;
+  race_release(c);
+  c->sendq.enqueue(&me);
+  g.unlock();
+  const bool alive = park(w);
+  const bool completed = settle(me, c->sendq, c->mu);
+  if (!alive || !completed) unwind();
+  race_acquire(c);
+  if (!me.success) throw_panic("send on closed channel");
+}
+
+bool chan_recv(chan_base* c, void* dst, source_location loc) {
+  spin_guard g(c->mu);
+  if (sudog* s = c->sendq.dequeue()) {
+    wake_list wl;
+    c->recv_from_sender(s, dst, wl);
+    g.unlock();
+    wl.wake_all();
+    return true;
+  }
+  if (c->count > 0) {
+    c->buffered_recv(dst);
+    return true;
+  }
+  if (c->closed) {
+    race_acquire(c);
+    return false;
+  }
+  waiter w;
+  prepare(w, "chan receive", loc);
+  sudog me;
+  me.w = &w;
+  me.elem = dst;
+  race_release(c);
+  c->recvq.enqueue(&me);
+  g.unlock();
+  const bool alive = park(w);
+  const bool completed = settle(me, c->recvq, c->mu);
+  if (!alive || !completed) unwind();
+  race_acquire(c);
+  return me.success;
+}
+
+namespace {
+
+void lock_all(chan_base** lockorder, int n) {
+  for (int i = 0; i < n; ++i)
+    if (i == 0 || lockorder[i] != lockorder[i - 1]) lockorder[i]->mu.lock();
+}
+void unlock_all(chan_base** lockorder, int n) {
+  for (int i = n - 1; i >= 0; --i)
+    if (i == 0 || lockorder[i] != lockorder[i - 1]) lockorder[i]->mu.unlock();
+}
+
+}  // namespace
+
+int select_impl(select_case_desc* cases, int n, bool has_default, int* order,
+                chan_base** lockorder, sudog* sgs, source_location loc) {
+  // Poll order: a uniformly random permutation of the non-nil cases.
+  int live = 0;
+  for (int i = 0; i < n; ++i) {
+    if (!cases[i].c) continue;
+    const int j = static_cast<int>(fastrandn(static_cast<std::uint64_t>(live) + 1));
+    order[live] = order[j];
+    order[j] = i;
+    ++live;
+  }
+  if (live == 0) {
+    if (has_default) return -1;
+    block_forever("select (no cases)", loc);
+  }
+  for (int i = 0; i < live; ++i) lockorder[i] = cases[order[i]].c;
+  std::sort(lockorder, lockorder + live);
+  lock_all(lockorder, live);
+
+  // Pass 1: a case that can proceed now.
+  wake_list wl;
+  for (int k = 0; k < live; ++k) {
+    const int i = order[k];
+    select_case_desc& sc = cases[i];
+    chan_base* c = sc.c;
+    if (sc.is_send) {
+      if (c->closed) {
+        unlock_all(lockorder, live);
+        throw_panic("send on closed channel");
+      }
+      if (sudog* s = c->recvq.dequeue()) {
+        c->send_to_receiver(s, sc.elem, wl);
+      } else if (c->count < c->cap) {
+        c->buffered_send(sc.elem);
+      } else {
+        continue;
+      }
+    } else {
+      if (sudog* s = c->sendq.dequeue()) {
+        c->recv_from_sender(s, sc.elem, wl);
+        sc.ok = true;
+      } else if (c->count > 0) {
+        c->buffered_recv(sc.elem);
+        sc.ok = true;
+      } else if (c->closed) {
+        race_acquire(c);
+        sc.ok = false;
+      } else {
+        continue;
+      }
+    }
+    unlock_all(lockorder, live);
+    wl.wake_all();
+    return i;
+  }
+  if (has_default) {
+    unlock_all(lockorder, live);
+    return -1;
+  }
+
+  // Pass 2: park on every channel at once.
+  waiter w;
+  prepare(w, "select", loc);
+  select_state st;
+  for (int k = 0; k < live; ++k) {
+    const int i = order[k];
+    sudog& s = sgs[k];
+    s = sudog{};
+    s.w = &w;
+    s.elem = cases[i].elem;
+    s.sel = &st;
+    s.case_index = i;
+    race_release(cases[i].c);
+    if (cases[i].is_send) cases[i].c->sendq.enqueue(&s);
+    else cases[i].c->recvq.enqueue(&s);
+  }
+  unlock_all(lockorder, live);
+  const bool alive = park(w);
+
+  // Pass 3: unlink the losing sudogs.
+  lock_all(lockorder, live);
+  int winner = -1;
+  bool success = false;
+  for (int k = 0; k < live; ++k) {
+    sudog& s = sgs[k];
+    const int i = order[k];
+    if (st.winner == i && !s.linked) {
+      winner = i;
+      success = s.success;
+      continue;
+    }
+    if (cases[i].is_send) cases[i].c->sendq.remove(&s);
+    else cases[i].c->recvq.remove(&s);
+  }
+  unlock_all(lockorder, live);
+  // A case claimed by a waker that has not signaled yet: wait for it.
+  if (st.done.load() != 0 && winner >= 0)
+    while (!w.is_signaled()) std::this_thread::yield();
+  if (!alive || winner < 0) unwind();
+  race_acquire(cases[winner].c);
+  if (cases[winner].is_send) {
+    if (!success) throw_panic("send on closed channel");
+  } else {
+    cases[winner].ok = success;
+  }
+  return winner;
+}
+
+}  // namespace gox::detail

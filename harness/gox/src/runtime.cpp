@@ -1,0 +1,747 @@
+#include "gox/runtime.hpp"
+
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/fiber/fiber.hpp>
+#include <boost/fiber/operations.hpp>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "gox/panic.hpp"
+#include "runtime_state.hpp"
+#include "stack_pool.hpp"
+
+namespace gox {
+namespace detail {
+
+thread_local runtime_state* tls_runtime = nullptr;
+
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+nanos steady_ns() noexcept {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(steady::now().time_since_epoch())
+      .count();
+}
+
+// futex on an atomic counter: the idle wait that TSan does not intercept, so
+// the scheduler's own sleeping creates no happens-before between fibers.
+void futex_wait(std::atomic<std::uint32_t>* addr, std::uint32_t expected, nanos timeout) noexcept {
+  if (timeout <= 0) return;
+  timespec ts{};
+  const timespec* tsp = nullptr;
+  if (timeout < INT64_MAX) {
+    ts.tv_sec = timeout / 1000000000;
+    ts.tv_nsec = timeout % 1000000000;
+    tsp = &ts;
+  }
+  syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(addr), FUTEX_WAIT_PRIVATE, expected, tsp,
+          nullptr, 0);
+}
+
+void futex_wake_all(std::atomic<std::uint32_t>* addr) noexcept {
+  syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(addr), FUTEX_WAKE_PRIVATE, INT_MAX, nullptr,
+          nullptr, 0);
+}
+
+std::uint64_t splitmix64(std::uint64_t& s) noexcept {
+  std::uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+bool timer_before(const timer_handle& a, const timer_handle& b) noexcept {
+  // std heap functions build a max-heap: "less" means "fires later"
+  return a->when != b->when ? a->when > b->when : a->seq > b->seq;
+}
+
+constexpr std::int64_t kVirtualEpoch = 946684800LL * 1000000000LL;  // 2000-01-01T00:00:00Z
+constexpr int kMaxIdleAdvances = 10000;
+
+}  // namespace
+
+runtime_state* current_runtime() noexcept {
+  if (tls_runtime) return tls_runtime;
+  fiber_record* r = current_record();
+  return r ? r->rt : nullptr;
+}
+
+fiber_record* current_record() noexcept {
+  return static_cast<fiber_record*>(boost::fibers::context::active()->get_properties());
+}
+
+runtime_state::runtime_state(const config& c)
+    : cfg(c),
+      nthreads(c.sched == sched_kind::parallel ? std::max(1, c.threads) : 1),
+      virt(c.clock == clock_kind::virtual_time),
+      rng_state(c.seed) {
+  if (virt) {
+    wall_origin = kVirtualEpoch;
+  } else {
+    auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+    wall_origin = wall - steady_ns();
+  }
+}
+
+nanos runtime_state::now() const noexcept {
+  return virt ? vnow.load(std::memory_order_relaxed) : steady_ns();
+}
+
+std::uint64_t runtime_state::next_rand() noexcept { return splitmix64(rng_state); }
+
+// ---------------------------------------------------------------- fibers
+
+void runtime_state::spawn(std::function<void()> fn, std::string name, source_location loc) {
+  auto* rec = new fiber_record();
+  rec->rt = this;
+  rec->fn = std::move(fn);
+  rec->created_at = loc;
+  {
+    spin_guard g(mu);
+    rec->id = next_id++;
+    rec->name = name.empty() ? "goroutine " + std::to_string(rec->id) : std::move(name);
+    rec->next = head;
+    if (head) head->prev = rec;
+    head = rec;
+    ++alive;
+  }
+  race_release(rec);  // the go statement happens before the fiber's first step
+  boost::fibers::fiber f(static_cast<boost::fibers::fiber_properties*>(rec), std::allocator_arg, stack_allocator{}, [rec] {
+    race_acquire(rec);
+    rec->rt->fiber_main(rec);
+  });
+  f.detach();
+}
+
+void runtime_state::fiber_main(fiber_record* rec) {
+  if (!killing.load()) {
+    try {
+      rec->fn();
+    } catch (const fiber_unwind&) {
+    } catch (const std::exception& e) {
+      on_panic(rec, e.what());
+    } catch (...) {
+      on_panic(rec, "unknown exception");
+    }
+  }
+  rec->fn = nullptr;
+  on_exit(rec);
+}
+
+void runtime_state::main_main(fiber_record* rec, const std::function<void()>& main) {
+  try {
+    main();
+  } catch (const fiber_unwind&) {
+  } catch (const std::exception& e) {
+    on_panic(rec, e.what());
+  } catch (...) {
+    on_panic(rec, "unknown exception");
+  }
+  finish_main(rec);
+  on_exit(rec);
+}
+
+void runtime_state::on_panic(fiber_record* rec, const std::string& what) {
+  spin_guard g(mu);
+  std::string msg = "panic: " + what + " [in fiber " + std::to_string(rec->id) + " \"" +
+                    rec->name + "\"]";
+  set_result_locked(outcome::panic, std::move(msg), true, nullptr);
+  killing.store(true);
+  kill_all_locked();
+}
+
+void runtime_state::on_exit(fiber_record* rec) {
+  spin_guard g(mu);
+  if (rec->prev) rec->prev->next = rec->next;
+  if (rec->next) rec->next->prev = rec->prev;
+  if (head == rec) head = rec->next;
+  rec->prev = rec->next = nullptr;
+  --alive;
+  if (alive == 1 && main_waiter) signal_main_locked();
+}
+
+bool runtime_state::signal_main_locked() noexcept {
+  if (!main_waiter) return false;
+  waiter* w = main_waiter;
+  main_waiter = nullptr;
+  w->signal();
+  return true;
+}
+
+void runtime_state::finish_main(fiber_record* rec) {
+  rec->immune = true;
+  spin_guard g(mu);
+  main_done = true;
+  main_done_at = now();
+  if (alive > 1 && !killing.load()) {
+    waiter w;
+    prepare(w, "main: waiting for other fibers to end", source_location{});
+    main_waiter = &w;
+    main_waits_for_quiet = true;
+    g.unlock();
+    park(w);
+    spin_guard g2(mu);
+    if (alive > 1 && !killing.load()) {
+      set_result_locked(outcome::leak,
+                        "leak: " + std::to_string(alive - 1) +
+                            " fiber(s) still alive after main returned",
+                        true, rec);
+      killing.store(true);
+      kill_all_locked();
+    }
+  } else {
+    g.unlock();
+  }
+  for (;;) {
+    spin_guard g3(mu);
+    if (alive <= 1) break;
+    waiter w;
+    prepare(w, "main: unwinding other fibers", source_location{});
+    main_waiter = &w;
+    main_waits_for_quiet = false;
+    g3.unlock();
+    park(w);
+  }
+}
+
+void runtime_state::set_result_locked(outcome o, std::string message, bool dump,
+                                      const fiber_record* skip) {
+  if (result_set) return;
+  result_set = true;
+  result.result = o;
+  result.message = std::move(message);
+  if (!dump) return;
+  std::vector<fiber_info> infos;
+  for (fiber_record* r = head; r; r = r->next) {
+    if (r == skip) continue;
+    fiber_info fi;
+    fi.id = r->id;
+    fi.name = r->name;
+    fi.blocked = r->parked.load();
+    if (fi.blocked && r->wait_reason) fi.wait = r->wait_reason;
+    fi.where = r->wait_loc;
+    fi.created_at = r->created_at;
+    infos.push_back(std::move(fi));
+  }
+  std::sort(infos.begin(), infos.end(), [](auto& a, auto& b) { return a.id < b.id; });
+  result.fibers = std::move(infos);
+}
+
+void runtime_state::kill_all_locked() noexcept {
+  // Under mu: no record can finish on_exit, so no context is freed while we
+  // hold its waker.
+  for (fiber_record* r = head; r; r = r->next) {
+    if (r->immune || !r->parked.load()) continue;
+    r->park_waker.wake();
+  }
+}
+
+void runtime_state::die_stuck() noexcept {
+  std::fprintf(stderr,
+               "gox: fibers could not be unwound (a destructor blocked during teardown)\n%s\n",
+               result.report().c_str());
+  std::fflush(stderr);
+  std::_Exit(3);
+}
+
+// ---------------------------------------------------------------- timers
+
+timer_handle runtime_state::add_timer(nanos when, nanos period, std::function<void()> fire) {
+  auto t = std::make_shared<timer_node>();
+  t->when = when;
+  t->period = period;
+  t->fire = std::move(fire);
+  {
+    spin_guard g(mu);
+    t->seq = timer_seq++;
+    heap.push_back(t);
+    std::push_heap(heap.begin(), heap.end(), timer_before);
+  }
+  if (!virt) wake_idlers();  // an idle thread may be sleeping past `when`
+  return t;
+}
+
+nanos runtime_state::next_timer_locked() noexcept {
+  while (!heap.empty() && heap.front()->state.load() == 2) {
+    std::pop_heap(heap.begin(), heap.end(), timer_before);
+    heap.pop_back();
+  }
+  return heap.empty() ? INT64_MAX : heap.front()->when;
+}
+
+int runtime_state::fire_due() noexcept {
+  if (firing.exchange(true)) return 0;
+  int fired = 0;
+  {
+    spin_guard g(mu);
+    const nanos t = now();
+    while (next_timer_locked() <= t) {
+      std::pop_heap(heap.begin(), heap.end(), timer_before);
+      timer_handle h = std::move(heap.back());
+      heap.pop_back();
+      int expect = 0;
+      if (h->period > 0) {
+        // Ticker: fire and re-arm (a stopped ticker stays stopped)
+        if (h->state.load() != 0) continue;
+        h->fire();
+        h->when += h->period;
+        if (h->when <= t) h->when = t + h->period;  // drop ticks, as Go does
+        h->seq = timer_seq++;
+        heap.push_back(std::move(h));
+        std::push_heap(heap.begin(), heap.end(), timer_before);
+      } else {
+        if (!h->state.compare_exchange_strong(expect, 1)) continue;
+        h->fire();
+      }
+      ++fired;
+    }
+  }
+  firing.store(false);
+  return fired;
+}
+
+// ---------------------------------------------------------------- idling
+
+void runtime_state::wake_idlers() noexcept {
+  idle_seq.fetch_add(1);
+  if (idlers.load() > 0) futex_wake_all(&idle_seq);
+}
+
+// Called by a scheduler thread with nothing to run. Decides, when every thread
+// of the run is idle, whether time advances, main is told the run is quiet, or
+// the run is deadlocked.
+void runtime_state::idle(scheduler_algo* self, steady::time_point tp) noexcept {
+  const std::uint32_t seq = idle_seq.load();
+  if (self->notified.exchange(false)) return;
+  if (finished.load()) {
+    futex_wait(&idle_seq, seq, 1000000);
+    return;
+  }
+  nanos wait_for = INT64_MAX;
+  if (tp != steady::time_point::max()) {
+    wait_for = std::chrono::duration_cast<std::chrono::nanoseconds>(tp - steady::now()).count();
+    if (wait_for <= 0) return;
+  }
+  {
+    spin_guard g(mu);
+    bool all_idle = ++idle_count == nthreads;
+    if (all_idle && nthreads > 1) {
+      spin_guard q(qmu);
+      all_idle = shared.empty();
+      for (auto* a : algos)
+        if (a->notified.load()) all_idle = false;
+    }
+    const nanos next = next_timer_locked();
+    if (all_idle && wait_for == INT64_MAX) {
+      const bool quiet_horizon =
+          main_waiter && main_waits_for_quiet && next > main_done_at + cfg.leak_grace.count();
+      if (quiet_horizon) {
+        signal_main_locked();
+        --idle_count;
+        return;
+      }
+      if (virt && next != INT64_MAX) {
+        // Every fiber is blocked: jump to the next timer (synctest).
+        if (woke_fiber.exchange(false)) idle_advances = 0;
+        if (++idle_advances > kMaxIdleAdvances) {
+          set_result_locked(outcome::deadlock,
+                            "fatal error: all goroutines are asleep - deadlock! (only timers that "
+                            "wake no fiber remain)",
+                            true, nullptr);
+          killing.store(true);
+          kill_all_locked();
+          --idle_count;
+          return;
+        }
+        if (next > vnow.load()) vnow.store(next);
+        --idle_count;
+        g.unlock();
+        fire_due();
+        return;
+      }
+      if (next == INT64_MAX) {
+        if (main_waiter && !main_waits_for_quiet) die_stuck();
+        if (virt) {
+          set_result_locked(outcome::deadlock,
+                            "fatal error: all goroutines are asleep - deadlock!", true, nullptr);
+          killing.store(true);
+          kill_all_locked();
+          --idle_count;
+          return;
+        }
+        // Real clock: a thread outside the run may still wake a fiber. Wait
+        // out the grace period; if nothing moved, it is a deadlock.
+        g.unlock();
+        idlers.fetch_add(1);
+        const nanos deadline = steady_ns() + cfg.deadlock_grace.count();
+        while (idle_seq.load() == seq && steady_ns() < deadline)
+          futex_wait(&idle_seq, seq, deadline - steady_ns());
+        idlers.fetch_sub(1);
+        spin_guard g2(mu);
+        --idle_count;
+        if (idle_seq.load() == seq && !self->notified.load() && idle_count == nthreads - 1 &&
+            next_timer_locked() == INT64_MAX && !main_waiter) {
+          set_result_locked(outcome::deadlock,
+                            "fatal error: all goroutines are asleep - deadlock!", true, nullptr);
+          killing.store(true);
+          kill_all_locked();
+        }
+        return;
+      }
+    }
+    if (!virt && next != INT64_MAX) wait_for = std::min(wait_for, next - steady_ns());
+  }
+  // Sleep until woken, the next timer, or a Boost deadline.
+  if (wait_for > 0) {
+    idlers.fetch_add(1);
+    if (!self->notified.load()) futex_wait(&idle_seq, seq, wait_for);
+    idlers.fetch_sub(1);
+  }
+  {
+    spin_guard g(mu);
+    --idle_count;
+  }
+  if (!virt) fire_due();
+}
+
+// ---------------------------------------------------------------- algorithm
+
+void scheduler_algo::awakened(boost::fibers::context* ctx) noexcept {
+  if (!ctx->is_context(boost::fibers::type::dispatcher_context)) rt_->woke_fiber.store(true);
+  if (rt_->nthreads == 1 || ctx->is_context(boost::fibers::type::pinned_context)) {
+    ready_.push_back(ctx);
+    return;
+  }
+  ctx->detach();
+  {
+    spin_guard q(rt_->qmu);
+    rt_->shared.push_back(ctx);
+  }
+  rt_->wake_idlers();
+}
+
+boost::fibers::context* scheduler_algo::pick_next() noexcept {
+  boost::fibers::context* active = boost::fibers::context::active();
+  if (!rt_->virt && active->is_context(boost::fibers::type::dispatcher_context)) rt_->fire_due();
+  if (rt_->nthreads == 1) {
+    if (ready_.empty()) return nullptr;
+    const std::size_t i = rt_->next_rand() % ready_.size();
+    boost::fibers::context* c = ready_[i];
+    ready_[i] = ready_.back();
+    ready_.pop_back();
+    return c;
+  }
+  // Parallel: shared fibers first, but give pinned contexts (this thread's
+  // main and dispatcher) a turn now and then so remote wake-ups and
+  // terminated fibers are processed even under load.
+  const bool local_first = (++tick_ % 16) == 0;
+  auto take_local = [&]() -> boost::fibers::context* {
+    if (head_ == ready_.size()) return nullptr;
+    boost::fibers::context* c = ready_[head_++];
+    if (head_ == ready_.size()) {
+      ready_.clear();
+      head_ = 0;
+    }
+    return c;
+  };
+  if (local_first)
+    if (auto* c = take_local()) return c;
+  boost::fibers::context* c = nullptr;
+  {
+    spin_guard q(rt_->qmu);
+    if (!rt_->shared.empty()) {
+      c = rt_->shared.front();
+      rt_->shared.pop_front();
+    }
+  }
+  if (c) {
+    active->attach(c);
+    return c;
+  }
+  return take_local();
+}
+
+bool scheduler_algo::has_ready_fibers() const noexcept {
+  if (head_ != ready_.size()) return true;
+  if (rt_->nthreads == 1) return false;
+  spin_guard q(rt_->qmu);
+  return !rt_->shared.empty();
+}
+
+void scheduler_algo::suspend_until(std::chrono::steady_clock::time_point const& tp) noexcept {
+  rt_->idle(this, tp);
+}
+
+void scheduler_algo::notify() noexcept {
+  notified.store(true);
+  rt_->idle_seq.fetch_add(1);
+  futex_wake_all(&rt_->idle_seq);
+}
+
+// ---------------------------------------------------------------- parking
+
+void prepare(waiter& w, const char* reason, source_location loc) noexcept {
+  boost::fibers::context* ctx = boost::fibers::context::active();
+  w.w = ctx->create_waker();
+  w.signaled.store(false, std::memory_order_relaxed);
+  w.rec = static_cast<fiber_record*>(ctx->get_properties());
+  if (w.rec) {
+    w.rec->wait_reason = reason;
+    w.rec->wait_loc = loc;
+    w.rec->park_waker = w.w;
+  }
+}
+
+bool park(waiter& w) noexcept {
+  fiber_record* rec = w.rec;
+  boost::fibers::context* ctx = boost::fibers::context::active();
+  if (!rec) {
+    ctx->suspend();
+    return true;
+  }
+  rec->parked.store(true);
+  if (!rec->immune && rec->rt->killing.load()) {
+    rec->parked.store(false);
+    return false;
+  }
+  ctx->suspend();
+  rec->parked.store(false);
+  rec->wait_reason = nullptr;
+  return rec->immune || !rec->rt->killing.load();
+}
+
+void unwind() {
+  if (std::uncaught_exceptions() > 0) {
+    // Blocking in a destructor during teardown: this fiber can neither throw
+    // nor go on. Leave it parked; the run reports it.
+    boost::fibers::context::active()->suspend();
+  }
+  throw fiber_unwind{};
+}
+
+void park_or_unwind(waiter& w) {
+  if (!park(w)) unwind();
+}
+
+std::uint64_t fastrand() noexcept {
+  fiber_record* rec = current_record();
+  if (rec && rec->rt->nthreads == 1) return rec->rt->next_rand();
+  thread_local std::uint64_t s = std::random_device{}();
+  return splitmix64(s);
+}
+
+[[noreturn]] void throw_panic(const char* what) { throw gox::panic(what); }
+
+nanos mono_now() noexcept {
+  runtime_state* rt = current_runtime();
+  return rt ? rt->now() : steady_ns();
+}
+
+std::int64_t wall_now() noexcept {
+  runtime_state* rt = current_runtime();
+  if (!rt)
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  return rt->wall_origin + rt->now();
+}
+
+bool virtual_clock() noexcept {
+  runtime_state* rt = current_runtime();
+  return rt && rt->virt;
+}
+
+timer_handle add_timer(nanos when, nanos period, std::function<void()> fire) {
+  runtime_state* rt = current_runtime();
+  if (!rt) throw_panic("gox: timers need a fiber of gox::run");
+  return rt->add_timer(when, period, std::move(fire));
+}
+
+void timer_barrier() noexcept {
+  if (runtime_state* rt = current_runtime()) spin_guard g(rt->mu);
+}
+
+bool stop_timer(const timer_handle& t) noexcept {
+  if (!t) return false;
+  int expect = 0;
+  return t->state.compare_exchange_strong(expect, 2);
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------- public API
+
+using detail::runtime_state;
+
+const char* to_string(outcome o) noexcept {
+  switch (o) {
+    case outcome::ok: return "ok";
+    case outcome::deadlock: return "deadlock";
+    case outcome::leak: return "leak";
+    case outcome::panic: return "panic";
+  }
+  return "?";
+}
+
+std::string run_result::report() const {
+  std::ostringstream os;
+  os << message << "\n";
+  for (const auto& f : fibers) {
+    os << "\ngoroutine " << f.id << " \"" << f.name << "\" ["
+       << (f.blocked ? (f.wait.empty() ? "blocked" : f.wait) : "runnable") << "]:\n";
+    if (f.where.known()) os << "    at " << f.where.file << ":" << f.where.line << "\n";
+    if (f.created_at.known())
+      os << "    created at " << f.created_at.file << ":" << f.created_at.line << "\n";
+  }
+  return os.str();
+}
+
+config config::from_env(config base) {
+  auto get = [](const char* k) -> const char* {
+    const char* v = std::getenv(k);
+    return v && *v ? v : nullptr;
+  };
+  auto num = [](const char* k, const char* v) -> unsigned long long {
+    char* end = nullptr;
+    unsigned long long n = std::strtoull(v, &end, 10);
+    if (*end != '\0') throw std::invalid_argument(std::string(k) + ": not a number: " + v);
+    return n;
+  };
+  if (const char* v = get("GOX_SCHED")) {
+    std::string s = v;
+    if (s == "det" || s == "deterministic") base.sched = sched_kind::deterministic;
+    else if (s == "par" || s == "parallel") base.sched = sched_kind::parallel;
+    else throw std::invalid_argument("GOX_SCHED: expected det or par, got " + s);
+  }
+  if (const char* v = get("GOX_SEED")) base.seed = num("GOX_SEED", v);
+  if (const char* v = get("GOX_THREADS")) base.threads = static_cast<int>(num("GOX_THREADS", v));
+  if (const char* v = get("GOX_CLOCK")) {
+    std::string s = v;
+    if (s == "real") base.clock = clock_kind::real;
+    else if (s == "virtual") base.clock = clock_kind::virtual_time;
+    else throw std::invalid_argument("GOX_CLOCK: expected real or virtual, got " + s);
+  }
+  return base;
+}
+
+std::string config::describe() const {
+  std::ostringstream os;
+  if (sched == sched_kind::deterministic) os << "sched=det seed=" << seed;
+  else os << "sched=par threads=" << threads;
+  os << " clock=" << (clock == clock_kind::real ? "real" : "virtual");
+  return os.str();
+}
+
+run_result run(const config& cfg, std::function<void()> main) {
+  if (cfg.clock == clock_kind::virtual_time && cfg.sched == sched_kind::parallel)
+    throw std::invalid_argument("virtual time needs the deterministic scheduler");
+  if (cfg.sched == sched_kind::parallel && cfg.threads < 1)
+    throw std::invalid_argument("parallel scheduler needs at least one thread");
+  runtime_state rt(cfg);
+  rt.algos.resize(rt.nthreads, nullptr);
+  std::vector<boost::fibers::algo::algorithm::ptr_t> owned(rt.nthreads);
+  std::atomic<int> installed{0};
+
+  // Each scheduler thread installs its algorithm, then waits until every
+  // thread has one, so no fiber can migrate to a thread without it.
+  auto start_thread = [&](int i) {
+    detail::tls_runtime = &rt;
+    owned[i] = new detail::scheduler_algo(&rt, i);
+    rt.algos[i] = static_cast<detail::scheduler_algo*>(owned[i].get());
+    boost::fibers::context::active()->get_scheduler()->set_algo(owned[i]);
+    installed.fetch_add(1);
+    while (installed.load() < rt.nthreads) std::this_thread::yield();
+  };
+
+  const auto t0 = rt.now();
+  std::thread main_thread([&] {
+    start_thread(0);
+    auto* rec = new detail::fiber_record();
+    rec->rt = &rt;
+    {
+      detail::spin_guard g(rt.mu);
+      rec->id = rt.next_id++;
+      rec->name = "main";
+      rec->next = rt.head;
+      if (rt.head) rt.head->prev = rec;
+      rt.head = rec;
+      ++rt.alive;
+    }
+    boost::fibers::fiber f(static_cast<boost::fibers::fiber_properties*>(rec), std::allocator_arg, detail::stack_allocator{},
+                           [&rt, rec, &main] { rt.main_main(rec, main); });
+    f.join();
+    {
+      detail::spin_guard g(rt.mu);
+      rt.finished.store(true);
+      for (detail::waiter* w : rt.lenders) w->signal();
+      rt.lenders.clear();
+    }
+    rt.wake_idlers();
+    detail::tls_runtime = nullptr;
+  });
+  std::vector<std::thread> workers;
+  for (int i = 1; i < rt.nthreads; ++i) {
+    workers.emplace_back([&, i] {
+      start_thread(i);
+      // This thread's main context only lends the thread to the run: it
+      // sleeps until the run has finished while the dispatcher runs fibers.
+      for (;;) {
+        detail::waiter w;
+        detail::prepare(w, "scheduler thread", source_location{});
+        detail::spin_guard g(rt.mu);
+        if (rt.finished.load()) break;
+        rt.lenders.push_back(&w);
+        g.unlock();
+        detail::park(w);
+      }
+      detail::tls_runtime = nullptr;
+    });
+  }
+  main_thread.join();
+  for (auto& w : workers) w.join();
+  rt.result.elapsed = std::chrono::nanoseconds(rt.now() - t0);
+  return rt.result;
+}
+
+int run_main(std::function<void()> main, config base) {
+  config cfg;
+  try {
+    cfg = config::from_env(base);
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "gox: %s\n", e.what());
+    return 2;
+  }
+  run_result r = run(cfg, std::move(main));
+  if (r.ok()) return 0;
+  std::fprintf(stderr, "%s[%s]\n", r.report().c_str(), cfg.describe().c_str());
+  return r.result == outcome::leak ? 3 : 2;
+}
+
+void go(std::function<void()> fn, std::string name, source_location loc) {
+  runtime_state* rt = detail::current_runtime();
+  if (!rt) detail::throw_panic("gox::go called outside gox::run");
+  rt->spawn(std::move(fn), std::move(name), loc);
+}
+
+void yield() { boost::this_fiber::yield(); }
+
+std::string fiber_name() {
+  detail::fiber_record* r = detail::current_record();
+  return r ? r->name : std::string();
+}
+
+bool in_run() noexcept { return detail::current_runtime() != nullptr; }
+
+}  // namespace gox

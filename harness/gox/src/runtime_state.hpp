@@ -1,0 +1,142 @@
+#pragma once
+// Internal state of one gox::run: fiber registry, timers, scheduler threads,
+// and how the run ends. Not part of the public API.
+
+#include <atomic>
+#include <boost/fiber/algo/algorithm.hpp>
+#include <boost/fiber/context.hpp>
+#include <boost/fiber/properties.hpp>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "gox/detail/park.hpp"
+#include "gox/detail/spin_lock.hpp"
+#include "gox/detail/timer.hpp"
+#include "gox/runtime.hpp"
+
+namespace gox::detail {
+
+struct runtime_state;
+
+/// One fiber of a run. Owned by its Boost.Fiber context (as its properties),
+/// linked in the run's registry from go() until the fiber ends.
+struct fiber_record : boost::fibers::fiber_properties {
+  fiber_record() : boost::fibers::fiber_properties(nullptr) {}
+
+  // constant after construction
+  runtime_state* rt = nullptr;
+  std::uint64_t id = 0;
+  std::string name;
+  source_location created_at;
+  std::function<void()> fn;
+
+  // written by the fiber itself before it parks, read by dumps and kill_all
+  std::atomic<bool> parked{false};
+  const char* wait_reason = nullptr;
+  source_location wait_loc;
+  boost::fibers::waker park_waker{};
+  bool immune = false;  // the main wrapper's own waits survive a teardown
+
+  // protected by runtime_state::mu
+  fiber_record* prev = nullptr;
+  fiber_record* next = nullptr;
+};
+
+class scheduler_algo;
+
+struct runtime_state {
+  explicit runtime_state(const config& c);
+
+  // constant after construction
+  config cfg;
+  int nthreads;
+  bool virt;
+  std::int64_t wall_origin;  // Unix ns at mono 0
+
+  // protected by mu: registry, timers, lifecycle, result
+  spin_lock mu;
+  fiber_record* head = nullptr;
+  std::size_t alive = 0;
+  std::uint64_t next_id = 1;
+  std::vector<timer_handle> heap;  // min-heap on (when, seq)
+  std::uint64_t timer_seq = 0;
+  bool main_done = false;
+  nanos main_done_at = 0;
+  waiter* main_waiter = nullptr;
+  bool main_waits_for_quiet = false;
+  bool result_set = false;
+  run_result result;
+  int idle_count = 0;
+  int idle_advances = 0;  // virtual-time jumps that woke no fiber, in a row
+
+  std::atomic<nanos> vnow{0};
+  std::atomic<bool> killing{false};
+  std::atomic<bool> finished{false};  // scheduler threads may exit
+  std::atomic<bool> woke_fiber{false};
+  std::atomic<bool> firing{false};
+  std::atomic<std::uint32_t> idle_seq{0};
+  std::atomic<int> idlers{0};
+
+  // parallel scheduler: the shared ready queue
+  spin_lock qmu;
+  std::deque<boost::fibers::context*> shared;
+  std::vector<scheduler_algo*> algos;  // filled before any fiber starts
+  std::vector<waiter*> lenders;        // parked main contexts of threads 1..n-1 (under mu)
+
+  std::uint64_t rng_state;  // deterministic scheduler only (one thread)
+
+  nanos now() const noexcept;
+  std::uint64_t next_rand() noexcept;
+
+  void spawn(std::function<void()> fn, std::string name, source_location loc);
+  void fiber_main(fiber_record* rec);
+  void main_main(fiber_record* rec, const std::function<void()>& main);
+  void on_panic(fiber_record* rec, const std::string& what);
+  void on_exit(fiber_record* rec);
+  void finish_main(fiber_record* rec);
+
+  timer_handle add_timer(nanos when, nanos period, std::function<void()> fire);
+  /// Fires due timers; returns how many fired.
+  int fire_due() noexcept;
+  /// The earliest pending timer, or INT64_MAX; drops stopped ones. REQUIRES: mu held.
+  nanos next_timer_locked() noexcept;
+
+  void idle(scheduler_algo* self, std::chrono::steady_clock::time_point tp) noexcept;
+  void wake_idlers() noexcept;
+
+  // REQUIRES: mu held.
+  void set_result_locked(outcome o, std::string message, bool dump, const fiber_record* skip);
+  void kill_all_locked() noexcept;
+  bool signal_main_locked() noexcept;
+  [[noreturn]] void die_stuck() noexcept;
+};
+
+/// The Boost.Fiber scheduling algorithm of every thread of a run.
+class scheduler_algo final : public boost::fibers::algo::algorithm {
+ public:
+  scheduler_algo(runtime_state* rt, int index) : rt_(rt), index_(index) {}
+
+  void awakened(boost::fibers::context* ctx) noexcept override;
+  boost::fibers::context* pick_next() noexcept override;
+  bool has_ready_fibers() const noexcept override;
+  void suspend_until(std::chrono::steady_clock::time_point const& tp) noexcept override;
+  void notify() noexcept override;
+
+  std::atomic<bool> notified{false};
+
+ private:
+  runtime_state* rt_;
+  int index_;
+  std::vector<boost::fibers::context*> ready_;  // deterministic: all; parallel: pinned only
+  std::size_t head_ = 0;                        // parallel: FIFO read position in ready_
+  unsigned tick_ = 0;
+};
+
+extern thread_local runtime_state* tls_runtime;  // set on the run's scheduler threads
+runtime_state* current_runtime() noexcept;
+fiber_record* current_record() noexcept;
+
+}  // namespace gox::detail

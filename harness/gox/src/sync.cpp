@@ -1,0 +1,159 @@
+#include "gox/sync.hpp"
+
+#include "gox/panic.hpp"
+
+namespace gox {
+
+namespace {
+
+// Parks on `q` (mu held through `g`); returns once completed by a waker.
+void wait_on(detail::spin_guard& g, detail::spin_lock& mu, detail::waitq& q, const char* reason,
+             source_location loc) {
+  detail::waiter w;
+  detail::prepare(w, reason, loc);
+  detail::sudog s;
+  s.w = &w;
+  q.enqueue(&s);
+  g.unlock();
+  const bool alive = detail::park(w);
+  const bool completed = detail::settle(s, q, mu);
+  if (!alive || !completed) detail::unwind();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- Mutex
+
+void Mutex::Lock(source_location loc) {
+  detail::spin_guard g(mu_);
+  if (!locked_) {
+    locked_ = true;
+    g.unlock();
+  } else {
+    // Ownership is handed over by Unlock.
+    wait_on(g, mu_, q_, "Mutex.Lock", loc);
+  }
+  detail::race_acquire(this);
+}
+
+bool Mutex::TryLock() {
+  detail::spin_guard g(mu_);
+  if (locked_) return false;
+  locked_ = true;
+  g.unlock();
+  detail::race_acquire(this);
+  return true;
+}
+
+void Mutex::Unlock() {
+  detail::race_release(this);
+  detail::wake_list wl;
+  {
+    detail::spin_guard g(mu_);
+    if (!locked_) {
+      g.unlock();
+      detail::throw_panic("sync: unlock of unlocked mutex");
+    }
+    if (detail::sudog* s = q_.dequeue()) wl.push(s, true);  // handed over, stays locked
+    else locked_ = false;
+  }
+  wl.wake_all();
+}
+
+// ---------------------------------------------------------------- RWMutex
+
+void RWMutex::Lock(source_location loc) {
+  detail::spin_guard g(mu_);
+  if (!writer_ && readers_ == 0 && writeq_.empty()) {
+    writer_ = true;
+    g.unlock();
+  } else {
+    wait_on(g, mu_, writeq_, "RWMutex.Lock", loc);
+  }
+  detail::race_acquire(&reader_sem_);
+  detail::race_acquire(&writer_sem_);
+}
+
+void RWMutex::Unlock() {
+  detail::race_release(&reader_sem_);
+  detail::wake_list wl;
+  {
+    detail::spin_guard g(mu_);
+    if (!writer_) {
+      g.unlock();
+      detail::throw_panic("sync: Unlock of unlocked RWMutex");
+    }
+    writer_ = false;
+    if (!readq_.empty()) {
+      while (detail::sudog* s = readq_.dequeue()) {
+        ++readers_;
+        wl.push(s, true);
+      }
+    } else if (detail::sudog* s = writeq_.dequeue()) {
+      writer_ = true;
+      wl.push(s, true);
+    }
+  }
+  wl.wake_all();
+}
+
+void RWMutex::RLock(source_location loc) {
+  detail::spin_guard g(mu_);
+  if (!writer_ && writeq_.empty()) {
+    ++readers_;
+    g.unlock();
+  } else {
+    wait_on(g, mu_, readq_, "RWMutex.RLock", loc);
+  }
+  detail::race_acquire(&reader_sem_);
+}
+
+void RWMutex::RUnlock() {
+  detail::race_release(&writer_sem_);
+  detail::wake_list wl;
+  {
+    detail::spin_guard g(mu_);
+    if (readers_ <= 0) {
+      g.unlock();
+      detail::throw_panic("sync: RUnlock of unlocked RWMutex");
+    }
+    if (--readers_ == 0) {
+      if (detail::sudog* s = writeq_.dequeue()) {
+        writer_ = true;
+        wl.push(s, true);
+      }
+    }
+  }
+  wl.wake_all();
+}
+
+// ---------------------------------------------------------------- WaitGroup
+
+void WaitGroup::Add(long delta) {
+  if (delta < 0) detail::race_release(this);
+  detail::wake_list wl;
+  {
+    detail::spin_guard g(mu_);
+    counter_ += delta;
+    if (counter_ < 0) {
+      counter_ -= delta;
+      g.unlock();
+      detail::throw_panic("sync: negative WaitGroup counter");
+    }
+    if (counter_ == 0)
+      while (detail::sudog* s = q_.dequeue()) wl.push(s, true);
+  }
+  wl.wake_all();  // the waiter may free this WaitGroup: touch nothing of it now
+}
+
+void WaitGroup::Wait(source_location loc) {
+  detail::spin_guard g(mu_);
+  if (counter_ == 0) {
+    g.unlock();
+  } else {
+    wait_on(g, mu_, q_, "WaitGroup.Wait", loc);
+  }
+  detail::race_acquire(this);
+}
+
+}  // namespace gox
