@@ -184,8 +184,9 @@ TEST_CASE("Channels carry move-only values", "[gox][chan]") {
 TEST_CASE("Every value sent by many producers is received exactly once on the parallel scheduler",
           "[gox][chan][parallel]") {
   const std::size_t cap = GENERATE(0u, 1u, 64u);
-  CAPTURE(cap);
-  run_ok(par(2), [cap] {
+  const int threads = GENERATE(1, 2);
+  CAPTURE(cap, threads);
+  run_ok(par(threads), [cap] {
     auto ch = gox::make_chan<long>(cap);
     constexpr int producers = 4, per = 2000;
     auto done = gox::make_chan<bool>();

@@ -70,7 +70,9 @@ TEST_CASE("A deadlock dump names every fiber, what it waits on and where", "[gox
 }
 
 TEST_CASE("A deadlock is detected on the parallel scheduler", "[gox][detect][parallel]") {
-  auto r = gox::run(par(2), [] {
+  const int threads = GENERATE(1, 2);
+  CAPTURE(threads);
+  auto r = gox::run(par(threads), [] {
     gox::WaitGroup wg;
     wg.Add(3);
     for (int i = 0; i < 2; ++i) gox::go([&] { wg.Done(); });

@@ -13,7 +13,9 @@ namespace t = gox::time;
 
 TEST_CASE("A Mutex keeps a counter exact across fibers on the parallel scheduler",
           "[gox][sync][parallel]") {
-  run_ok(par(2), [] {
+  const int threads = GENERATE(1, 2);
+  CAPTURE(threads);
+  run_ok(par(threads), [] {
     gox::Mutex mu;
     long counter = 0;
     gox::WaitGroup wg;

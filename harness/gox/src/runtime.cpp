@@ -14,6 +14,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 #include "gox/panic.hpp"
 #include "runtime_state.hpp"
@@ -70,6 +71,10 @@ constexpr int kMaxIdleAdvances = 10000;
 
 }  // namespace
 
+std::string display_name(const fiber_record* r) {
+  return r->name.empty() ? "goroutine " + std::to_string(r->id) : r->name;
+}
+
 runtime_state* current_runtime() noexcept {
   if (tls_runtime) return tls_runtime;
   fiber_record* r = current_record();
@@ -111,7 +116,7 @@ void runtime_state::spawn(std::function<void()> fn, std::string name, source_loc
   {
     spin_guard g(mu);
     rec->id = next_id++;
-    rec->name = name.empty() ? "goroutine " + std::to_string(rec->id) : std::move(name);
+    rec->name = std::move(name);  // empty: "goroutine N" (see display_name)
     rec->next = head;
     if (head) head->prev = rec;
     head = rec;
@@ -126,6 +131,7 @@ void runtime_state::spawn(std::function<void()> fn, std::string name, source_loc
 }
 
 void runtime_state::fiber_main(fiber_record* rec) {
+  rec->started = true;
   if (!killing.load()) {
     try {
       rec->fn();
@@ -156,7 +162,8 @@ void runtime_state::main_main(fiber_record* rec, const std::function<void()>& ma
 void runtime_state::on_panic(fiber_record* rec, const std::string& what) {
   spin_guard g(mu);
   std::string msg = "panic: " + what + " [in fiber " + std::to_string(rec->id) + " \"" +
-                    rec->name + "\"]";
+                    display_name(rec) +
+                    "\"]";
   set_result_locked(outcome::panic, std::move(msg), true, nullptr);
   killing.store(true);
   kill_all_locked();
@@ -228,7 +235,7 @@ void runtime_state::set_result_locked(outcome o, std::string message, bool dump,
     if (r == skip) continue;
     fiber_info fi;
     fi.id = r->id;
-    fi.name = r->name;
+    fi.name = display_name(r);
     fi.blocked = r->parked.load();
     if (fi.blocked && r->wait_reason) fi.wait = r->wait_reason;
     fi.where = r->wait_loc;
@@ -419,8 +426,29 @@ void runtime_state::idle(scheduler_algo* self, steady::time_point tp) noexcept {
 // ---------------------------------------------------------------- algorithm
 
 void scheduler_algo::awakened(boost::fibers::context* ctx) noexcept {
-  if (!ctx->is_context(boost::fibers::type::dispatcher_context)) rt_->woke_fiber.store(true);
-  if (rt_->nthreads == 1 || ctx->is_context(boost::fibers::type::pinned_context)) {
+  const bool pinned = ctx->is_context(boost::fibers::type::pinned_context);
+  if (rt_->virt && !pinned) rt_->woke_fiber.store(true, std::memory_order_relaxed);
+  if (rt_->cfg.sched == sched_kind::deterministic) {
+    ready_.push_back(ctx);
+    return;
+  }
+  if (rt_->nthreads == 1) {
+    // Go's runnext: a fiber readied by the running fiber (a receiver woken by
+    // a send, a new fiber) runs next; a fiber that yields goes to the back.
+    if (pinned) {
+      pinned_.push_back(ctx);
+      return;
+    }
+    boost::fibers::context* active = boost::fibers::context::active();
+    if (ctx != active && !active->is_context(boost::fibers::type::dispatcher_context)) {
+      if (runnext_) requeue(runnext_);
+      runnext_ = ctx;
+      return;
+    }
+    requeue(ctx);
+    return;
+  }
+  if (pinned) {
     ready_.push_back(ctx);
     return;
   }
@@ -432,10 +460,33 @@ void scheduler_algo::awakened(boost::fibers::context* ctx) noexcept {
   rt_->wake_idlers();
 }
 
+boost::fibers::context* scheduler_algo::take_pinned() noexcept {
+  boost::fibers::context* c = pinned_.front();
+  pinned_.erase(pinned_.begin());  // at most two: main and dispatcher
+  return c;
+}
+
+void scheduler_algo::requeue(boost::fibers::context* ctx) noexcept {
+  auto* rec = static_cast<fiber_record*>(ctx->get_properties());
+  if (rec && !rec->started) fresh_.push_back(ctx);
+  else ready_.push_back(ctx);
+}
+
+boost::fibers::context* scheduler_algo::take_local() noexcept {
+  if (head_ == ready_.size()) return nullptr;
+  boost::fibers::context* c = ready_[head_++];
+  if (head_ == ready_.size()) {
+    ready_.clear();
+    head_ = 0;
+  }
+  return c;
+}
+
 boost::fibers::context* scheduler_algo::pick_next() noexcept {
+  constexpr unsigned kRunnextBurst = 4096;  // ~0.5 ms of switches, like Go's inherited time slice
   boost::fibers::context* active = boost::fibers::context::active();
   if (!rt_->virt && active->is_context(boost::fibers::type::dispatcher_context)) rt_->fire_due();
-  if (rt_->nthreads == 1) {
+  if (rt_->cfg.sched == sched_kind::deterministic) {
     if (ready_.empty()) return nullptr;
     const std::size_t i = rt_->next_rand() % ready_.size();
     boost::fibers::context* c = ready_[i];
@@ -443,21 +494,32 @@ boost::fibers::context* scheduler_algo::pick_next() noexcept {
     ready_.pop_back();
     return c;
   }
-  // Parallel: shared fibers first, but give pinned contexts (this thread's
-  // main and dispatcher) a turn now and then so remote wake-ups and
-  // terminated fibers are processed even under load.
-  const bool local_first = (++tick_ % 16) == 0;
-  auto take_local = [&]() -> boost::fibers::context* {
-    if (head_ == ready_.size()) return nullptr;
-    boost::fibers::context* c = ready_[head_++];
-    if (head_ == ready_.size()) {
-      ready_.clear();
-      head_ = 0;
+  if (rt_->nthreads == 1) {
+    // The dispatcher (timers, wake-ups from other threads, freeing ended
+    // fibers) and this thread's main context get a turn every 32 picks.
+    if ((++tick_ % 32) == 0 && !pinned_.empty()) return take_pinned();
+    if (runnext_ && (runnext_burst_ < kRunnextBurst || head_ == ready_.size())) {
+      ++runnext_burst_;
+      return std::exchange(runnext_, nullptr);
     }
-    return c;
-  };
-  if (local_first)
-    if (auto* c = take_local()) return c;
+    runnext_burst_ = 0;
+    boost::fibers::context* c = take_local();
+    if (!c && !fresh_.empty()) {
+      c = fresh_.back();
+      fresh_.pop_back();
+    }
+    if (c) {
+      if (runnext_) requeue(std::exchange(runnext_, nullptr));  // the burst ended
+      return c;
+    }
+    if (runnext_) return std::exchange(runnext_, nullptr);
+    return pinned_.empty() ? nullptr : take_pinned();
+  }
+  // Several threads: shared fibers first, but give pinned contexts (this
+  // thread's main and dispatcher) a turn now and then so remote wake-ups and
+  // terminated fibers are processed even under load.
+  if ((++tick_ % 16) == 0)
+    if (boost::fibers::context* c = take_local()) return c;
   boost::fibers::context* c = nullptr;
   {
     spin_guard q(rt_->qmu);
@@ -474,7 +536,7 @@ boost::fibers::context* scheduler_algo::pick_next() noexcept {
 }
 
 bool scheduler_algo::has_ready_fibers() const noexcept {
-  if (head_ != ready_.size()) return true;
+  if (head_ != ready_.size() || runnext_ || !fresh_.empty() || !pinned_.empty()) return true;
   if (rt_->nthreads == 1) return false;
   spin_guard q(rt_->qmu);
   return !rt_->shared.empty();
@@ -680,7 +742,10 @@ run_result run(const config& cfg, std::function<void()> main) {
       ++rt.alive;
     }
     boost::fibers::fiber f(static_cast<boost::fibers::fiber_properties*>(rec), std::allocator_arg, detail::stack_allocator{},
-                           [&rt, rec, &main] { rt.main_main(rec, main); });
+                           [&rt, rec, &main] {
+                             rec->started = true;
+                             rt.main_main(rec, main);
+                           });
     f.join();
     {
       detail::spin_guard g(rt.mu);
@@ -690,6 +755,7 @@ run_result run(const config& cfg, std::function<void()> main) {
     }
     rt.wake_idlers();
     detail::tls_runtime = nullptr;
+    detail::flush_thread_stacks();
   });
   std::vector<std::thread> workers;
   for (int i = 1; i < rt.nthreads; ++i) {
@@ -707,6 +773,7 @@ run_result run(const config& cfg, std::function<void()> main) {
         detail::park(w);
       }
       detail::tls_runtime = nullptr;
+      detail::flush_thread_stacks();
     });
   }
   main_thread.join();
@@ -739,7 +806,7 @@ void yield() { boost::this_fiber::yield(); }
 
 std::string fiber_name() {
   detail::fiber_record* r = detail::current_record();
-  return r ? r->name : std::string();
+  return r ? detail::display_name(r) : std::string();
 }
 
 bool in_run() noexcept { return detail::current_runtime() != nullptr; }

@@ -38,7 +38,8 @@ struct fiber_record : boost::fibers::fiber_properties {
   const char* wait_reason = nullptr;
   source_location wait_loc;
   boost::fibers::waker park_waker{};
-  bool immune = false;  // the main wrapper's own waits survive a teardown
+  bool immune = false;   // the main wrapper's own waits survive a teardown
+  bool started = false;  // set by the fiber itself when it first runs
 
   // protected by runtime_state::mu
   fiber_record* prev = nullptr;
@@ -46,6 +47,9 @@ struct fiber_record : boost::fibers::fiber_properties {
 };
 
 class scheduler_algo;
+
+/// "goroutine N" for unnamed fibers.
+std::string display_name(const fiber_record* r);
 
 struct runtime_state {
   explicit runtime_state(const config& c);
@@ -130,8 +134,22 @@ class scheduler_algo final : public boost::fibers::algo::algorithm {
  private:
   runtime_state* rt_;
   int index_;
-  std::vector<boost::fibers::context*> ready_;  // deterministic: all; parallel: pinned only
-  std::size_t head_ = 0;                        // parallel: FIFO read position in ready_
+  boost::fibers::context* take_local() noexcept;
+  void requeue(boost::fibers::context* ctx) noexcept;
+  boost::fibers::context* take_pinned() noexcept;
+
+  // deterministic: every ready context, picked at random; parallel: FIFO of
+  // the pinned contexts (and of every context when the run has one thread)
+  std::vector<boost::fibers::context*> ready_;
+  std::size_t head_ = 0;  // FIFO read position in ready_
+  // One thread: the context readied last by a running fiber runs next (Go's
+  // runnext), at most kRunnextBurst times in a row; fibers that have not
+  // started yet wait newest-first in fresh_ (work-first order: a tree of
+  // fibers is explored depth-first, so few are alive at once).
+  boost::fibers::context* runnext_ = nullptr;
+  std::vector<boost::fibers::context*> fresh_;
+  std::vector<boost::fibers::context*> pinned_;  // one thread: main and dispatcher
+  unsigned runnext_burst_ = 0;
   unsigned tick_ = 0;
 };
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdint>
 #include <new>
 #include <vector>
 
@@ -14,8 +15,9 @@ namespace gox::detail {
 
 namespace {
 
-constexpr std::size_t kPoolMax = 1024;
-constexpr long kGuardedLimit = 16384;
+constexpr std::size_t kPoolMax = 1024;   // process-wide cache of free stacks, per kind
+constexpr int kLocalMax = 32;            // per-thread cache of free stacks, per kind
+constexpr long kGuardedLimit = 16384;    // guarded stacks in existence (live or cached)
 
 std::size_t page_size() noexcept {
   static const std::size_t p = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
@@ -24,14 +26,28 @@ std::size_t page_size() noexcept {
 
 struct pool {
   spin_lock mu;
-  std::vector<void*> guarded;    // base addresses
-  std::vector<void*> unguarded;  // base addresses
-  std::atomic<long> guarded_live{0};
+  std::vector<void*> free[2];  // [guarded] base addresses
+  std::atomic<long> guarded{0};
 };
 
 pool& the_pool() {
   static pool* p = new pool();  // never destroyed: fibers may outlive statics
   return *p;
+}
+
+// Trivially destructible on purpose: it must stay usable while Boost.Fiber's
+// thread-local scheduler releases fibers at thread exit. Whatever it holds
+// when its thread ends is handed back by flush_thread_stacks().
+struct local_cache {
+  void* slots[2][kLocalMax];
+  int n[2];
+  bool closed;
+};
+thread_local local_cache tls_cache{};
+
+void unmap(void* base, bool guarded) noexcept {
+  ::munmap(base, stack_size());
+  if (guarded) the_pool().guarded.fetch_sub(1, std::memory_order_relaxed);
 }
 
 }  // namespace
@@ -48,11 +64,19 @@ boost::context::stack_context stack_allocator::allocate() {
   const std::size_t size = stack_size();
   const std::size_t page = page_size();
   pool& p = the_pool();
+  bool guarded = p.guarded.load(std::memory_order_relaxed) < kGuardedLimit;
   void* base = nullptr;
-  bool guarded = p.guarded_live.load(std::memory_order_relaxed) < kGuardedLimit;
-  {
+  local_cache& lc = tls_cache;
+  for (int kind : {int{guarded}, int{!guarded}}) {
+    if (!lc.closed && lc.n[kind] > 0) {
+      base = lc.slots[kind][--lc.n[kind]];
+      guarded = kind == 1;
+      break;
+    }
+  }
+  if (!base) {
     spin_guard g(p.mu);
-    auto& list = guarded ? p.guarded : p.unguarded;
+    auto& list = p.free[guarded];
     if (!list.empty()) {
       base = list.back();
       list.pop_back();
@@ -62,32 +86,55 @@ boost::context::stack_context stack_allocator::allocate() {
     base = ::mmap(nullptr, size, PROT_READ | PROT_WRITE,
                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
     if (base == MAP_FAILED) throw std::bad_alloc();
-    if (guarded && ::mprotect(base, page, PROT_NONE) != 0) guarded = false;
+    if (guarded) {
+      if (::mprotect(base, page, PROT_NONE) == 0) p.guarded.fetch_add(1, std::memory_order_relaxed);
+      else guarded = false;
+    }
   }
-  if (guarded) p.guarded_live.fetch_add(1, std::memory_order_relaxed);
   boost::context::stack_context sctx;
+  sctx.sp = static_cast<char*>(base) + size;
   // A guarded stack's usable size excludes its guard page: that is how
   // deallocate tells the two kinds apart.
-  sctx.size = guarded ? size - page : size;
-  sctx.sp = static_cast<char*>(base) + size;
+  sctx.size = size - (guarded ? page : 0);
   return sctx;
 }
 
 void stack_allocator::deallocate(boost::context::stack_context& sctx) noexcept {
   const std::size_t size = stack_size();
-  const bool guarded = sctx.size != size;
   void* base = static_cast<char*>(sctx.sp) - size;
+  const int kind = sctx.size != size ? 1 : 0;
+  local_cache& lc = tls_cache;
+  if (!lc.closed && lc.n[kind] < kLocalMax) {
+    lc.slots[kind][lc.n[kind]++] = base;
+    return;
+  }
   pool& p = the_pool();
-  if (guarded) p.guarded_live.fetch_sub(1, std::memory_order_relaxed);
   {
     spin_guard g(p.mu);
-    auto& list = guarded ? p.guarded : p.unguarded;
-    if (list.size() < kPoolMax) {
-      list.push_back(base);
+    if (p.free[kind].size() < kPoolMax) {
+      p.free[kind].push_back(base);
       return;
     }
   }
-  ::munmap(base, size);
+  unmap(base, kind == 1);
+}
+
+void flush_thread_stacks() noexcept {
+  local_cache& lc = tls_cache;
+  lc.closed = true;
+  pool& p = the_pool();
+  for (int kind = 0; kind < 2; ++kind) {
+    while (lc.n[kind] > 0) {
+      void* base = lc.slots[kind][--lc.n[kind]];
+      bool keep;
+      {
+        spin_guard g(p.mu);
+        keep = p.free[kind].size() < kPoolMax;
+        if (keep) p.free[kind].push_back(base);
+      }
+      if (!keep) unmap(base, kind == 1);
+    }
+  }
 }
 
 }  // namespace gox::detail

@@ -21,4 +21,8 @@ struct stack_allocator {
   void deallocate(boost::context::stack_context& sctx) noexcept;
 };
 
+/// Returns the calling thread's cached stacks to the process-wide pool; later
+/// frees on this thread go there directly. Call before a scheduler thread ends.
+void flush_thread_stacks() noexcept;
+
 }  // namespace gox::detail

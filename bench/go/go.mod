@@ -1,0 +1,3 @@
+module gograde/bench
+
+go 1.19
