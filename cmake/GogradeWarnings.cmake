@@ -1,6 +1,7 @@
 # gograde_warnings(<target>): the project's warning set, per target.
 function(gograde_warnings target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic
+    $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local>
     $<$<CXX_COMPILER_ID:Clang>:-Wno-gnu-zero-variadic-macro-arguments>)
   if(GOGRADE_WERROR)
     target_compile_options(${target} PRIVATE -Werror)

@@ -110,7 +110,9 @@ TEST_CASE("Contexts start no watcher fibers, so nothing leaks", "[gox][context]"
 
 TEST_CASE("Done works as a select case", "[gox][context]") {
   run_ok(virt(), [] {
-    auto [ctx, cancel] = ctxns::WithTimeout(ctxns::Background(), 2 * t::Second);
+    auto r = ctxns::WithTimeout(ctxns::Background(), 2 * t::Second);
+    auto ctx = r.ctx;
+    auto cancel = r.cancel;
     auto work = gox::make_chan<int>();
     std::string why;
     gox::select(gox::recv_case(work, [](int) {}),

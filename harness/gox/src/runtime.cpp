@@ -24,6 +24,7 @@ namespace gox {
 namespace detail {
 
 thread_local runtime_state* tls_runtime = nullptr;
+thread_local bool tls_thread_done = false;  // the scheduler thread's work is over
 
 namespace {
 
@@ -71,11 +72,30 @@ constexpr int kMaxIdleAdvances = 10000;
 
 }  // namespace
 
+#if defined(GOX_RACE)
+GOX_NO_TSAN fiber_record::~fiber_record() {
+  if (tsan_fiber) __tsan_destroy_fiber(tsan_fiber);
+}
+
+GOX_NO_TSAN void fiber_record::operator delete(void* p) noexcept {
+  __tsan_ignore_thread_begin();
+  ::operator delete(p);
+  __tsan_ignore_thread_end();
+}
+#endif
+
 std::string display_name(const fiber_record* r) {
   return r->name.empty() ? "goroutine " + std::to_string(r->id) : r->name;
 }
 
-runtime_state* current_runtime() noexcept {
+// The thread-local is shared by every fiber the thread runs; TSan would see
+// that as fibers racing on it, so it is only touched here, uninstrumented.
+GOX_NO_TSAN void set_thread_runtime(runtime_state* rt) noexcept {
+  tls_runtime = rt;
+  tls_thread_done = rt == nullptr;
+}
+
+GOX_NO_TSAN runtime_state* current_runtime() noexcept {
   if (tls_runtime) return tls_runtime;
   fiber_record* r = current_record();
   return r ? r->rt : nullptr;
@@ -122,11 +142,13 @@ void runtime_state::spawn(std::function<void()> fn, std::string name, source_loc
     head = rec;
     ++alive;
   }
-  race_release(rec);  // the go statement happens before the fiber's first step
-  boost::fibers::fiber f(static_cast<boost::fibers::fiber_properties*>(rec), std::allocator_arg, stack_allocator{}, [rec] {
-    race_acquire(rec);
-    rec->rt->fiber_main(rec);
-  });
+#if defined(GOX_RACE)
+  // Created by the parent, the TSan fiber starts with the parent's clock:
+  // the go statement happens before the fiber's first step.
+  rec->tsan_fiber = __tsan_create_fiber(0);
+#endif
+  boost::fibers::fiber f(static_cast<boost::fibers::fiber_properties*>(rec), std::allocator_arg,
+                         stack_allocator{}, [rec] { rec->rt->fiber_main(rec); });
   f.detach();
 }
 
@@ -144,6 +166,7 @@ void runtime_state::fiber_main(fiber_record* rec) {
   }
   rec->fn = nullptr;
   on_exit(rec);
+  std::string().swap(rec->name);  // freed here, by the fiber, not by the dispatcher
 }
 
 void runtime_state::main_main(fiber_record* rec, const std::function<void()>& main) {
@@ -157,6 +180,7 @@ void runtime_state::main_main(fiber_record* rec, const std::function<void()>& ma
   }
   finish_main(rec);
   on_exit(rec);
+  std::string().swap(rec->name);
 }
 
 void runtime_state::on_panic(fiber_record* rec, const std::string& what) {
@@ -170,6 +194,9 @@ void runtime_state::on_panic(fiber_record* rec, const std::string& what) {
 }
 
 void runtime_state::on_exit(fiber_record* rec) {
+  // Everything a fiber did happens before run() returns (as a thread join);
+  // no fiber acquires this address, so fibers stay unordered among themselves.
+  race_release(this);
   spin_guard g(mu);
   if (rec->prev) rec->prev->next = rec->next;
   if (rec->next) rec->next->prev = rec->prev;
@@ -280,7 +307,7 @@ timer_handle runtime_state::add_timer(nanos when, nanos period, std::function<vo
   return t;
 }
 
-nanos runtime_state::next_timer_locked() noexcept {
+GOX_NO_TSAN nanos runtime_state::next_timer_locked() noexcept {
   while (!heap.empty() && heap.front()->state.load() == 2) {
     std::pop_heap(heap.begin(), heap.end(), timer_before);
     heap.pop_back();
@@ -321,7 +348,7 @@ int runtime_state::fire_due() noexcept {
 
 // ---------------------------------------------------------------- idling
 
-void runtime_state::wake_idlers() noexcept {
+GOX_NO_TSAN void runtime_state::wake_idlers() noexcept {
   idle_seq.fetch_add(1);
   if (idlers.load() > 0) futex_wake_all(&idle_seq);
 }
@@ -329,7 +356,7 @@ void runtime_state::wake_idlers() noexcept {
 // Called by a scheduler thread with nothing to run. Decides, when every thread
 // of the run is idle, whether time advances, main is told the run is quiet, or
 // the run is deadlocked.
-void runtime_state::idle(scheduler_algo* self, steady::time_point tp) noexcept {
+GOX_NO_TSAN void runtime_state::idle(scheduler_algo* self, steady::time_point tp) noexcept {
   const std::uint32_t seq = idle_seq.load();
   if (self->notified.exchange(false)) return;
   if (finished.load()) {
@@ -425,8 +452,16 @@ void runtime_state::idle(scheduler_algo* self, steady::time_point tp) noexcept {
 
 // ---------------------------------------------------------------- algorithm
 
-void scheduler_algo::awakened(boost::fibers::context* ctx) noexcept {
+GOX_NO_TSAN void scheduler_algo::awakened(boost::fibers::context* ctx) noexcept {
   const bool pinned = ctx->is_context(boost::fibers::type::pinned_context);
+#if defined(GOX_RACE)
+  // A new fiber is first made ready by its parent, once Boost has built its
+  // start state on the new stack: publish everything the parent did so far.
+  if (auto* rec = static_cast<fiber_record*>(ctx->get_properties()); rec && !rec->tsan_published) {
+    rec->tsan_published = true;
+    __tsan_release(rec);
+  }
+#endif
   if (rt_->virt && !pinned) rt_->woke_fiber.store(true, std::memory_order_relaxed);
   if (rt_->cfg.sched == sched_kind::deterministic) {
     ready_.push_back(ctx);
@@ -460,19 +495,19 @@ void scheduler_algo::awakened(boost::fibers::context* ctx) noexcept {
   rt_->wake_idlers();
 }
 
-boost::fibers::context* scheduler_algo::take_pinned() noexcept {
+GOX_NO_TSAN boost::fibers::context* scheduler_algo::take_pinned() noexcept {
   boost::fibers::context* c = pinned_.front();
   pinned_.erase(pinned_.begin());  // at most two: main and dispatcher
   return c;
 }
 
-void scheduler_algo::requeue(boost::fibers::context* ctx) noexcept {
+GOX_NO_TSAN void scheduler_algo::requeue(boost::fibers::context* ctx) noexcept {
   auto* rec = static_cast<fiber_record*>(ctx->get_properties());
   if (rec && !rec->started) fresh_.push_back(ctx);
   else ready_.push_back(ctx);
 }
 
-boost::fibers::context* scheduler_algo::take_local() noexcept {
+GOX_NO_TSAN boost::fibers::context* scheduler_algo::take_local() noexcept {
   if (head_ == ready_.size()) return nullptr;
   boost::fibers::context* c = ready_[head_++];
   if (head_ == ready_.size()) {
@@ -482,7 +517,48 @@ boost::fibers::context* scheduler_algo::take_local() noexcept {
   return c;
 }
 
-boost::fibers::context* scheduler_algo::pick_next() noexcept {
+GOX_NO_TSAN boost::fibers::context* scheduler_algo::pick_next() noexcept {
+  boost::fibers::context* c = pick();
+  enter(c);
+  return c;
+}
+
+GOX_NO_TSAN void scheduler_algo::enter(boost::fibers::context* next) noexcept {
+#if defined(GOX_RACE)
+  void* f = nullptr;
+  if (!next) {
+    // Boost resumes the dispatcher, unless the dispatcher itself is asking.
+    if (boost::fibers::context::active()->is_context(boost::fibers::type::dispatcher_context))
+      return;
+    f = dispatcher_tsan_;
+  } else if (next->is_context(boost::fibers::type::dispatcher_context)) {
+    f = dispatcher_tsan_;
+  } else if (next->is_context(boost::fibers::type::main_context)) {
+    f = main_tsan_;
+  } else if (auto* rec = static_cast<fiber_record*>(next->get_properties())) {
+    f = rec->tsan_fiber;
+    if (!rec->tsan_entered) {
+      rec->tsan_entered = true;
+      __tsan_switch_to_fiber(f, __tsan_switch_to_fiber_no_sync);
+      __tsan_acquire(rec);  // as the new fiber: its parent's go() happens before
+      return;
+    }
+  }
+  // Go's model: a switch between goroutines synchronises nothing.
+  if (f && f != __tsan_get_current_fiber()) __tsan_switch_to_fiber(f, __tsan_switch_to_fiber_no_sync);
+#else
+  (void)next;
+#endif
+}
+
+GOX_NO_TSAN scheduler_algo::scheduler_algo(runtime_state* rt) : rt_(rt) {
+#if defined(GOX_RACE)
+  main_tsan_ = __tsan_get_current_fiber();
+  dispatcher_tsan_ = __tsan_create_fiber(0);
+#endif
+}
+
+GOX_NO_TSAN boost::fibers::context* scheduler_algo::pick() noexcept {
   constexpr unsigned kRunnextBurst = 4096;  // ~0.5 ms of switches, like Go's inherited time slice
   boost::fibers::context* active = boost::fibers::context::active();
   if (!rt_->virt && active->is_context(boost::fibers::type::dispatcher_context)) rt_->fire_due();
@@ -535,18 +611,27 @@ boost::fibers::context* scheduler_algo::pick_next() noexcept {
   return take_local();
 }
 
-bool scheduler_algo::has_ready_fibers() const noexcept {
+GOX_NO_TSAN bool scheduler_algo::has_ready_fibers() const noexcept {
   if (head_ != ready_.size() || runnext_ || !fresh_.empty() || !pinned_.empty()) return true;
   if (rt_->nthreads == 1) return false;
   spin_guard q(rt_->qmu);
   return !rt_->shared.empty();
 }
 
-void scheduler_algo::suspend_until(std::chrono::steady_clock::time_point const& tp) noexcept {
+GOX_NO_TSAN void scheduler_algo::suspend_until(std::chrono::steady_clock::time_point const& tp) noexcept {
   rt_->idle(this, tp);
 }
 
-void scheduler_algo::notify() noexcept {
+GOX_NO_TSAN void scheduler_algo::notify() noexcept {
+#if defined(GOX_RACE)
+  // Shutting down, the dispatcher calls notify() and then returns straight to
+  // the thread's main context, bypassing pick_next(): hand TSan back the
+  // thread's own fiber, or the thread would end as the dispatcher's.
+  if (tls_thread_done &&
+      boost::fibers::context::active()->is_context(boost::fibers::type::dispatcher_context) &&
+      __tsan_get_current_fiber() != main_tsan_)
+    __tsan_switch_to_fiber(main_tsan_, __tsan_switch_to_fiber_no_sync);
+#endif
   notified.store(true);
   rt_->idle_seq.fetch_add(1);
   futex_wake_all(&rt_->idle_seq);
@@ -719,8 +804,8 @@ run_result run(const config& cfg, std::function<void()> main) {
   // Each scheduler thread installs its algorithm, then waits until every
   // thread has one, so no fiber can migrate to a thread without it.
   auto start_thread = [&](int i) {
-    detail::tls_runtime = &rt;
-    owned[i] = new detail::scheduler_algo(&rt, i);
+    detail::set_thread_runtime(&rt);
+    owned[i] = new detail::scheduler_algo(&rt);
     rt.algos[i] = static_cast<detail::scheduler_algo*>(owned[i].get());
     boost::fibers::context::active()->get_scheduler()->set_algo(owned[i]);
     installed.fetch_add(1);
@@ -732,6 +817,9 @@ run_result run(const config& cfg, std::function<void()> main) {
     start_thread(0);
     auto* rec = new detail::fiber_record();
     rec->rt = &rt;
+#if defined(GOX_RACE)
+    rec->tsan_fiber = __tsan_create_fiber(0);
+#endif
     {
       detail::spin_guard g(rt.mu);
       rec->id = rt.next_id++;
@@ -754,7 +842,7 @@ run_result run(const config& cfg, std::function<void()> main) {
       rt.lenders.clear();
     }
     rt.wake_idlers();
-    detail::tls_runtime = nullptr;
+    detail::set_thread_runtime(nullptr);
     detail::flush_thread_stacks();
   });
   std::vector<std::thread> workers;
@@ -772,12 +860,13 @@ run_result run(const config& cfg, std::function<void()> main) {
         g.unlock();
         detail::park(w);
       }
-      detail::tls_runtime = nullptr;
+      detail::set_thread_runtime(nullptr);
       detail::flush_thread_stacks();
     });
   }
   main_thread.join();
   for (auto& w : workers) w.join();
+  detail::race_acquire(&rt);
   rt.result.elapsed = std::chrono::nanoseconds(rt.now() - t0);
   return rt.result;
 }

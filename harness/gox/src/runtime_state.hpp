@@ -25,6 +25,16 @@ struct runtime_state;
 /// linked in the run's registry from go() until the fiber ends.
 struct fiber_record : boost::fibers::fiber_properties {
   fiber_record() : boost::fibers::fiber_properties(nullptr) {}
+#if defined(GOX_RACE)
+  ~fiber_record() override;
+  // Freed by the dispatcher, which has no happens-before with the fiber's
+  // parent: the free must not count as a conflicting write.
+  static void* operator new(std::size_t n) { return ::operator new(n); }
+  static void operator delete(void* p) noexcept;
+  void* tsan_fiber = nullptr;  // this fiber's ThreadSanitizer context
+  bool tsan_published = false;  // the parent released the fiber's start state
+  bool tsan_entered = false;    // the fiber acquired it on its first switch-in
+#endif
 
   // constant after construction
   runtime_state* rt = nullptr;
@@ -121,7 +131,7 @@ struct runtime_state {
 /// The Boost.Fiber scheduling algorithm of every thread of a run.
 class scheduler_algo final : public boost::fibers::algo::algorithm {
  public:
-  scheduler_algo(runtime_state* rt, int index) : rt_(rt), index_(index) {}
+  explicit scheduler_algo(runtime_state* rt);
 
   void awakened(boost::fibers::context* ctx) noexcept override;
   boost::fibers::context* pick_next() noexcept override;
@@ -133,7 +143,9 @@ class scheduler_algo final : public boost::fibers::algo::algorithm {
 
  private:
   runtime_state* rt_;
-  int index_;
+  boost::fibers::context* pick() noexcept;
+  /// Race build: makes TSan's current fiber the one Boost is about to resume.
+  void enter(boost::fibers::context* next) noexcept;
   boost::fibers::context* take_local() noexcept;
   void requeue(boost::fibers::context* ctx) noexcept;
   boost::fibers::context* take_pinned() noexcept;
@@ -151,9 +163,12 @@ class scheduler_algo final : public boost::fibers::algo::algorithm {
   std::vector<boost::fibers::context*> pinned_;  // one thread: main and dispatcher
   unsigned runnext_burst_ = 0;
   unsigned tick_ = 0;
+  void* main_tsan_ = nullptr;        // race build: this thread's own TSan fiber
+  void* dispatcher_tsan_ = nullptr;  // race build: the dispatcher's
 };
 
 extern thread_local runtime_state* tls_runtime;  // set on the run's scheduler threads
+void set_thread_runtime(runtime_state* rt) noexcept;
 runtime_state* current_runtime() noexcept;
 fiber_record* current_record() noexcept;
 

@@ -18,6 +18,13 @@ namespace {
 constexpr std::size_t kPoolMax = 1024;   // process-wide cache of free stacks, per kind
 constexpr int kLocalMax = 32;            // per-thread cache of free stacks, per kind
 constexpr long kGuardedLimit = 16384;    // guarded stacks in existence (live or cached)
+#if defined(GOX_RACE)
+// Unmapping a stack makes TSan forget the accesses of the fiber that used it;
+// a recycled stack would carry them over to an unrelated fiber.
+constexpr bool kRecycle = false;
+#else
+constexpr bool kRecycle = true;
+#endif
 
 std::size_t page_size() noexcept {
   static const std::size_t p = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
@@ -68,13 +75,13 @@ boost::context::stack_context stack_allocator::allocate() {
   void* base = nullptr;
   local_cache& lc = tls_cache;
   for (int kind : {int{guarded}, int{!guarded}}) {
-    if (!lc.closed && lc.n[kind] > 0) {
+    if (kRecycle && !lc.closed && lc.n[kind] > 0) {
       base = lc.slots[kind][--lc.n[kind]];
       guarded = kind == 1;
       break;
     }
   }
-  if (!base) {
+  if (!base && kRecycle) {
     spin_guard g(p.mu);
     auto& list = p.free[guarded];
     if (!list.empty()) {
@@ -103,6 +110,10 @@ void stack_allocator::deallocate(boost::context::stack_context& sctx) noexcept {
   const std::size_t size = stack_size();
   void* base = static_cast<char*>(sctx.sp) - size;
   const int kind = sctx.size != size ? 1 : 0;
+  if (!kRecycle) {
+    unmap(base, kind == 1);
+    return;
+  }
   local_cache& lc = tls_cache;
   if (!lc.closed && lc.n[kind] < kLocalMax) {
     lc.slots[kind][lc.n[kind]++] = base;

@@ -19,6 +19,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "gox/detail/race.hpp"
 #include "gox/source_location.hpp"
 
 namespace gox::detail {
@@ -32,12 +33,18 @@ struct waiter {
 
   /// Marks the waiter signaled and wakes its fiber. The waiter may be gone as
   /// soon as `signaled` is visible, so the waker is copied first.
+#if defined(GOX_RACE)
+  // Out of line and uninstrumented: this flag must not order fibers for TSan.
+  void signal() noexcept;
+  bool is_signaled() const noexcept;
+#else
   void signal() noexcept {
     const boost::fibers::waker wk = w;
     signaled.store(true, std::memory_order_release);
     wk.wake();
   }
   bool is_signaled() const noexcept { return signaled.load(std::memory_order_acquire); }
+#endif
 };
 
 /// Binds `w` to the calling fiber; records what it waits on for dumps.

@@ -6,7 +6,9 @@
 // runtime internals whose own synchronisation TSan must not see (it would
 // invent happens-before edges between unrelated fibers).
 
-#if defined(__has_feature)
+// GOX_RACE: the race build. Defined for every target linking gox in that
+// build (gox itself is compiled uninstrumented), or detected from the flags.
+#if !defined(GOX_RACE) && defined(__has_feature)
 #if __has_feature(thread_sanitizer)
 #define GOX_RACE 1
 #endif
@@ -18,12 +20,19 @@
 #if defined(GOX_RACE)
 #include <sanitizer/tsan_interface.h>
 #if defined(__clang__)
-#define GOX_NO_TSAN __attribute__((disable_sanitizer_instrumentation))
+#define GOX_NO_TSAN __attribute__((disable_sanitizer_instrumentation, noinline))
 #else
-#define GOX_NO_TSAN __attribute__((no_sanitize_thread))
+#define GOX_NO_TSAN __attribute__((no_sanitize_thread, noinline))
 #endif
 #else
 #define GOX_NO_TSAN
+#endif
+
+#if defined(GOX_RACE)
+extern "C" {
+void __tsan_ignore_thread_begin(void);
+void __tsan_ignore_thread_end(void);
+}
 #endif
 
 namespace gox::detail {

@@ -2,9 +2,13 @@
 // spin_lock: the runtime's internal lock for channel, mutex and wait-group state.
 //
 // Critical sections are a few dozen instructions and never block, so a
-// test-and-test-and-set lock with a yield fallback beats a futex. Its methods
-// are uninstrumented in the race build: TSan must see only the edges gox
-// annotates, never the runtime's own locking.
+// test-and-test-and-set lock with a yield fallback beats a futex.
+//
+// Race build: TSan must see only the happens-before edges gox annotates, never
+// the runtime's own locking (it would order unrelated fibers that merely used
+// the same channel). So the methods are out of line and uninstrumented, and
+// while the lock is held the holder's memory accesses are not recorded: the
+// runtime state it guards is not the program's data.
 
 #include <atomic>
 #include <thread>
@@ -15,7 +19,12 @@ namespace gox::detail {
 
 class spin_lock {
  public:
-  GOX_NO_TSAN void lock() noexcept {
+#if defined(GOX_RACE)
+  void lock() noexcept;
+  bool try_lock() noexcept;
+  void unlock() noexcept;
+#else
+  void lock() noexcept {
     for (;;) {
       if (!locked_.exchange(true, std::memory_order_acquire)) return;
       int spins = 0;
@@ -27,11 +36,12 @@ class spin_lock {
       }
     }
   }
-  GOX_NO_TSAN bool try_lock() noexcept {
+  bool try_lock() noexcept {
     return !locked_.load(std::memory_order_relaxed) &&
            !locked_.exchange(true, std::memory_order_acquire);
   }
-  GOX_NO_TSAN void unlock() noexcept { locked_.store(false, std::memory_order_release); }
+  void unlock() noexcept { locked_.store(false, std::memory_order_release); }
+#endif
 
  private:
   std::atomic<bool> locked_{false};
