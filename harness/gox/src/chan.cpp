@@ -19,6 +19,18 @@ bool settle(sudog& s, waitq& q, spin_lock& mu) noexcept {
   return true;
 }
 
+void block_in(spin_guard& g, spin_lock& mu, waitq& q, sudog& s, const char* reason,
+              source_location loc) {
+  waiter w;
+  prepare(w, reason, loc);
+  s.w = &w;
+  q.enqueue(&s);
+  g.unlock();
+  const bool alive = park(w);
+  const bool completed = settle(s, q, mu);
+  if (!alive || !completed) unwind();
+}
+
 void chan_base::close() {
   wake_list wl;
   {
@@ -75,17 +87,10 @@ void chan_send(chan_base* c, void* src, source_location loc) {
     c->buffered_send(src);
     return;
   }
-  waiter w;
-  prepare(w, "chan send", loc);
   sudog me;
-  me.w = &w;
   me.elem = src;
   race_release(c);
-  c->sendq.enqueue(&me);
-  g.unlock();
-  const bool alive = park(w);
-  const bool completed = settle(me, c->sendq, c->mu);
-  if (!alive || !completed) unwind();
+  block_in(g, c->mu, c->sendq, me, "chan send", loc);
   race_acquire(c);
   if (!me.success) throw_panic("send on closed channel");
 }
@@ -107,17 +112,10 @@ bool chan_recv(chan_base* c, void* dst, source_location loc) {
     race_acquire(c);
     return false;
   }
-  waiter w;
-  prepare(w, "chan receive", loc);
   sudog me;
-  me.w = &w;
   me.elem = dst;
   race_release(c);
-  c->recvq.enqueue(&me);
-  g.unlock();
-  const bool alive = park(w);
-  const bool completed = settle(me, c->recvq, c->mu);
-  if (!alive || !completed) unwind();
+  block_in(g, c->mu, c->recvq, me, "chan receive", loc);
   race_acquire(c);
   return me.success;
 }

@@ -12,16 +12,7 @@
 namespace gox::detail {
 
 GOX_NO_TSAN void spin_lock::lock() noexcept {
-  for (;;) {
-    if (!locked_.exchange(true, std::memory_order_acquire)) break;
-    int spins = 0;
-    while (locked_.load(std::memory_order_relaxed)) {
-      if (++spins > 64) {
-        std::this_thread::yield();
-        spins = 0;
-      }
-    }
-  }
+  spin_acquire(locked_);
   __tsan_ignore_thread_begin();
 }
 

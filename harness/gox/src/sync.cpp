@@ -6,18 +6,10 @@ namespace gox {
 
 namespace {
 
-// Parks on `q` (mu held through `g`); returns once completed by a waker.
 void wait_on(detail::spin_guard& g, detail::spin_lock& mu, detail::waitq& q, const char* reason,
              source_location loc) {
-  detail::waiter w;
-  detail::prepare(w, reason, loc);
   detail::sudog s;
-  s.w = &w;
-  q.enqueue(&s);
-  g.unlock();
-  const bool alive = detail::park(w);
-  const bool completed = detail::settle(s, q, mu);
-  if (!alive || !completed) detail::unwind();
+  detail::block_in(g, mu, q, s, reason, loc);
 }
 
 }  // namespace

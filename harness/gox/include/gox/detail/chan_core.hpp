@@ -105,6 +105,12 @@ class wake_list {
 /// signal it; wait for that so it never touches a dead frame.
 bool settle(sudog& s, waitq& q, spin_lock& mu) noexcept;
 
+/// The blocking half of every wait-queue operation: queues `s` on `q`,
+/// releases `g` (which holds `mu`), parks until a waker completes `s`, and
+/// unwinds instead if the run is torn down first. `s.elem` is the caller's.
+void block_in(spin_guard& g, spin_lock& mu, waitq& q, sudog& s, const char* reason,
+              source_location loc);
+
 struct chan_base {
   explicit chan_base(std::size_t capacity) : cap(capacity) {}
   virtual ~chan_base() = default;

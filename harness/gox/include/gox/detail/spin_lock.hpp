@@ -17,6 +17,21 @@
 
 namespace gox::detail {
 
+/// Test-and-test-and-set acquisition of `locked`, yielding the thread after
+/// a short spin.
+inline void spin_acquire(std::atomic<bool>& locked) noexcept {
+  for (;;) {
+    if (!locked.exchange(true, std::memory_order_acquire)) return;
+    int spins = 0;
+    while (locked.load(std::memory_order_relaxed)) {
+      if (++spins > 64) {
+        std::this_thread::yield();
+        spins = 0;
+      }
+    }
+  }
+}
+
 class spin_lock {
  public:
 #if defined(GOX_RACE)
@@ -24,18 +39,7 @@ class spin_lock {
   bool try_lock() noexcept;
   void unlock() noexcept;
 #else
-  void lock() noexcept {
-    for (;;) {
-      if (!locked_.exchange(true, std::memory_order_acquire)) return;
-      int spins = 0;
-      while (locked_.load(std::memory_order_relaxed)) {
-        if (++spins > 64) {
-          std::this_thread::yield();
-          spins = 0;
-        }
-      }
-    }
-  }
+  void lock() noexcept { spin_acquire(locked_); }
   bool try_lock() noexcept {
     return !locked_.load(std::memory_order_relaxed) &&
            !locked_.exchange(true, std::memory_order_acquire);
