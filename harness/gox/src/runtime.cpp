@@ -453,6 +453,7 @@ GOX_NO_TSAN void runtime_state::idle(scheduler_algo* self, steady::time_point tp
 // ---------------------------------------------------------------- algorithm
 
 GOX_NO_TSAN void scheduler_algo::awakened(boost::fibers::context* ctx) noexcept {
+  race_ignore ri;  // the ready queues are the scheduler's, not the program's
   const bool pinned = ctx->is_context(boost::fibers::type::pinned_context);
 #if defined(GOX_RACE)
   // A new fiber is first made ready by its parent, once Boost has built its
@@ -518,7 +519,11 @@ GOX_NO_TSAN boost::fibers::context* scheduler_algo::take_local() noexcept {
 }
 
 GOX_NO_TSAN boost::fibers::context* scheduler_algo::pick_next() noexcept {
-  boost::fibers::context* c = pick();
+  boost::fibers::context* c;
+  {
+    race_ignore ri;  // the ready queues are the scheduler's, not the program's
+    c = pick();
+  }
   enter(c);
   return c;
 }

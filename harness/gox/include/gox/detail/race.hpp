@@ -37,6 +37,20 @@ void __tsan_ignore_thread_end(void);
 
 namespace gox::detail {
 
+/// Race build: while alive, the current fiber's memory accesses (and those
+/// of libc calls TSan intercepts, such as memmove) are not recorded.
+struct race_ignore {
+#if defined(GOX_RACE)
+  race_ignore() noexcept { __tsan_ignore_thread_begin(); }
+  ~race_ignore() { __tsan_ignore_thread_end(); }
+#endif
+  race_ignore(const race_ignore&) = delete;
+  race_ignore& operator=(const race_ignore&) = delete;
+#if !defined(GOX_RACE)
+  race_ignore() noexcept = default;
+#endif
+};
+
 #if defined(GOX_RACE)
 inline void race_acquire(const void* addr) noexcept { __tsan_acquire(const_cast<void*>(addr)); }
 inline void race_release(const void* addr) noexcept { __tsan_release(const_cast<void*>(addr)); }
