@@ -43,12 +43,12 @@ struct race_ignore {
 #if defined(GOX_RACE)
   race_ignore() noexcept { __tsan_ignore_thread_begin(); }
   ~race_ignore() { __tsan_ignore_thread_end(); }
+#else
+  race_ignore() noexcept {}  // user-provided: a guard, not an unused variable
+  ~race_ignore() {}
 #endif
   race_ignore(const race_ignore&) = delete;
   race_ignore& operator=(const race_ignore&) = delete;
-#if !defined(GOX_RACE)
-  race_ignore() noexcept = default;
-#endif
 };
 
 #if defined(GOX_RACE)
