@@ -128,25 +128,28 @@ std::uint64_t runtime_state::next_rand() noexcept { return splitmix64(rng_state)
 
 // ---------------------------------------------------------------- fibers
 
-void runtime_state::spawn(std::function<void()> fn, std::string name, source_location loc) {
+fiber_record* runtime_state::new_record(std::string name, source_location loc) {
   auto* rec = new fiber_record();
   rec->rt = this;
-  rec->fn = std::move(fn);
   rec->created_at = loc;
-  {
-    spin_guard g(mu);
-    rec->id = next_id++;
-    rec->name = std::move(name);  // empty: "goroutine N" (see display_name)
-    rec->next = head;
-    if (head) head->prev = rec;
-    head = rec;
-    ++alive;
-  }
 #if defined(GOX_RACE)
   // Created by the parent, the TSan fiber starts with the parent's clock:
   // the go statement happens before the fiber's first step.
   rec->tsan_fiber = __tsan_create_fiber(0);
 #endif
+  spin_guard g(mu);
+  rec->id = next_id++;
+  rec->name = std::move(name);  // empty: "goroutine N" (see display_name)
+  rec->next = head;
+  if (head) head->prev = rec;
+  head = rec;
+  ++alive;
+  return rec;
+}
+
+void runtime_state::spawn(std::function<void()> fn, std::string name, source_location loc) {
+  fiber_record* rec = new_record(std::move(name), loc);
+  rec->fn = std::move(fn);
   boost::fibers::fiber f(static_cast<boost::fibers::fiber_properties*>(rec), std::allocator_arg,
                          stack_allocator{}, [rec] { rec->rt->fiber_main(rec); });
   f.detach();
@@ -166,10 +169,10 @@ void runtime_state::fiber_main(fiber_record* rec) {
   }
   rec->fn = nullptr;
   on_exit(rec);
-  std::string().swap(rec->name);  // freed here, by the fiber, not by the dispatcher
 }
 
 void runtime_state::main_main(fiber_record* rec, const std::function<void()>& main) {
+  rec->started = true;
   try {
     main();
   } catch (const fiber_unwind&) {
@@ -180,14 +183,12 @@ void runtime_state::main_main(fiber_record* rec, const std::function<void()>& ma
   }
   finish_main(rec);
   on_exit(rec);
-  std::string().swap(rec->name);
 }
 
 void runtime_state::on_panic(fiber_record* rec, const std::string& what) {
   spin_guard g(mu);
   std::string msg = "panic: " + what + " [in fiber " + std::to_string(rec->id) + " \"" +
-                    display_name(rec) +
-                    "\"]";
+                    display_name(rec) + "\"]";
   set_result_locked(outcome::panic, std::move(msg), true, nullptr);
   killing.store(true);
   kill_all_locked();
@@ -202,6 +203,9 @@ void runtime_state::on_exit(fiber_record* rec) {
   if (rec->next) rec->next->prev = rec->prev;
   if (head == rec) head = rec->next;
   rec->prev = rec->next = nullptr;
+  // Out of the registry, nothing reads the name again: free it now, on the
+  // fiber itself, rather than in the dispatcher that deletes the record.
+  std::string().swap(rec->name);
   --alive;
   if (alive == 1 && main_waiter) signal_main_locked();
 }
@@ -820,25 +824,9 @@ run_result run(const config& cfg, std::function<void()> main) {
   const auto t0 = rt.now();
   std::thread main_thread([&] {
     start_thread(0);
-    auto* rec = new detail::fiber_record();
-    rec->rt = &rt;
-#if defined(GOX_RACE)
-    rec->tsan_fiber = __tsan_create_fiber(0);
-#endif
-    {
-      detail::spin_guard g(rt.mu);
-      rec->id = rt.next_id++;
-      rec->name = "main";
-      rec->next = rt.head;
-      if (rt.head) rt.head->prev = rec;
-      rt.head = rec;
-      ++rt.alive;
-    }
-    boost::fibers::fiber f(static_cast<boost::fibers::fiber_properties*>(rec), std::allocator_arg, detail::stack_allocator{},
-                           [&rt, rec, &main] {
-                             rec->started = true;
-                             rt.main_main(rec, main);
-                           });
+    detail::fiber_record* rec = rt.new_record("main", source_location{});
+    boost::fibers::fiber f(static_cast<boost::fibers::fiber_properties*>(rec), std::allocator_arg,
+                           detail::stack_allocator{}, [&rt, rec, &main] { rt.main_main(rec, main); });
     f.join();
     {
       detail::spin_guard g(rt.mu);

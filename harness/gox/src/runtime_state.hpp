@@ -105,6 +105,8 @@ struct runtime_state {
   nanos now() const noexcept;
   std::uint64_t next_rand() noexcept;
 
+  /// A registered record for a fiber about to be created (alive counts it).
+  fiber_record* new_record(std::string name, source_location loc);
   void spawn(std::function<void()> fn, std::string name, source_location loc);
   void fiber_main(fiber_record* rec);
   void main_main(fiber_record* rec, const std::function<void()>& main);

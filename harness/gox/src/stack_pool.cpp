@@ -57,6 +57,19 @@ void unmap(void* base, bool guarded) noexcept {
   if (guarded) the_pool().guarded.fetch_sub(1, std::memory_order_relaxed);
 }
 
+// Into the process-wide pool, or back to the kernel when the pool is full.
+void release(void* base, int kind) noexcept {
+  pool& p = the_pool();
+  {
+    spin_guard g(p.mu);
+    if (p.free[kind].size() < kPoolMax) {
+      p.free[kind].push_back(base);
+      return;
+    }
+  }
+  unmap(base, kind == 1);
+}
+
 }  // namespace
 
 std::size_t stack_size() noexcept {
@@ -119,33 +132,14 @@ void stack_allocator::deallocate(boost::context::stack_context& sctx) noexcept {
     lc.slots[kind][lc.n[kind]++] = base;
     return;
   }
-  pool& p = the_pool();
-  {
-    spin_guard g(p.mu);
-    if (p.free[kind].size() < kPoolMax) {
-      p.free[kind].push_back(base);
-      return;
-    }
-  }
-  unmap(base, kind == 1);
+  release(base, kind);
 }
 
 void flush_thread_stacks() noexcept {
   local_cache& lc = tls_cache;
   lc.closed = true;
-  pool& p = the_pool();
-  for (int kind = 0; kind < 2; ++kind) {
-    while (lc.n[kind] > 0) {
-      void* base = lc.slots[kind][--lc.n[kind]];
-      bool keep;
-      {
-        spin_guard g(p.mu);
-        keep = p.free[kind].size() < kPoolMax;
-        if (keep) p.free[kind].push_back(base);
-      }
-      if (!keep) unmap(base, kind == 1);
-    }
-  }
+  for (int kind = 0; kind < 2; ++kind)
+    while (lc.n[kind] > 0) release(lc.slots[kind][--lc.n[kind]], kind);
 }
 
 }  // namespace gox::detail
