@@ -1,4 +1,5 @@
 #include <chrono>
+#include <string>
 #include <vector>
 
 #include "gox/chan.hpp"
@@ -88,4 +89,30 @@ TEST_CASE("Durations print as Go prints them", "[gox][time]") {
   REQUIRE(t::to_string(2 * t::Hour) == "2h0m0s");
   REQUIRE(t::to_string(90 * t::Second) == "1m30s");
   REQUIRE(t::to_string(t::Duration(1500)) == "1.5µs");
+}
+
+TEST_CASE("AfterFunc runs its function on a new fiber after the delay; Stop cancels it",
+          "[gox][time]") {
+  auto r = run_ok(virt(3), [] {
+    auto fired = gox::make_chan<std::string>(2);
+    const auto start = t::Now();
+    t::Timer a = t::AfterFunc(2 * t::Second, [&] { fired.send(gox::fiber_name()); });
+    t::Timer b = t::AfterFunc(1 * t::Second, [&] { fired.send("never"); });
+    REQUIRE(b.Stop());
+    REQUIRE(fired.recv() == "time.AfterFunc");
+    REQUIRE(t::Since(start) == 2 * t::Second);
+    REQUIRE_FALSE(a.Stop());  // already fired
+    REQUIRE_FALSE(a.Reset(t::Second));
+    REQUIRE(fired.recv() == "time.AfterFunc");
+    REQUIRE(t::Since(start) == 3 * t::Second);
+    REQUIRE(fired.len() == 0);
+  });
+  REQUIRE(r.elapsed == 3 * t::Second);
+}
+
+TEST_CASE("A pending AfterFunc is no leak and does not keep the run alive", "[gox][time]") {
+  for (auto cfg : {virt(1), det(2), par(2)}) {
+    auto r = run_ok(cfg, [] { t::AfterFunc(t::Hour, [] {}); });
+    REQUIRE(r.elapsed < t::Second);
+  }
 }

@@ -20,18 +20,25 @@ bool settle(sudog& s, waitq& q, spin_lock& mu) noexcept {
 }
 
 void block_in(spin_guard& g, spin_lock& mu, waitq& q, sudog& s, const char* reason,
-              source_location loc) {
+              source_location loc, bool lend) {
   waiter w;
   prepare(w, reason, loc);
+  if (lend) race_lend(1);
   s.w = &w;
   q.enqueue(&s);
   g.unlock();
   const bool alive = park(w);
   const bool completed = settle(s, q, mu);
+  race_reclaim();
+  if (s.race_slot) {
+    race_acquire(s.race_slot);
+    race_release(s.race_slot);
+  }
   if (!alive || !completed) unwind();
 }
 
 void chan_base::close() {
+  race_write(&race_word, __builtin_return_address(0));
   wake_list wl;
   {
     spin_guard g(mu);
@@ -71,6 +78,7 @@ bool chan_try_send(chan_base* c, void* src) {
 }
 
 void chan_send(chan_base* c, void* src, source_location loc) {
+  race_read(&c->race_word, __builtin_return_address(0));
   spin_guard g(c->mu);
   if (c->closed) {
     g.unlock();
@@ -89,9 +97,12 @@ void chan_send(chan_base* c, void* src, source_location loc) {
   }
   sudog me;
   me.elem = src;
-  race_release(c);
-  block_in(g, c->mu, c->sendq, me, "chan send", loc);
-  race_acquire(c);
+  // Unbuffered: one address orders both sides (Go's racesync). Buffered: the
+  // receiver that takes this value annotates the slot on our behalf.
+  const bool unbuffered = c->cap == 0;
+  if (unbuffered) race_release(c);
+  block_in(g, c->mu, c->sendq, me, "chan send", loc, !unbuffered);
+  if (unbuffered || !me.success) race_acquire(c);
   if (!me.success) throw_panic("send on closed channel");
 }
 
@@ -114,9 +125,10 @@ bool chan_recv(chan_base* c, void* dst, source_location loc) {
   }
   sudog me;
   me.elem = dst;
-  race_release(c);
-  block_in(g, c->mu, c->recvq, me, "chan receive", loc);
-  race_acquire(c);
+  const bool unbuffered = c->cap == 0;
+  if (unbuffered) race_release(c);
+  block_in(g, c->mu, c->recvq, me, "chan receive", loc, !unbuffered);
+  if (unbuffered || !me.success) race_acquire(c);  // !success: closed, close happens before
   return me.success;
 }
 
@@ -135,6 +147,7 @@ void unlock_all(chan_base** lockorder, int n) {
 
 int select_impl(select_case_desc* cases, int n, bool has_default, int* order,
                 chan_base** lockorder, sudog* sgs, source_location loc) {
+  void* const pc = __builtin_return_address(0);
   // Poll order: a uniformly random permutation of the non-nil cases.
   int live = 0;
   for (int i = 0; i < n; ++i) {
@@ -161,6 +174,7 @@ int select_impl(select_case_desc* cases, int n, bool has_default, int* order,
     if (sc.is_send) {
       if (c->closed) {
         unlock_all(lockorder, live);
+        race_read(&c->race_word, pc);
         throw_panic("send on closed channel");
       }
       if (sudog* s = c->recvq.dequeue()) {
@@ -186,6 +200,7 @@ int select_impl(select_case_desc* cases, int n, bool has_default, int* order,
     }
     unlock_all(lockorder, live);
     wl.wake_all();
+    if (sc.is_send) race_read(&c->race_word, pc);  // not under the locks: TSan ignores that
     return i;
   }
   if (has_default) {
@@ -194,8 +209,14 @@ int select_impl(select_case_desc* cases, int n, bool has_default, int* order,
   }
 
   // Pass 2: park on every channel at once.
+  int held = 0;  // distinct channels locked
+  for (int k = 0; k < live; ++k) {
+    if (k == 0 || lockorder[k] != lockorder[k - 1]) ++held;
+    if (cases[order[k]].c->cap == 0) race_release(cases[order[k]].c);
+  }
   waiter w;
   prepare(w, "select", loc);
+  race_lend(held);
   select_state st;
   for (int k = 0; k < live; ++k) {
     const int i = order[k];
@@ -205,7 +226,6 @@ int select_impl(select_case_desc* cases, int n, bool has_default, int* order,
     s.elem = cases[i].elem;
     s.sel = &st;
     s.case_index = i;
-    race_release(cases[i].c);
     if (cases[i].is_send) cases[i].c->sendq.enqueue(&s);
     else cases[i].c->recvq.enqueue(&s);
   }
@@ -216,12 +236,14 @@ int select_impl(select_case_desc* cases, int n, bool has_default, int* order,
   lock_all(lockorder, live);
   int winner = -1;
   bool success = false;
+  const void* race_slot = nullptr;
   for (int k = 0; k < live; ++k) {
     sudog& s = sgs[k];
     const int i = order[k];
     if (st.winner == i && !s.linked) {
       winner = i;
       success = s.success;
+      race_slot = s.race_slot;
       continue;
     }
     if (cases[i].is_send) cases[i].c->sendq.remove(&s);
@@ -231,9 +253,15 @@ int select_impl(select_case_desc* cases, int n, bool has_default, int* order,
   // A case claimed by a waker that has not signaled yet: wait for it.
   if (st.done.load() != 0 && winner >= 0)
     while (!w.is_signaled()) std::this_thread::yield();
+  race_reclaim();
   if (!alive || winner < 0) unwind();
-  race_acquire(cases[winner].c);
+  if (race_slot) {
+    race_acquire(race_slot);
+    race_release(race_slot);
+  }
+  if (cases[winner].c->cap == 0 || !success) race_acquire(cases[winner].c);
   if (cases[winner].is_send) {
+    race_read(&cases[winner].c->race_word, pc);
     if (!success) throw_panic("send on closed channel");
   } else {
     cases[winner].ok = success;

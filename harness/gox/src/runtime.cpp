@@ -73,6 +73,48 @@ constexpr int kMaxIdleAdvances = 10000;
 }  // namespace
 
 #if defined(GOX_RACE)
+namespace {
+thread_local void* tls_scratch_tsan = nullptr;  // see race_lend
+
+GOX_NO_TSAN void* scratch_tsan() noexcept {
+  if (!tls_scratch_tsan) tls_scratch_tsan = __tsan_create_fiber(0);
+  return tls_scratch_tsan;
+}
+}  // namespace
+
+GOX_NO_TSAN void race_lend(int held) noexcept {
+  fiber_record* rec = current_record();
+  if (!rec) return;  // a plain thread keeps its context (race_sync_for says so)
+  rec->tsan_lent.store(true, std::memory_order_relaxed);
+  // The spin locks held hide their holder's accesses per TSan context: carry
+  // that over, so each context's ignore count stays balanced.
+  for (int i = 0; i < held; ++i) __tsan_ignore_thread_end();
+  __tsan_switch_to_fiber(scratch_tsan(), __tsan_switch_to_fiber_no_sync);
+  for (int i = 0; i < held; ++i) __tsan_ignore_thread_begin();
+}
+
+GOX_NO_TSAN void race_reclaim() noexcept {
+  fiber_record* rec = current_record();
+  if (!rec || !rec->tsan_lent.load(std::memory_order_relaxed)) return;
+  rec->tsan_lent.store(false, std::memory_order_relaxed);
+  __tsan_switch_to_fiber(rec->tsan_fiber, __tsan_switch_to_fiber_no_sync);
+}
+
+GOX_NO_TSAN bool race_sync_for(waiter* w, const void* addr) noexcept {
+  fiber_record* r = w->rec;
+  if (!r || !r->tsan_lent.load(std::memory_order_relaxed)) return false;
+  void* me = __tsan_get_current_fiber();
+  __tsan_switch_to_fiber(r->tsan_fiber, __tsan_switch_to_fiber_no_sync);
+  __tsan_acquire(const_cast<void*>(addr));
+  __tsan_release(const_cast<void*>(addr));
+  __tsan_switch_to_fiber(me, __tsan_switch_to_fiber_no_sync);
+  return true;
+}
+
+GOX_NO_TSAN timer_node::~timer_node() {
+  if (tsan_ctx) __tsan_destroy_fiber(tsan_ctx);
+}
+
 GOX_NO_TSAN fiber_record::~fiber_record() {
   if (tsan_fiber) __tsan_destroy_fiber(tsan_fiber);
 }
@@ -128,10 +170,11 @@ std::uint64_t runtime_state::next_rand() noexcept { return splitmix64(rng_state)
 
 // ---------------------------------------------------------------- fibers
 
-fiber_record* runtime_state::new_record(std::string name, source_location loc) {
+fiber_record* runtime_state::new_record(std::string name, source_location loc, bool system) {
   auto* rec = new fiber_record();
   rec->rt = this;
   rec->created_at = loc;
+  rec->system = system;
 #if defined(GOX_RACE)
   // Created by the parent, the TSan fiber starts with the parent's clock:
   // the go statement happens before the fiber's first step.
@@ -143,12 +186,14 @@ fiber_record* runtime_state::new_record(std::string name, source_location loc) {
   rec->next = head;
   if (head) head->prev = rec;
   head = rec;
-  ++alive;
+  if (system) ++system_alive;
+  else ++alive;
   return rec;
 }
 
-void runtime_state::spawn(std::function<void()> fn, std::string name, source_location loc) {
-  fiber_record* rec = new_record(std::move(name), loc);
+void runtime_state::spawn(std::function<void()> fn, std::string name, source_location loc,
+                          bool system) {
+  fiber_record* rec = new_record(std::move(name), loc, system);
   rec->fn = std::move(fn);
   boost::fibers::fiber f(static_cast<boost::fibers::fiber_properties*>(rec), std::allocator_arg,
                          stack_allocator{}, [rec] { rec->rt->fiber_main(rec); });
@@ -206,8 +251,53 @@ void runtime_state::on_exit(fiber_record* rec) {
   // Out of the registry, nothing reads the name again: free it now, on the
   // fiber itself, rather than in the dispatcher that deletes the record.
   std::string().swap(rec->name);
-  --alive;
-  if (alive == 1 && main_waiter) signal_main_locked();
+  if (rec->system) --system_alive;
+  else --alive;
+  // Main waits for the program's fibers to end (leak check), then, unwinding,
+  // for every fiber including the system ones.
+  if (alive == 1 && main_waiter && (main_waits_for_quiet || system_alive == 0))
+    signal_main_locked();
+}
+
+void runtime_state::queue_func_locked(std::function<void()> f) {
+  due_funcs.push_back(std::move(f));
+  if (waiter* w = timer_waiter) {
+    timer_waiter = nullptr;
+    w->signal();
+  }
+}
+
+void runtime_state::ensure_timer_fiber() {
+  {
+    spin_guard g(mu);
+    if (timer_fiber_started) return;
+    timer_fiber_started = true;
+  }
+  spawn([this] { timer_fiber_main(); }, "timer", source_location{}, true);
+}
+
+void runtime_state::timer_fiber_main() {
+  for (;;) {
+    std::deque<std::function<void()>> batch;
+    {
+      spin_guard g(mu);
+      if (due_funcs.empty()) {
+        waiter w;
+        prepare(w, "timer fiber", source_location{});
+        timer_waiter = &w;
+        g.unlock();
+        if (!park(w)) {
+          spin_guard g2(mu);
+          if (timer_waiter == &w) timer_waiter = nullptr;
+          g2.unlock();
+          unwind();
+        }
+        continue;
+      }
+      batch.swap(due_funcs);
+    }
+    for (auto& f : batch) spawn(std::move(f), "time.AfterFunc", source_location{});
+  }
 }
 
 bool runtime_state::signal_main_locked() noexcept {
@@ -242,9 +332,18 @@ void runtime_state::finish_main(fiber_record* rec) {
   } else {
     g.unlock();
   }
+  {
+    // Only system fibers left (pending AfterFunc timers, as Go's, do not
+    // keep a program alive): end them.
+    spin_guard g3(mu);
+    if (alive <= 1 && system_alive > 0 && !killing.load()) {
+      killing.store(true);
+      kill_all_locked();
+    }
+  }
   for (;;) {
     spin_guard g3(mu);
-    if (alive <= 1) break;
+    if (alive <= 1 && system_alive == 0) break;
     waiter w;
     prepare(w, "main: unwinding other fibers", source_location{});
     main_waiter = &w;
@@ -263,7 +362,7 @@ void runtime_state::set_result_locked(outcome o, std::string message, bool dump,
   if (!dump) return;
   std::vector<fiber_info> infos;
   for (fiber_record* r = head; r; r = r->next) {
-    if (r == skip) continue;
+    if (r == skip || r->system) continue;
     fiber_info fi;
     fi.id = r->id;
     fi.name = display_name(r);
@@ -298,6 +397,7 @@ void runtime_state::die_stuck() noexcept {
 
 timer_handle runtime_state::add_timer(nanos when, nanos period, std::function<void()> fire) {
   auto t = std::make_shared<timer_node>();
+  race_release(t.get());  // the setter's past happens before the firing
   t->when = when;
   t->period = period;
   t->fire = std::move(fire);
@@ -319,6 +419,23 @@ GOX_NO_TSAN nanos runtime_state::next_timer_locked() noexcept {
   return heap.empty() ? INT64_MAX : heap.front()->when;
 }
 
+GOX_NO_TSAN void runtime_state::fire_one(timer_node& t) noexcept {
+#if defined(GOX_RACE)
+  if (!t.tsan_ctx) t.tsan_ctx = __tsan_create_fiber(0);
+  void* me = __tsan_get_current_fiber();
+  __tsan_ignore_thread_end();  // mu is held: carry its guard over
+  __tsan_switch_to_fiber(t.tsan_ctx, __tsan_switch_to_fiber_no_sync);
+  __tsan_ignore_thread_begin();
+  __tsan_acquire(&t);
+  t.fire();
+  __tsan_ignore_thread_end();
+  __tsan_switch_to_fiber(me, __tsan_switch_to_fiber_no_sync);
+  __tsan_ignore_thread_begin();
+#else
+  t.fire();
+#endif
+}
+
 int runtime_state::fire_due() noexcept {
   if (firing.exchange(true)) return 0;
   int fired = 0;
@@ -333,7 +450,7 @@ int runtime_state::fire_due() noexcept {
       if (h->period > 0) {
         // Ticker: fire and re-arm (a stopped ticker stays stopped)
         if (h->state.load() != 0) continue;
-        h->fire();
+        fire_one(*h);
         h->when += h->period;
         if (h->when <= t) h->when = t + h->period;  // drop ticks, as Go does
         h->seq = timer_seq++;
@@ -341,7 +458,7 @@ int runtime_state::fire_due() noexcept {
         std::push_heap(heap.begin(), heap.end(), timer_before);
       } else {
         if (!h->state.compare_exchange_strong(expect, 1)) continue;
-        h->fire();
+        fire_one(*h);
       }
       ++fired;
     }
@@ -545,7 +662,7 @@ GOX_NO_TSAN void scheduler_algo::enter(boost::fibers::context* next) noexcept {
   } else if (next->is_context(boost::fibers::type::main_context)) {
     f = main_tsan_;
   } else if (auto* rec = static_cast<fiber_record*>(next->get_properties())) {
-    f = rec->tsan_fiber;
+    f = rec->tsan_lent.load(std::memory_order_relaxed) ? scratch_tsan() : rec->tsan_fiber;
     if (!rec->tsan_entered) {
       rec->tsan_entered = true;
       __tsan_switch_to_fiber(f, __tsan_switch_to_fiber_no_sync);
@@ -723,6 +840,20 @@ timer_handle add_timer(nanos when, nanos period, std::function<void()> fire) {
   runtime_state* rt = current_runtime();
   if (!rt) throw_panic("gox: timers need a fiber of gox::run");
   return rt->add_timer(when, period, std::move(fire));
+}
+
+timer_handle add_func_timer(nanos when, std::function<void()> f) {
+  runtime_state* rt = current_runtime();
+  if (!rt) throw_panic("gox: timers need a fiber of gox::run");
+  rt->ensure_timer_fiber();
+  auto fn = std::make_shared<std::function<void()>>(std::move(f));
+  race_release(fn.get());  // arming happens before f starts
+  return rt->add_timer(when, 0, [rt, fn] {
+    rt->queue_func_locked([fn] {
+      race_acquire(fn.get());
+      (*fn)();
+    });
+  });
 }
 
 void timer_barrier() noexcept {

@@ -34,6 +34,7 @@ struct fiber_record : boost::fibers::fiber_properties {
   void* tsan_fiber = nullptr;  // this fiber's ThreadSanitizer context
   bool tsan_published = false;  // the parent released the fiber's start state
   bool tsan_entered = false;    // the fiber acquired it on its first switch-in
+  std::atomic<bool> tsan_lent{false};  // see race_lend: resumed on the scratch context
 #endif
 
   // constant after construction
@@ -49,6 +50,7 @@ struct fiber_record : boost::fibers::fiber_properties {
   source_location wait_loc;
   boost::fibers::waker park_waker{};
   bool immune = false;   // the main wrapper's own waits survive a teardown
+  bool system = false;   // the runtime's own (AfterFunc's timer fiber): not in alive, dumps
   bool started = false;  // set by the fiber itself when it first runs
 
   // protected by runtime_state::mu
@@ -99,6 +101,10 @@ struct runtime_state {
   std::deque<boost::fibers::context*> shared;
   std::vector<scheduler_algo*> algos;  // filled before any fiber starts
   std::vector<waiter*> lenders;        // parked main contexts of threads 1..n-1 (under mu)
+  std::size_t system_alive = 0;        // system fibers, not in `alive` (under mu)
+  bool timer_fiber_started = false;    // (under mu)
+  waiter* timer_waiter = nullptr;      // the timer fiber, parked (under mu)
+  std::deque<std::function<void()>> due_funcs;  // (under mu)
 
   std::uint64_t rng_state;  // deterministic scheduler only (one thread)
 
@@ -106,8 +112,15 @@ struct runtime_state {
   std::uint64_t next_rand() noexcept;
 
   /// A registered record for a fiber about to be created (alive counts it).
-  fiber_record* new_record(std::string name, source_location loc);
-  void spawn(std::function<void()> fn, std::string name, source_location loc);
+  fiber_record* new_record(std::string name, source_location loc, bool system = false);
+  void spawn(std::function<void()> fn, std::string name, source_location loc,
+             bool system = false);
+  // time.AfterFunc: due functions are queued by the firing timer (under mu)
+  // and started as fibers by the run's timer fiber, a system fiber.
+  void queue_func_locked(std::function<void()> f);
+  void ensure_timer_fiber();
+  void timer_fiber_main();
+  void fire_one(timer_node& t) noexcept;
   void fiber_main(fiber_record* rec);
   void main_main(fiber_record* rec, const std::function<void()>& main);
   void on_panic(fiber_record* rec, const std::string& what);

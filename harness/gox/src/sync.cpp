@@ -122,7 +122,9 @@ void RWMutex::RUnlock() {
 // ---------------------------------------------------------------- WaitGroup
 
 void WaitGroup::Add(long delta) {
+  void* const pc = __builtin_return_address(0);
   if (delta < 0) detail::race_release(this);
+  bool from_zero = false;
   detail::wake_list wl;
   {
     detail::spin_guard g(mu_);
@@ -132,17 +134,24 @@ void WaitGroup::Add(long delta) {
       g.unlock();
       detail::throw_panic("sync: negative WaitGroup counter");
     }
+    from_zero = delta > 0 && counter_ == delta;
     if (counter_ == 0)
       while (detail::sudog* s = q_.dequeue()) wl.push(s, true);
   }
+  if (from_zero) detail::race_read(&race_sema_, pc);  // not under mu_: TSan ignores that
   wl.wake_all();  // the waiter may free this WaitGroup: touch nothing of it now
 }
 
 void WaitGroup::Wait(source_location loc) {
+  void* const pc = __builtin_return_address(0);
   detail::spin_guard g(mu_);
   if (counter_ == 0) {
     g.unlock();
   } else {
+    if (q_.empty()) {
+      detail::race_unignored u;  // mu_ is held, whose guard hides accesses
+      detail::race_write(&race_sema_, pc);
+    }
     wait_on(g, mu_, q_, "WaitGroup.Wait", loc);
   }
   detail::race_acquire(this);

@@ -100,8 +100,17 @@ bool Timer::Stop() { return h_ && detail::stop_timer(*h_); }
 
 bool Timer::Reset(Duration d) {
   const bool was_active = Stop();
-  *h_ = arm(ch_, d, Duration(0));
+  if (fn_) *h_ = detail::add_func_timer(detail::mono_now() + d.count(), *fn_);
+  else *h_ = arm(ch_, d, Duration(0));
   return was_active;
+}
+
+Timer AfterFunc(Duration d, std::function<void()> f) {
+  Timer t;
+  t.fn_ = std::make_shared<std::function<void()>>(std::move(f));
+  t.h_ = std::make_shared<detail::timer_handle>(
+      detail::add_func_timer(detail::mono_now() + d.count(), *t.fn_));
+  return t;
 }
 
 Timer NewTimer(Duration d) {

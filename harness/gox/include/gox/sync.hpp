@@ -94,6 +94,10 @@ class WaitGroup {
   detail::spin_lock mu_;
   long counter_ = 0;
   detail::waitq q_;
+  // Race build: an Add that raises the counter from zero reads this word, a
+  // Wait that blocks writes it, so an Add not ordered before Wait (the Add
+  // inside the goroutine) is reported even when the schedule hid it.
+  std::uint64_t race_sema_ = 0;
 };
 
 /// sync.Once: Do(f) calls f exactly once across all callers; every Do returns

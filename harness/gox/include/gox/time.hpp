@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -60,7 +61,7 @@ void Sleep(Duration d, source_location loc = source_location::current());
 /// A single-shot timer. Copies share the timer.
 class Timer {
  public:
-  recv_chan<Time> C;
+  recv_chan<Time> C;  ///< nil (never ready) for a timer made by AfterFunc
   /// Prevents the timer from firing; false if it had already fired or stopped.
   bool Stop();
   /// Re-arms the timer to fire after d; returns whether it had been active.
@@ -68,10 +69,17 @@ class Timer {
 
  private:
   friend Timer NewTimer(Duration d);
+  friend Timer AfterFunc(Duration d, std::function<void()> f);
   chan<Time> ch_;
   std::shared_ptr<detail::timer_handle> h_;
+  std::shared_ptr<std::function<void()>> fn_;  // AfterFunc's
 };
 Timer NewTimer(Duration d);
+/// time.AfterFunc(d, f): after d, runs f on its own fiber (named
+/// "time.AfterFunc"). Stop before then and f never runs. Arming the timer
+/// (AfterFunc, Reset) happens before f starts. A pending AfterFunc keeps no
+/// run alive and is no leak, as in Go.
+Timer AfterFunc(Duration d, std::function<void()> f);
 /// time.After(d): NewTimer(d).C
 recv_chan<Time> After(Duration d);
 

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 
 #include "gox/detail/park.hpp"
 #include "gox/detail/race.hpp"
@@ -31,6 +32,9 @@ struct sudog {
   int case_index = -1;
   bool success = false;  // receive: got a value (not closed); send: delivered (not closed)
   bool linked = false;
+  // Race build: a buffer slot the woken fiber must still acquire and release
+  // itself (race_sync_for could not do it on its behalf).
+  const void* race_slot = nullptr;
   sudog* next = nullptr;
   sudog* prev = nullptr;
 };
@@ -108,8 +112,10 @@ bool settle(sudog& s, waitq& q, spin_lock& mu) noexcept;
 /// The blocking half of every wait-queue operation: queues `s` on `q`,
 /// releases `g` (which holds `mu`), parks until a waker completes `s`, and
 /// unwinds instead if the run is torn down first. `s.elem` is the caller's.
+/// `lend`: race build, lend the caller's TSan context while parked (see
+/// race_lend), for waits whose completion annotates on the sleeper's behalf.
 void block_in(spin_guard& g, spin_lock& mu, waitq& q, sudog& s, const char* reason,
-              source_location loc);
+              source_location loc, bool lend = false);
 
 struct chan_base {
   explicit chan_base(std::size_t capacity) : cap(capacity) {}
@@ -131,8 +137,12 @@ struct chan_base {
       race_release(this);
       hand_over(dst, s->elem);
     } else {
-      race_acquire(slot_addr(recvx));
-      race_release(slot_addr(recvx));
+      // Go's racenotify: the receiver and then the parked sender pass
+      // through the head slot, where the sender's value goes.
+      void* slot = slot_addr(recvx);
+      race_acquire(slot);
+      race_release(slot);
+      race_for(s, slot);
       buffer_pop(dst);
       buffer_push(s->elem);
     }
@@ -140,10 +150,22 @@ struct chan_base {
   }
   /// Send to a receiver parked in recvq (buffer empty).
   void send_to_receiver(sudog* s, void* src, wake_list& wl) {
-    race_acquire(this);
-    race_release(this);
+    if (cap == 0) {
+      race_acquire(this);
+      race_release(this);
+    } else {
+      // As if through the buffer: sender, then receiver, pass the head slot.
+      void* slot = slot_addr(recvx);
+      race_acquire(slot);
+      race_release(slot);
+      race_for(s, slot);
+      recvx = (recvx + 1) % cap;  // the empty buffer now starts at the next slot
+    }
     hand_over(s->elem, src);
     wl.push(s, true);
+  }
+  static void race_for(sudog* s, const void* slot) noexcept {
+    if (!race_sync_for(s->w, slot)) s->race_slot = slot;
   }
   void buffered_send(void* src) {
     race_acquire(slot_addr(sendx()));
@@ -161,6 +183,9 @@ struct chan_base {
   void close();
 
   spin_lock mu;
+  // Race build: the word sends read and close writes, so a send that may run
+  // concurrently with close is reported as a race (Go's c.raceaddr()).
+  std::uint64_t race_word = 0;
   const std::size_t cap;
   std::size_t count = 0;
   std::size_t recvx = 0;

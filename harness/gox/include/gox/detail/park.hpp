@@ -56,6 +56,26 @@ bool park(waiter& w) noexcept;
 /// Park, then unwind if the run is ending (for waits with nothing to unlink).
 void park_or_unwind(waiter& w);
 
+/// Race build: a fiber parking on a buffered channel lends its TSan context
+/// to the fiber that will complete its operation, which then annotates on
+/// its behalf (Go's raceacquireg/racereleaseg): the edge must exist when the
+/// operation completes, not when the parked fiber next runs. From
+/// `race_lend` (called with `held` spin locks held, before the sudog is
+/// visible) until `race_reclaim` (after settling) the fiber runs on its
+/// thread's scratch context, so no two threads ever use one TSan context.
+/// `race_sync_for` acquires then releases `addr` as `w`'s fiber; false if
+/// `w` lent nothing (a plain thread), and the caller must record the address
+/// for the sleeper to annotate itself once awake.
+#if defined(GOX_RACE)
+void race_lend(int held) noexcept;
+void race_reclaim() noexcept;
+bool race_sync_for(waiter* w, const void* addr) noexcept;
+#else
+inline void race_lend(int) noexcept {}
+inline void race_reclaim() noexcept {}
+inline bool race_sync_for(waiter*, const void*) noexcept { return true; }
+#endif
+
 /// Random numbers for select and jitter: the run's seeded PRNG under the
 /// deterministic scheduler, a per-thread one otherwise.
 std::uint64_t fastrand() noexcept;

@@ -32,6 +32,8 @@
 extern "C" {
 void __tsan_ignore_thread_begin(void);
 void __tsan_ignore_thread_end(void);
+void __tsan_read8_pc(void* addr, void* pc);
+void __tsan_write8_pc(void* addr, void* pc);
 }
 #endif
 
@@ -51,12 +53,37 @@ struct race_ignore {
   race_ignore& operator=(const race_ignore&) = delete;
 };
 
+/// Race build: within a spin-locked region (whose guard hides accesses),
+/// lets one deliberate access through.
+struct race_unignored {
+#if defined(GOX_RACE)
+  race_unignored() noexcept { __tsan_ignore_thread_end(); }
+  ~race_unignored() { __tsan_ignore_thread_begin(); }
+#else
+  race_unignored() noexcept {}
+  ~race_unignored() {}
+#endif
+  race_unignored(const race_unignored&) = delete;
+  race_unignored& operator=(const race_unignored&) = delete;
+};
+
 #if defined(GOX_RACE)
 inline void race_acquire(const void* addr) noexcept { __tsan_acquire(const_cast<void*>(addr)); }
 inline void race_release(const void* addr) noexcept { __tsan_release(const_cast<void*>(addr)); }
+/// A memory access the program makes through a gox call, reported as made
+/// at `pc` (the call's return address): Go's racereadpc/racewritepc, for the
+/// pairs Go's detector reports (send vs close, WaitGroup Add vs Wait).
+inline void race_read(const void* addr, void* pc) noexcept {
+  __tsan_read8_pc(const_cast<void*>(addr), pc);
+}
+inline void race_write(const void* addr, void* pc) noexcept {
+  __tsan_write8_pc(const_cast<void*>(addr), pc);
+}
 #else
 inline void race_acquire(const void*) noexcept {}
 inline void race_release(const void*) noexcept {}
+inline void race_read(const void*, void*) noexcept {}
+inline void race_write(const void*, void*) noexcept {}
 #endif
 
 }  // namespace gox::detail

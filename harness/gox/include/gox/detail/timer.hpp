@@ -11,11 +11,23 @@
 #include <functional>
 #include <memory>
 
+#include "gox/detail/race.hpp"
+
 namespace gox::detail {
 
 using nanos = std::int64_t;
 
 struct timer_node {
+#if defined(GOX_RACE)
+  timer_node() = default;
+  timer_node(const timer_node&) = delete;
+  timer_node& operator=(const timer_node&) = delete;
+  ~timer_node();
+  // The TSan context the timer fires in: it acquires what each setter of
+  // this timer released (Go: setting a timer happens before it fires), and
+  // nothing of other timers.
+  void* tsan_ctx = nullptr;
+#endif
   nanos when = 0;
   nanos period = 0;  // > 0: re-armed after each firing (Ticker)
   std::uint64_t seq = 0;
@@ -34,6 +46,9 @@ bool virtual_clock() noexcept;
 
 /// Arms a timer in the calling fiber's run. Throws gox::panic outside a run.
 timer_handle add_timer(nanos when, nanos period, std::function<void()> fire);
+/// time.AfterFunc: a timer whose firing runs `f` on a new fiber. Arming it
+/// happens before `f` starts.
+timer_handle add_func_timer(nanos when, std::function<void()> f);
 /// Stops a pending timer; true if it had not fired yet (Go's Timer.Stop).
 bool stop_timer(const timer_handle& t) noexcept;
 
