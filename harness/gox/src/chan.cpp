@@ -38,7 +38,7 @@ void block_in(spin_guard& g, spin_lock& mu, waitq& q, sudog& s, const char* reas
 }
 
 void chan_base::close() {
-  race_write(&race_word, __builtin_return_address(0));
+  race_write(race_word, __builtin_return_address(0));
   wake_list wl;
   {
     spin_guard g(mu);
@@ -78,7 +78,7 @@ bool chan_try_send(chan_base* c, void* src) {
 }
 
 void chan_send(chan_base* c, void* src, source_location loc) {
-  race_read(&c->race_word, __builtin_return_address(0));
+  race_read(c->race_word, __builtin_return_address(0));
   spin_guard g(c->mu);
   if (c->closed) {
     g.unlock();
@@ -174,7 +174,7 @@ int select_impl(select_case_desc* cases, int n, bool has_default, int* order,
     if (sc.is_send) {
       if (c->closed) {
         unlock_all(lockorder, live);
-        race_read(&c->race_word, pc);
+        race_read(c->race_word, pc);
         throw_panic("send on closed channel");
       }
       if (sudog* s = c->recvq.dequeue()) {
@@ -200,7 +200,7 @@ int select_impl(select_case_desc* cases, int n, bool has_default, int* order,
     }
     unlock_all(lockorder, live);
     wl.wake_all();
-    if (sc.is_send) race_read(&c->race_word, pc);  // not under the locks: TSan ignores that
+    if (sc.is_send) race_read(c->race_word, pc);  // not under the locks: TSan ignores that
     return i;
   }
   if (has_default) {
@@ -261,7 +261,7 @@ int select_impl(select_case_desc* cases, int n, bool has_default, int* order,
   }
   if (cases[winner].c->cap == 0 || !success) race_acquire(cases[winner].c);
   if (cases[winner].is_send) {
-    race_read(&cases[winner].c->race_word, pc);
+    race_read(cases[winner].c->race_word, pc);
     if (!success) throw_panic("send on closed channel");
   } else {
     cases[winner].ok = success;

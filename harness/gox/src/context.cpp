@@ -40,11 +40,12 @@ struct ctx_node : std::enable_shared_from_this<ctx_node> {
     {
       gox::detail::spin_guard g(mu);
       if (err) return;
+      // Before err is visible: an Err() that sees it must find the release.
+      gox::detail::race_release(this);
       err = why;
       kids.swap(children);
       t = std::move(timer);
     }
-    gox::detail::race_release(this);
     if (t) gox::detail::stop_timer(t);
     done.close();
     for (auto& k : kids)

@@ -188,6 +188,17 @@ fiber_record* runtime_state::new_record(std::string name, source_location loc, b
   head = rec;
   if (system) ++system_alive;
   else ++alive;
+#if defined(GOX_RACE)
+  // Reports name the fiber: "worker @file.cpp:12" (where its go statement is).
+  std::string label = display_name(rec);
+  g.unlock();
+  if (loc.known()) {
+    std::string_view file = loc.file;
+    if (auto slash = file.rfind('/'); slash != std::string_view::npos) file.remove_prefix(slash + 1);
+    label += " @" + std::string(file) + ":" + std::to_string(loc.line);
+  }
+  __tsan_set_fiber_name(rec->tsan_fiber, label.c_str());
+#endif
   return rec;
 }
 

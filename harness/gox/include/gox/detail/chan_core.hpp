@@ -184,8 +184,10 @@ struct chan_base {
 
   spin_lock mu;
   // Race build: the word sends read and close writes, so a send that may run
-  // concurrently with close is reported as a race (Go's c.raceaddr()).
-  std::uint64_t race_word = 0;
+  // concurrently with close is reported as a race (Go's c.raceaddr()). It
+  // lives outside the channel, never freed: freeing the channel would count
+  // as a write to it, which Go's collector never does.
+  std::uint64_t* const race_word = race_word_alloc();
   const std::size_t cap;
   std::size_t count = 0;
   std::size_t recvx = 0;

@@ -17,6 +17,8 @@
 #define GOX_RACE 1
 #endif
 
+#include <cstdint>
+
 #if defined(GOX_RACE)
 #include <sanitizer/tsan_interface.h>
 #if defined(__clang__)
@@ -32,8 +34,6 @@
 extern "C" {
 void __tsan_ignore_thread_begin(void);
 void __tsan_ignore_thread_end(void);
-void __tsan_read8_pc(void* addr, void* pc);
-void __tsan_write8_pc(void* addr, void* pc);
 }
 #endif
 
@@ -70,16 +70,17 @@ struct race_unignored {
 #if defined(GOX_RACE)
 inline void race_acquire(const void* addr) noexcept { __tsan_acquire(const_cast<void*>(addr)); }
 inline void race_release(const void* addr) noexcept { __tsan_release(const_cast<void*>(addr)); }
-/// A memory access the program makes through a gox call, reported as made
-/// at `pc` (the call's return address): Go's racereadpc/racewritepc, for the
-/// pairs Go's detector reports (send vs close, WaitGroup Add vs Wait).
-inline void race_read(const void* addr, void* pc) noexcept {
-  __tsan_read8_pc(const_cast<void*>(addr), pc);
-}
-inline void race_write(const void* addr, void* pc) noexcept {
-  __tsan_write8_pc(const_cast<void*>(addr), pc);
-}
+/// A memory access the program makes through a gox call: Go's
+/// racereadpc/racewritepc, for the pairs Go's detector reports (send vs
+/// close, WaitGroup Add vs Wait). `caller_pc` is the gox call's return
+/// address; the report's stack then reads: the gox function (as Go shows
+/// runtime.chansend), then the program's line that called it.
+void race_read(const void* addr, void* caller_pc) noexcept;
+void race_write(const void* addr, void* caller_pc) noexcept;
+/// A word for race_read/race_write that is never freed (nor reused).
+std::uint64_t* race_word_alloc() noexcept;
 #else
+inline std::uint64_t* race_word_alloc() noexcept { return nullptr; }
 inline void race_acquire(const void*) noexcept {}
 inline void race_release(const void*) noexcept {}
 inline void race_read(const void*, void*) noexcept {}

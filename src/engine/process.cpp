@@ -1,0 +1,126 @@
+#include "process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+extern char** environ;
+
+namespace gograde {
+
+process_result run_process(const process_spec& spec) {
+  using clock = std::chrono::steady_clock;
+  process_result res;
+  if (spec.argv.empty()) {
+    res.start_failed = true;
+    res.output = "no program to run";
+    return res;
+  }
+  // Everything the child needs is prepared before fork: after it, only
+  // async-signal-safe calls.
+  std::vector<std::string> envs;
+  for (char** e = environ; *e; ++e) {
+    std::string kv = *e;
+    bool replaced = false;
+    for (const auto& [k, v] : spec.env)
+      if (kv.compare(0, k.size() + 1, k + "=") == 0) replaced = true;
+    if (!replaced) envs.push_back(std::move(kv));
+  }
+  for (const auto& [k, v] : spec.env) envs.push_back(k + "=" + v);
+  std::vector<char*> envp, argv;
+  for (auto& e : envs) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> args = spec.argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  int out[2], err[2];
+  if (pipe2(out, O_CLOEXEC) != 0) {
+    res.start_failed = true;
+    res.output = std::string("pipe: ") + std::strerror(errno);
+    return res;
+  }
+  if (pipe2(err, O_CLOEXEC) != 0) {  // reports exec failure to the parent
+    close(out[0]);
+    close(out[1]);
+    res.start_failed = true;
+    res.output = std::string("pipe: ") + std::strerror(errno);
+    return res;
+  }
+  const auto t0 = clock::now();
+  const pid_t pid = fork();
+  if (pid < 0) {
+    for (int fd : {out[0], out[1], err[0], err[1]}) close(fd);
+    res.start_failed = true;
+    res.output = std::string("fork: ") + std::strerror(errno);
+    return res;
+  }
+  if (pid == 0) {
+    setpgid(0, 0);
+    dup2(out[1], 1);
+    dup2(out[1], 2);
+    int devnull = open("/dev/null", O_RDONLY);
+    if (devnull >= 0) dup2(devnull, 0);
+    if (!spec.cwd.empty() && chdir(spec.cwd.c_str()) != 0) {
+      int e = errno;
+      (void)!write(err[1], &e, sizeof e);
+      _exit(127);
+    }
+    execve(argv[0], argv.data(), envp.data());
+    int e = errno;
+    (void)!write(err[1], &e, sizeof e);
+    _exit(127);
+  }
+  setpgid(pid, pid);
+  close(out[1]);
+  close(err[1]);
+
+  const auto deadline = t0 + spec.timeout;
+  char buf[65536];
+  bool open_out = true;
+  while (open_out) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+    if (left.count() <= 0) {
+      res.timed_out = true;
+      break;
+    }
+    pollfd p{out[0], POLLIN, 0};
+    int n = poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1000)));
+    if (n < 0 && errno != EINTR) break;
+    if (n <= 0) continue;
+    ssize_t got = read(out[0], buf, sizeof buf);
+    if (got <= 0) {
+      if (got < 0 && errno == EINTR) continue;
+      open_out = false;
+      break;
+    }
+    res.output_bytes += static_cast<std::size_t>(got);
+    const std::size_t room = spec.output_cap > res.output.size() ? spec.output_cap - res.output.size() : 0;
+    res.output.append(buf, std::min(room, static_cast<std::size_t>(got)));
+  }
+  if (res.timed_out) kill(-pid, SIGKILL);
+  int status = 0;
+  // The direct child may have exited while its group lives on: reap the child,
+  // then make sure nothing of its group survives.
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  kill(-pid, SIGKILL);
+  close(out[0]);
+  res.wall = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t0);
+  int exec_errno = 0;
+  if (read(err[0], &exec_errno, sizeof exec_errno) == static_cast<ssize_t>(sizeof exec_errno)) {
+    res.start_failed = true;
+    res.output = "cannot run " + spec.argv[0] + ": " + std::strerror(exec_errno);
+  }
+  close(err[0]);
+  if (WIFEXITED(status)) res.exit_code = WEXITSTATUS(status);
+  else if (WIFSIGNALED(status)) res.term_signal = WTERMSIG(status);
+  return res;
+}
+
+}  // namespace gograde

@@ -1,0 +1,33 @@
+#pragma once
+// Running a child process: merged stdout+stderr captured up to a cap, a wall
+// clock limit after which the whole process group is killed. No shell.
+
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace gograde {
+
+struct process_spec {
+  std::vector<std::string> argv;
+  std::vector<std::pair<std::string, std::string>> env;  // added to (or replacing in) ours
+  std::string cwd;                                       // empty: ours
+  std::chrono::milliseconds timeout{60000};
+  std::size_t output_cap = 4u << 20;  // bytes kept; the rest is counted, not kept
+};
+
+struct process_result {
+  int exit_code = -1;     // when exited normally
+  int term_signal = 0;    // when killed by a signal
+  bool timed_out = false;
+  bool start_failed = false;  // could not be started (message in output)
+  std::string output;
+  std::size_t output_bytes = 0;  // total written, kept or not
+  std::chrono::milliseconds wall{0};
+  bool exited_ok() const noexcept { return !timed_out && term_signal == 0 && exit_code == 0; }
+};
+
+process_result run_process(const process_spec& spec);
+
+}  // namespace gograde

@@ -1,0 +1,3 @@
+module gograde/racecorpus
+
+go 1.19
