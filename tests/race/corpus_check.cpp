@@ -7,6 +7,7 @@
 // Usage: corpus_check <program> <source.cpp> racy|clean [--json FILE] [--two-threads]
 // Prints one line per configuration; exit 0 when all pass.
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -68,7 +69,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: corpus_check <program> <source.cpp> racy|clean [--json FILE] [--two-threads]\n");
     return 2;
   }
-  const std::string program = argv[1], source = argv[2], variant = argv[3];
+  const std::string program = argv[1], variant = argv[3];
+  // Reports carry absolute paths: compare against the source's own.
+  std::string source = argv[2];
+  if (char* real = realpath(argv[2], nullptr)) {
+    source = real;
+    std::free(real);
+  }
   std::string json_out;
   std::vector<config> configs = kConfigs;
   for (int i = 4; i < argc; ++i) {
