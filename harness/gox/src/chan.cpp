@@ -31,8 +31,7 @@ void block_in(spin_guard& g, spin_lock& mu, waitq& q, sudog& s, const char* reas
   const bool completed = settle(s, q, mu);
   race_reclaim();
   if (s.race_slot) {
-    race_acquire(s.race_slot);
-    race_release(s.race_slot);
+    race_pass(s.race_slot);
   }
   if (!alive || !completed) unwind();
 }
@@ -59,6 +58,22 @@ void block_forever(const char* reason, source_location loc) {
   prepare(w, reason, loc);
   for (;;) park_or_unwind(w);
 }
+
+namespace {
+
+// A blocking send or receive on `c` (g holds c->mu). Unbuffered: one address
+// orders both sides (Go's racesync). Buffered: whoever completes the operation
+// annotates the slot on our behalf. Woken by close (!s.success): the close
+// happens before.
+void park_on(spin_guard& g, chan_base* c, waitq& q, sudog& s, const char* reason,
+             source_location loc) {
+  const bool unbuffered = c->cap == 0;
+  if (unbuffered) race_release(c);
+  block_in(g, c->mu, q, s, reason, loc, !unbuffered);
+  if (unbuffered || !s.success) race_acquire(c);
+}
+
+}  // namespace
 
 bool chan_try_send(chan_base* c, void* src) {
   spin_guard g(c->mu);
@@ -97,12 +112,7 @@ void chan_send(chan_base* c, void* src, source_location loc) {
   }
   sudog me;
   me.elem = src;
-  // Unbuffered: one address orders both sides (Go's racesync). Buffered: the
-  // receiver that takes this value annotates the slot on our behalf.
-  const bool unbuffered = c->cap == 0;
-  if (unbuffered) race_release(c);
-  block_in(g, c->mu, c->sendq, me, "chan send", loc, !unbuffered);
-  if (unbuffered || !me.success) race_acquire(c);
+  park_on(g, c, c->sendq, me, "chan send", loc);
   if (!me.success) throw_panic("send on closed channel");
 }
 
@@ -125,10 +135,7 @@ bool chan_recv(chan_base* c, void* dst, source_location loc) {
   }
   sudog me;
   me.elem = dst;
-  const bool unbuffered = c->cap == 0;
-  if (unbuffered) race_release(c);
-  block_in(g, c->mu, c->recvq, me, "chan receive", loc, !unbuffered);
-  if (unbuffered || !me.success) race_acquire(c);  // !success: closed, close happens before
+  park_on(g, c, c->recvq, me, "chan receive", loc);
   return me.success;
 }
 
@@ -256,8 +263,7 @@ int select_impl(select_case_desc* cases, int n, bool has_default, int* order,
   race_reclaim();
   if (!alive || winner < 0) unwind();
   if (race_slot) {
-    race_acquire(race_slot);
-    race_release(race_slot);
+    race_pass(race_slot);
   }
   if (cases[winner].c->cap == 0 || !success) race_acquire(cases[winner].c);
   if (cases[winner].is_send) {

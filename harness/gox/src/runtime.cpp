@@ -82,15 +82,20 @@ GOX_NO_TSAN void* scratch_tsan() noexcept {
 }
 }  // namespace
 
+// Switches TSan context with `held` spin locks held. Their guards hide the
+// holder's accesses per TSan context: carry them over, so each context's
+// ignore count stays balanced.
+GOX_NO_TSAN void switch_tsan_holding(void* to, int held) noexcept {
+  for (int i = 0; i < held; ++i) __tsan_ignore_thread_end();
+  __tsan_switch_to_fiber(to, __tsan_switch_to_fiber_no_sync);
+  for (int i = 0; i < held; ++i) __tsan_ignore_thread_begin();
+}
+
 GOX_NO_TSAN void race_lend(int held) noexcept {
   fiber_record* rec = current_record();
   if (!rec) return;  // a plain thread keeps its context (race_sync_for says so)
   rec->tsan_lent.store(true, std::memory_order_relaxed);
-  // The spin locks held hide their holder's accesses per TSan context: carry
-  // that over, so each context's ignore count stays balanced.
-  for (int i = 0; i < held; ++i) __tsan_ignore_thread_end();
-  __tsan_switch_to_fiber(scratch_tsan(), __tsan_switch_to_fiber_no_sync);
-  for (int i = 0; i < held; ++i) __tsan_ignore_thread_begin();
+  switch_tsan_holding(scratch_tsan(), held);
 }
 
 GOX_NO_TSAN void race_reclaim() noexcept {
@@ -434,14 +439,10 @@ GOX_NO_TSAN void runtime_state::fire_one(timer_node& t) noexcept {
 #if defined(GOX_RACE)
   if (!t.tsan_ctx) t.tsan_ctx = __tsan_create_fiber(0);
   void* me = __tsan_get_current_fiber();
-  __tsan_ignore_thread_end();  // mu is held: carry its guard over
-  __tsan_switch_to_fiber(t.tsan_ctx, __tsan_switch_to_fiber_no_sync);
-  __tsan_ignore_thread_begin();
+  switch_tsan_holding(t.tsan_ctx, 1);  // mu is held
   __tsan_acquire(&t);
   t.fire();
-  __tsan_ignore_thread_end();
-  __tsan_switch_to_fiber(me, __tsan_switch_to_fiber_no_sync);
-  __tsan_ignore_thread_begin();
+  switch_tsan_holding(me, 1);
 #else
   t.fire();
 #endif

@@ -133,15 +133,13 @@ struct chan_base {
   /// Receive from a sender parked in sendq (buffer full or unbuffered).
   void recv_from_sender(sudog* s, void* dst, wake_list& wl) {
     if (cap == 0) {
-      race_acquire(this);
-      race_release(this);
+      race_pass(this);
       hand_over(dst, s->elem);
     } else {
       // Go's racenotify: the receiver and then the parked sender pass
       // through the head slot, where the sender's value goes.
       void* slot = slot_addr(recvx);
-      race_acquire(slot);
-      race_release(slot);
+      race_pass(slot);
       race_for(s, slot);
       buffer_pop(dst);
       buffer_push(s->elem);
@@ -151,13 +149,11 @@ struct chan_base {
   /// Send to a receiver parked in recvq (buffer empty).
   void send_to_receiver(sudog* s, void* src, wake_list& wl) {
     if (cap == 0) {
-      race_acquire(this);
-      race_release(this);
+      race_pass(this);
     } else {
       // As if through the buffer: sender, then receiver, pass the head slot.
       void* slot = slot_addr(recvx);
-      race_acquire(slot);
-      race_release(slot);
+      race_pass(slot);
       race_for(s, slot);
       recvx = (recvx + 1) % cap;  // the empty buffer now starts at the next slot
     }
@@ -168,13 +164,11 @@ struct chan_base {
     if (!race_sync_for(s->w, slot)) s->race_slot = slot;
   }
   void buffered_send(void* src) {
-    race_acquire(slot_addr(sendx()));
-    race_release(slot_addr(sendx()));
+    race_pass(slot_addr(sendx()));
     buffer_push(src);
   }
   void buffered_recv(void* dst) {
-    race_acquire(slot_addr(recvx));
-    race_release(slot_addr(recvx));
+    race_pass(slot_addr(recvx));
     buffer_pop(dst);
   }
   std::size_t sendx() const noexcept { return cap ? (recvx + count) % cap : 0; }

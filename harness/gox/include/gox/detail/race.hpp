@@ -87,4 +87,11 @@ inline void race_read(const void*, void*) noexcept {}
 inline void race_write(const void*, void*) noexcept {}
 #endif
 
+/// Passing through a synchronisation point that orders both ways: acquire
+/// what earlier passers released, then release to later ones.
+inline void race_pass(const void* addr) noexcept {
+  race_acquire(addr);
+  race_release(addr);
+}
+
 }  // namespace gox::detail
