@@ -11,6 +11,8 @@
 #include "gox/detail/spin_lock.hpp"
 
 extern "C" {
+void AnnotateIgnoreSyncBegin(const char* file, int line);
+void AnnotateIgnoreSyncEnd(const char* file, int line);
 void __tsan_func_entry(void* call_pc);
 void __tsan_func_exit(void);
 void __tsan_read8_pc(void* addr, void* pc);
@@ -66,7 +68,16 @@ GOX_NO_TSAN void spin_lock::unlock() noexcept {
 GOX_NO_TSAN void waiter::signal() noexcept {
   const boost::fibers::waker wk = w;
   signaled.store(true, std::memory_order_release);
+  // Waking a plain thread goes through Boost's default scheduler, whose
+  // std::mutex and condition variable TSan intercepts: they would order the
+  // waker before the sleeper (an edge gox annotates itself, or not at all)
+  // and report the sleeper's scheduler, destroyed when its thread ends, as
+  // racing with the waker's broadcast.
+  AnnotateIgnoreSyncBegin(__FILE__, __LINE__);
+  __tsan_ignore_thread_begin();
   wk.wake();
+  __tsan_ignore_thread_end();
+  AnnotateIgnoreSyncEnd(__FILE__, __LINE__);
 }
 
 GOX_NO_TSAN bool waiter::is_signaled() const noexcept {

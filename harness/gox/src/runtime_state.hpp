@@ -70,6 +70,20 @@ struct runtime_state {
   config cfg;
   int nthreads;
   bool virt;
+#if defined(GOX_RACE)
+  // Race build, several threads: program fibers still move between threads,
+  // but run one at a time. TSan's shadow memory is updated without a lock,
+  // so two unordered accesses made in the same instant on two CPUs can each
+  // miss the other (measured: context_err's racy variant unreported in about
+  // 1 run in 5 on two threads, 0 in 100 once the accesses were 30 us apart).
+  // Taking turns gives TSan every access in a total order. The turn is held
+  // while a thread runs a program fiber, handed back at each switch.
+  bool race_serial;
+  std::atomic<std::uint32_t> race_turn_next{0};
+  std::atomic<std::uint32_t> race_turn_serving{0};
+  void race_turn_begin() noexcept;
+  void race_turn_end() noexcept;
+#endif
   std::int64_t wall_origin;  // Unix ns at mono 0
 
   // protected by mu: registry, timers, lifecycle, result

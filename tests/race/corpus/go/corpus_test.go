@@ -197,6 +197,37 @@ func Test_mutex_counter(t *testing.T) {
 	observe(counter)
 }
 
+// Go has no threads outside its scheduler: the twin of the plain-thread
+// program is two goroutines, one of them careless in the racy variant.
+func Test_mutex_plain_threads(t *testing.T) {
+	var mu sync.Mutex
+	var counter int64
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		for i := 0; i < 2000; i++ {
+			mu.Lock()
+			counter++
+			mu.Unlock()
+		}
+		wg.Done()
+	}()
+	go func() {
+		for i := 0; i < 2000; i++ {
+			if !racy {
+				mu.Lock()
+			}
+			counter++
+			if !racy {
+				mu.Unlock()
+			}
+		}
+		wg.Done()
+	}()
+	wg.Wait()
+	observe(counter)
+}
+
 func Test_mutex_unlocked_read(t *testing.T) {
 	var mu sync.Mutex
 	var balance int64
