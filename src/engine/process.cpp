@@ -71,7 +71,7 @@ process_result run_process(const process_spec& spec) {
       (void)!write(err[1], &e, sizeof e);
       _exit(127);
     }
-    execve(argv[0], argv.data(), envp.data());
+    execvpe(argv[0], argv.data(), envp.data());  // a bare name is looked up in PATH
     int e = errno;
     (void)!write(err[1], &e, sizeof e);
     _exit(127);

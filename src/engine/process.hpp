@@ -1,6 +1,7 @@
 #pragma once
 // Running a child process: merged stdout+stderr captured up to a cap, a wall
-// clock limit after which the whole process group is killed. No shell.
+// clock limit after which the whole process group is killed. No shell; a
+// program named without a slash is looked up in PATH.
 
 #include <chrono>
 #include <string>

@@ -1,0 +1,32 @@
+#pragma once
+/// gograde/check.hpp: what an exercise's test suites use to run code under gox.
+///
+/// Suites are Catch2 test files linked with gograde's test main, which streams
+/// one result per test case to the grader (not through the program's output,
+/// which the code under test controls). The grader chooses the scheduler,
+/// seed, threads and clock for each run through GOX_* in the environment.
+///
+///   TEST_CASE("Inc from many fibers loses no update", "[lost-updates]") {
+///     gograde::check::run([] { ... gox::go(...) ... });
+///   }
+///
+/// `run` runs `fn` as the main fiber of a gox run configured from the
+/// environment. A run that ends in a deadlock, a leaked fiber or a panic fails
+/// the test and is recorded with its kind and fiber dump, so the grader's
+/// verdict is `deadlock`, `leak` or `crash` rather than a plain failure.
+
+#include <functional>
+
+#include "gox/runtime.hpp"
+
+namespace gograde::check {
+
+/// The configuration the grader asked for (gox::config::from_env).
+gox::config config();
+
+/// Runs `fn` under config(), with `adjust` applied first (e.g. to force
+/// virtual time for a timing check). REQUIRES: called from a test case.
+void run(const std::function<void()>& fn,
+         const std::function<void(gox::config&)>& adjust = nullptr);
+
+}  // namespace gograde::check

@@ -1,0 +1,237 @@
+#include "engine/build.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <future>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "engine/process.hpp"
+
+namespace gograde {
+
+std::uint64_t hash_string(const std::string& s, std::uint64_t h) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+std::uint64_t hash_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return 0;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return hash_string(p.filename().string() + "\n" + ss.str());
+}
+
+namespace {
+
+std::string hex(std::uint64_t v) { return fmt::format("{:016x}", v); }
+
+std::vector<std::string> flavour_flags(flavour f, bool instrument) {
+  std::vector<std::string> v = {"-std=c++20", "-g", "-fPIE"};
+  if (f == flavour::race) {
+    v.push_back("-DGOX_RACE=1");
+    if (instrument) v.push_back("-fsanitize=thread");
+  }
+  return v;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += x + " ";
+  return s;
+}
+
+process_result run(std::vector<std::string> argv, std::chrono::milliseconds timeout) {
+  process_spec spec;
+  spec.argv = std::move(argv);
+  spec.timeout = timeout;
+  spec.output_cap = 256 << 10;
+  return run_process(spec);
+}
+
+std::string describe_failure(const process_result& r) {
+  if (r.timed_out) return "the compiler ran out of time\n" + r.output;
+  if (r.start_failed) return r.output;
+  return r.output;
+}
+
+// Publishes a finished directory: rename into place, or keep the one a
+// concurrent builder published first.
+void publish(const fs::path& tmp, const fs::path& final_dir) {
+  std::error_code ec;
+  fs::rename(tmp, final_dir, ec);
+  if (ec) fs::remove_all(tmp, ec);
+}
+
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  if (from.empty()) return;
+  for (std::size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size()) s.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+builder::builder(toolchain tc) : tc_(std::move(tc)) {}
+
+const builder::runtime& builder::ensure_runtime(flavour f) {
+  std::lock_guard lock(mu_);
+  if (auto it = rt_.find(f); it != rt_.end()) return it->second;
+  runtime& rt = rt_[f];
+  const fs::path gox = tc_.source_root / "harness" / "gox";
+  const fs::path check = tc_.source_root / "harness" / "check";
+  const std::string cxx = f == flavour::race ? tc_.cxx_race : tc_.cxx_normal;
+
+  std::vector<fs::path> sources, all;
+  std::error_code ec;
+  for (const auto& e : fs::recursive_directory_iterator(gox, ec)) {
+    if (!e.is_regular_file()) continue;
+    all.push_back(e.path());
+    if (e.path().extension() == ".cpp" && e.path().parent_path() == gox / "src") sources.push_back(e.path());
+  }
+  for (const auto& e : fs::recursive_directory_iterator(check, ec))
+    if (e.is_regular_file()) all.push_back(e.path());
+  std::sort(sources.begin(), sources.end());
+  std::sort(all.begin(), all.end());
+  if (sources.empty()) {
+    rt.error = "gox sources not found under " + gox.string();
+    return rt;
+  }
+  std::uint64_t h = hash_string(cxx + join(flavour_flags(f, true)) + "v1");
+  for (const auto& p : all) h = hash_string(hex(hash_file(p)), h);
+  const fs::path dir = tc_.cache_dir / fmt::format("runtime-{}-{}", to_string(f), hex(h));
+  rt.lib = dir / "libgox.a";
+  rt.main_obj = dir / "check_main.o";
+  if (fs::exists(rt.lib) && fs::exists(rt.main_obj)) {
+    rt.ok = true;
+    return rt;
+  }
+  const fs::path tmp = fs::path(dir.string() + ".tmp-" + std::to_string(::getpid()));
+  fs::remove_all(tmp, ec);
+  fs::create_directories(tmp, ec);
+  if (ec) {
+    rt.error = "cannot create " + tmp.string() + ": " + ec.message();
+    return rt;
+  }
+  // gox itself is not instrumented in the race flavour (see harness/gox).
+  std::vector<std::future<process_result>> jobs;
+  std::vector<std::string> objs;
+  auto compile = [&](const fs::path& src, const fs::path& obj, bool instrument, std::vector<std::string> extra) {
+    std::vector<std::string> argv = {cxx};
+    for (auto& fl : flavour_flags(f, instrument)) argv.push_back(fl);
+    argv.insert(argv.end(), {"-O2", "-I" + (gox / "include").string(), "-I" + (gox / "src").string()});
+    for (auto& e : extra) argv.push_back(e);
+    argv.insert(argv.end(), {"-c", src.string(), "-o", obj.string()});
+    return std::async(std::launch::async, run, argv, std::chrono::minutes(5));
+  };
+  const unsigned width = std::max(2u, std::thread::hardware_concurrency());
+  std::string errors;
+  auto drain = [&](std::size_t keep) {
+    while (jobs.size() > keep) {
+      process_result r = jobs.front().get();
+      jobs.erase(jobs.begin());
+      if (!r.exited_ok()) errors += describe_failure(r);
+    }
+  };
+  for (const auto& src : sources) {
+    const fs::path obj = tmp / (src.stem().string() + ".o");
+    objs.push_back(obj.string());
+    jobs.push_back(compile(src, obj, false, {}));
+    drain(width - 1);
+  }
+  jobs.push_back(compile(check / "check_main.cpp", tmp / "check_main.o", true,
+                         {"-I" + (check / "include").string()}));
+  drain(0);
+  if (errors.empty()) {
+    std::vector<std::string> ar = {"ar", "rcs", (tmp / "libgox.a").string()};
+    ar.insert(ar.end(), objs.begin(), objs.end());
+    const process_result r = run(ar, std::chrono::minutes(1));
+    if (!r.exited_ok()) errors += describe_failure(r);
+  }
+  if (!errors.empty()) {
+    rt.error = "building the " + std::string(to_string(f)) + " runtime failed:\n" + errors;
+    fs::remove_all(tmp, ec);
+    return rt;
+  }
+  publish(tmp, dir);
+  rt.ok = fs::exists(rt.lib);
+  if (!rt.ok) rt.error = "runtime cache vanished: " + dir.string();
+  return rt;
+}
+
+build_output builder::build(flavour f, const fs::path& suite, const fs::path& submission_dir) {
+  const auto t0 = std::chrono::steady_clock::now();
+  build_output out;
+  const runtime& rt = ensure_runtime(f);
+  if (!rt.ok) {
+    out.our_fault = true;
+    out.diagnostics = rt.error;
+    return out;
+  }
+  const std::string cxx = f == flavour::race ? tc_.cxx_race : tc_.cxx_normal;
+  std::uint64_t h = hash_string(cxx + join(flavour_flags(f, true)) + rt.lib.string() + "v1");
+  h = hash_string(hex(hash_file(suite)), h);
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(submission_dir, ec))
+    if (e.is_regular_file()) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& p : files) h = hash_string(hex(hash_file(p)), h);
+  const fs::path dir = tc_.cache_dir / fmt::format("suite-{}-{}", to_string(f), hex(h));
+  out.exe = dir / "suite";
+  if (fs::exists(out.exe)) {
+    out.ok = out.cached = true;
+    std::ifstream in(dir / "diagnostics.txt");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    out.diagnostics = ss.str();
+    return out;
+  }
+  const fs::path tmp = fs::path(dir.string() + ".tmp-" + std::to_string(::getpid()) + "-" +
+                                std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())));
+  fs::remove_all(tmp, ec);
+  fs::create_directories(tmp, ec);
+  const fs::path gox = tc_.source_root / "harness" / "gox";
+  const fs::path check = tc_.source_root / "harness" / "check";
+  std::vector<std::string> cc = {cxx};
+  for (auto& fl : flavour_flags(f, true)) cc.push_back(fl);
+  cc.insert(cc.end(), {"-O1", "-I" + submission_dir.string(), "-I" + (gox / "include").string(),
+                       "-I" + (check / "include").string(), "-c", suite.string(), "-o",
+                       (tmp / "suite.o").string()});
+  process_result r = run(cc, std::chrono::minutes(2));
+  std::string diag = r.output;
+  if (r.exited_ok()) {
+    std::vector<std::string> ld = {cxx};
+    if (f == flavour::race) ld.push_back("-fsanitize=thread");
+    ld.insert(ld.end(), {"-pie", (tmp / "suite.o").string(), rt.main_obj.string(), rt.lib.string(),
+                         "-l:libboost_fiber.a", "-l:libboost_context.a", "-lfmt", "-pthread", "-o",
+                         (tmp / "suite").string()});
+    r = run(ld, std::chrono::minutes(2));
+    diag += r.output;
+  } else if (r.timed_out) {
+    diag += "\ncompilation stopped: it took longer than 2 minutes\n";
+  }
+  replace_all(diag, submission_dir.string() + "/", "");
+  out.diagnostics = diag;
+  if (!r.exited_ok()) {
+    fs::remove_all(tmp, ec);
+    out.wall = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+    return out;
+  }
+  std::ofstream(tmp / "diagnostics.txt") << diag;
+  publish(tmp, dir);
+  out.ok = fs::exists(out.exe);
+  if (!out.ok) {
+    out.our_fault = true;
+    out.diagnostics = "suite cache vanished: " + dir.string();
+  }
+  out.wall = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  return out;
+}
+
+}  // namespace gograde

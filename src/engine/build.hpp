@@ -1,0 +1,63 @@
+#pragma once
+/// The build driver: compiles a suite against a submission, in the normal or
+/// the race flavour.
+///
+/// The runtime (gox) and the suites' test main are compiled once per flavour
+/// and kept in the cache; a suite executable is keyed by the hash of every
+/// input (compiler, flags, suite, submission files, runtime), so identical
+/// inputs are never rebuilt. Cache entries are written beside their final
+/// name and renamed into place, so an interrupted build leaves nothing half
+/// made. Thread-safe: builds may run concurrently.
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "engine/exercise.hpp"
+
+namespace gograde {
+
+struct toolchain {
+  fs::path source_root;  // holds harness/gox and harness/check
+  fs::path cache_dir;
+  std::string cxx_normal = "g++";
+  std::string cxx_race = "clang++";
+};
+
+struct build_output {
+  bool ok = false;
+  bool our_fault = false;  // the runtime or test main failed to build
+  fs::path exe;
+  std::string diagnostics;  // compiler output, submission paths made relative
+  bool cached = false;
+  std::chrono::milliseconds wall{0};
+};
+
+class builder {
+ public:
+  explicit builder(toolchain tc);
+  /// Builds `suite` with the submission's files (in `submission_dir`) first
+  /// on the include path.
+  build_output build(flavour f, const fs::path& suite, const fs::path& submission_dir);
+  const toolchain& tools() const { return tc_; }
+
+ private:
+  struct runtime {
+    bool ok = false;
+    fs::path lib, main_obj;
+    std::string error;
+  };
+  const runtime& ensure_runtime(flavour f);
+
+  toolchain tc_;
+  std::mutex mu_;                   // guards rt_ and runtime builds
+  std::map<flavour, runtime> rt_;   // built this process
+};
+
+/// FNV-1a of a file's bytes (0 if unreadable), for cache keys.
+std::uint64_t hash_file(const fs::path& p);
+std::uint64_t hash_string(const std::string& s, std::uint64_t h = 1469598103934665603ULL);
+
+}  // namespace gograde

@@ -1,0 +1,193 @@
+#include "engine/exercise.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <toml++/toml.h>
+
+namespace gograde {
+
+namespace {
+
+toml::table parse_file(const fs::path& p) {
+  if (!fs::exists(p)) throw config_error(fmt::format("{}: missing", p.string()));
+  try {
+    return toml::parse_file(p.string());
+  } catch (const toml::parse_error& e) {
+    throw config_error(fmt::format("{}:{}: {}", p.string(), e.source().begin.line, e.description()));
+  }
+}
+
+std::string need_string(const toml::table& t, const char* key, const fs::path& file,
+                        const std::string& where = {}) {
+  if (auto v = t[key].value<std::string>()) return *v;
+  throw config_error(fmt::format("{}: {}{}: required string", file.string(), where, key));
+}
+
+std::vector<std::string> string_list(const toml::table& t, const char* key, const fs::path& file,
+                                     const std::string& where = {}) {
+  std::vector<std::string> out;
+  const toml::node_view<const toml::node> n = t[key];
+  if (!n) return out;
+  const toml::array* arr = n.as_array();
+  if (!arr) throw config_error(fmt::format("{}: {}{}: must be a list of strings", file.string(), where, key));
+  for (const auto& e : *arr) {
+    auto s = e.value<std::string>();
+    if (!s) throw config_error(fmt::format("{}: {}{}: must be a list of strings", file.string(), where, key));
+    out.push_back(*s);
+  }
+  return out;
+}
+
+bool safe_relative(const std::string& name) {
+  const fs::path p(name);
+  if (name.empty() || p.is_absolute()) return false;
+  return std::none_of(p.begin(), p.end(), [](const fs::path& part) { return part == ".."; });
+}
+
+std::pair<int, int> parse_range(const std::string& s, const std::string& spec) {
+  try {
+    const auto dash = s.find('-');
+    const int a = std::stoi(s.substr(0, dash));
+    const int b = dash == std::string::npos ? a : std::stoi(s.substr(dash + 1));
+    if (a < 0 || b < a) throw std::invalid_argument("range");
+    return {a, b};
+  } catch (const std::exception&) {
+    throw config_error(fmt::format("run \"{}\": expected a seed or a range A-B", spec));
+  }
+}
+
+}  // namespace
+
+const char* to_string(flavour f) noexcept { return f == flavour::race ? "race" : "normal"; }
+
+std::vector<run_config> parse_runs(const std::string& spec) {
+  const auto colon = spec.find(':');
+  const std::string kind = spec.substr(0, colon);
+  const std::string arg = colon == std::string::npos ? "1" : spec.substr(colon + 1);
+  std::vector<run_config> out;
+  if (kind == "det" || kind == "virt") {
+    const auto [a, b] = parse_range(arg, spec);
+    for (int s = a; s <= b; ++s) {
+      run_config r{fmt::format("{} seed={}", kind, s), {{"GOX_SCHED", "det"}, {"GOX_SEED", std::to_string(s)}}};
+      r.env.emplace_back("GOX_CLOCK", kind == "virt" ? "virtual" : "real");
+      out.push_back(std::move(r));
+    }
+  } else if (kind == "par") {
+    int threads = 0, times = 1;
+    try {
+      const auto x = arg.find('x');
+      threads = std::stoi(arg.substr(0, x));
+      if (x != std::string::npos) times = std::stoi(arg.substr(x + 1));
+    } catch (const std::exception&) {
+      threads = 0;
+    }
+    if (threads < 1 || times < 1)
+      throw config_error(fmt::format("run \"{}\": expected par:THREADS or par:THREADSxTIMES", spec));
+    for (int i = 1; i <= times; ++i)
+      out.push_back({times == 1 ? fmt::format("par threads={}", threads)
+                                : fmt::format("par threads={} #{}", threads, i),
+                     {{"GOX_SCHED", "par"}, {"GOX_THREADS", std::to_string(threads)}, {"GOX_CLOCK", "real"}}});
+  } else {
+    throw config_error(fmt::format("run \"{}\": unknown kind (det, par or virt)", spec));
+  }
+  return out;
+}
+
+fs::path exercise::suite_path(const std::string& suite) const {
+  return suite == "visible" ? visible_suite() : graders_dir / "suites" / suite;
+}
+
+int exercise::max_points() const {
+  int n = 0;
+  for (const auto& i : items) n += i.points;
+  return n;
+}
+
+std::vector<std::string> list_exercises(const fs::path& set_root) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(set_root / "exercises", ec))
+    if (e.is_directory() && fs::exists(e.path() / "exercise.toml")) out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+exercise load_exercise(const fs::path& set_root, const std::string& slug) {
+  if (!safe_relative(slug) || slug.find('/') != std::string::npos)
+    throw config_error(fmt::format("\"{}\" is not an exercise name", slug));
+  exercise ex;
+  ex.exercise_dir = set_root / "exercises" / slug;
+  ex.reference_dir = set_root / "reference" / slug;
+  ex.graders_dir = set_root / "graders" / slug;
+  if (!fs::is_directory(ex.exercise_dir)) {
+    std::string known;
+    for (const auto& s : list_exercises(set_root)) known += (known.empty() ? "" : ", ") + s;
+    throw config_error(fmt::format("no exercise \"{}\" (known: {})", slug, known.empty() ? "none" : known));
+  }
+  const fs::path meta_file = ex.exercise_dir / "exercise.toml";
+  const toml::table meta = parse_file(meta_file);
+  ex.slug = need_string(meta, "slug", meta_file);
+  if (ex.slug != slug)
+    throw config_error(fmt::format("{}: slug: \"{}\" but the folder is \"{}\"", meta_file.string(), ex.slug, slug));
+  ex.title = need_string(meta, "title", meta_file);
+  ex.difficulty = need_string(meta, "difficulty", meta_file);
+  ex.tags = string_list(meta, "tags", meta_file);
+  ex.time_budget_minutes = meta["time_budget_minutes"].value_or(0);
+  ex.candidate_files = string_list(meta, "candidate_files", meta_file);
+  if (ex.candidate_files.empty())
+    throw config_error(fmt::format("{}: candidate_files: at least one file", meta_file.string()));
+  for (const auto& f : ex.candidate_files)
+    if (!safe_relative(f) || f.find('/') != std::string::npos)
+      throw config_error(fmt::format("{}: candidate_files: \"{}\" must be a plain file name", meta_file.string(), f));
+
+  const fs::path rubric_file = ex.graders_dir / "rubric.toml";
+  const toml::table rubric = parse_file(rubric_file);
+  const toml::array* items = rubric["item"].as_array();
+  if (!items || items->empty())
+    throw config_error(fmt::format("{}: item: at least one [[item]]", rubric_file.string()));
+  for (std::size_t k = 0; k < items->size(); ++k) {
+    const toml::table* t = (*items)[k].as_table();
+    const std::string where = fmt::format("item[{}].", k);
+    if (!t) throw config_error(fmt::format("{}: {}: must be a table", rubric_file.string(), where));
+    rubric_item it;
+    it.id = need_string(*t, "id", rubric_file, where);
+    it.title = need_string(*t, "title", rubric_file, where);
+    it.points = (*t)["points"].value_or(-1);
+    if (it.points < 0) throw config_error(fmt::format("{}: {}points: required, >= 0", rubric_file.string(), where));
+    it.suite = need_string(*t, "suite", rubric_file, where);
+    if (!safe_relative(it.suite))
+      throw config_error(fmt::format("{}: {}suite: \"{}\" escapes the exercise", rubric_file.string(), where, it.suite));
+    if (!fs::exists(ex.suite_path(it.suite)))
+      throw config_error(fmt::format("{}: {}suite: {} not found", rubric_file.string(), where, ex.suite_path(it.suite).string()));
+    it.tests = (*t)["tests"].value_or(std::string());
+    for (const auto& b : string_list(*t, "builds", rubric_file, where)) {
+      if (b == "normal") it.builds.push_back(flavour::normal);
+      else if (b == "race") it.builds.push_back(flavour::race);
+      else throw config_error(fmt::format("{}: {}builds: \"{}\" (normal or race)", rubric_file.string(), where, b));
+    }
+    if (it.builds.empty()) it.builds = {flavour::normal};
+    try {
+      for (const auto& r : string_list(*t, "runs", rubric_file, where))
+        for (auto& rc : parse_runs(r)) it.runs.push_back(std::move(rc));
+    } catch (const config_error& e) {
+      throw config_error(fmt::format("{}: {}runs: {}", rubric_file.string(), where, e.what()));
+    }
+    if (it.runs.empty()) it.runs = parse_runs("det:1");
+    ex.items.push_back(std::move(it));
+  }
+
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(ex.graders_dir / "mutants", ec)) {
+    if (!e.is_directory()) continue;
+    const fs::path mf = e.path() / "mutant.toml";
+    const toml::table m = parse_file(mf);
+    ex.mutants.push_back({e.path().filename().string(), e.path(), need_string(m, "expected", mf),
+                          m["why"].value_or(std::string())});
+  }
+  std::sort(ex.mutants.begin(), ex.mutants.end(),
+            [](const mutant& a, const mutant& b) { return a.name < b.name; });
+  return ex;
+}
+
+}  // namespace gograde

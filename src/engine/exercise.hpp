@@ -1,0 +1,77 @@
+#pragma once
+/// Exercises of a set: loading the metadata, the rubric and the mutants.
+///
+/// A set is a directory with `exercises/<slug>/` (exercise.toml, README.md,
+/// starter/, tests/), `reference/<slug>/` and `graders/<slug>/` (rubric.toml,
+/// suites/, mutants/<name>/ with mutant.toml). The format is documented in the
+/// README ("Exercise format"). Loading never half-succeeds: a malformed file
+/// throws config_error naming the file and the field.
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace gograde {
+
+namespace fs = std::filesystem;
+
+/// A malformed or missing exercise file, a bad option: the user's input,
+/// not our fault (exit code 2).
+struct config_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+enum class flavour { normal, race };
+const char* to_string(flavour f) noexcept;
+
+/// One run of a suite: the scheduler configuration, as GOX_* variables.
+struct run_config {
+  std::string label;  // "det seed=2", "par threads=4 #1"
+  std::vector<std::pair<std::string, std::string>> env;
+};
+
+/// Parses "det:1-3", "par:4", "par:4x2", "virt:1-2" into runs.
+std::vector<run_config> parse_runs(const std::string& spec);
+
+struct rubric_item {
+  std::string id, title;
+  int points = 0;
+  std::string suite;  // "visible" or a file name under graders/<slug>/suites/
+  std::string tests;  // Catch2 test spec
+  std::vector<flavour> builds;
+  std::vector<run_config> runs;
+};
+
+struct mutant {
+  std::string name;
+  fs::path dir;
+  std::string expected;  // a verdict name
+  std::string why;
+};
+
+struct exercise {
+  std::string slug, title, difficulty;
+  std::vector<std::string> tags;
+  int time_budget_minutes = 0;
+  std::vector<std::string> candidate_files;
+  fs::path exercise_dir, reference_dir, graders_dir;
+  std::vector<rubric_item> items;
+  std::vector<mutant> mutants;
+
+  fs::path statement() const { return exercise_dir / "README.md"; }
+  fs::path starter_dir() const { return exercise_dir / "starter"; }
+  fs::path visible_suite() const { return exercise_dir / "tests" / "visible_test.cpp"; }
+  /// The file of a rubric item's suite.
+  fs::path suite_path(const std::string& suite) const;
+  int max_points() const;
+};
+
+/// The slugs of the set's exercises, sorted.
+std::vector<std::string> list_exercises(const fs::path& set_root);
+
+/// Throws config_error (unknown slug, malformed file).
+exercise load_exercise(const fs::path& set_root, const std::string& slug);
+
+}  // namespace gograde

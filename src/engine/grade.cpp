@@ -1,0 +1,275 @@
+#include "engine/grade.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <future>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "engine/process.hpp"
+
+namespace gograde {
+
+namespace {
+
+constexpr const char* kNames[] = {"passed", "failed", "compile_error", "data_race", "deadlock",
+                                  "leak", "timeout", "crash", "memory_limit", "output_limit",
+                                  "rejected", "internal_error"};
+// Worst first when combined: our fault, then what stops grading, then what
+// the program did wrong, most specific evidence first.
+constexpr int kSeverity[] = {0, 1, 10, 9, 8, 7, 6, 5, 4, 3, 11, 12};
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string quote_sh(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// The submission's candidate files, copied into a directory of their own so
+// the build sees nothing else of where they came from.
+fs::path stage(const exercise& ex, const fs::path& submission, const fs::path& cache, std::string& missing) {
+  std::vector<std::pair<std::string, fs::path>> files;
+  if (fs::is_directory(submission)) {
+    for (const auto& f : ex.candidate_files) {
+      if (fs::is_regular_file(submission / f)) files.emplace_back(f, submission / f);
+      else missing += (missing.empty() ? "" : ", ") + f;
+    }
+  } else if (fs::is_regular_file(submission)) {
+    const std::string name = submission.filename().string();
+    if (std::find(ex.candidate_files.begin(), ex.candidate_files.end(), name) == ex.candidate_files.end())
+      throw config_error(fmt::format("{}: not a file of {} (expected {})", submission.string(), ex.slug,
+                                     fmt::format("{}", fmt::join(ex.candidate_files, ", "))));
+    files.emplace_back(name, submission);
+    for (const auto& f : ex.candidate_files)
+      if (f != name) missing += (missing.empty() ? "" : ", ") + f;
+  } else {
+    throw config_error(fmt::format("{}: no such file or directory", submission.string()));
+  }
+  std::uint64_t h = hash_string(ex.slug);
+  for (const auto& [name, path] : files) h = hash_string(name + fmt::format("{:x}", hash_file(path)), h);
+  const fs::path dir = cache / fmt::format("submission-{:016x}", h);
+  std::error_code ec;
+  if (!fs::exists(dir)) {
+    const fs::path tmp = fs::path(dir.string() + ".tmp-" + std::to_string(::getpid()));
+    fs::remove_all(tmp, ec);
+    fs::create_directories(tmp);
+    for (const auto& [name, path] : files) fs::copy_file(path, tmp / name, fs::copy_options::overwrite_existing);
+    fs::rename(tmp, dir, ec);
+    if (ec) fs::remove_all(tmp, ec);
+  }
+  return dir;
+}
+
+std::string failure_text(const nlohmann::json& f) {
+  if (f.is_null()) return {};
+  std::string s = fmt::format("{}:{}: {}", fs::path(f.value("file", "")).filename().string(), f.value("line", 0),
+                              f.value("expression", ""));
+  const std::string exp = f.value("expanded", "");
+  if (!exp.empty() && exp != f.value("expression", "")) s += "\n  with expansion: " + exp;
+  const std::string msg = f.value("message", "");
+  if (!msg.empty()) s += "\n  " + msg;
+  const std::string info = f.value("info", "");
+  if (!info.empty()) s += "\n  " + info;
+  return s;
+}
+
+std::string race_evidence(const race::report& r, const race::source_filter& filter) {
+  std::string s = r.kind;
+  if (auto h = race::hint(r); !h.empty()) s += " (" + h + ")";
+  for (const auto& a : r.accesses) {
+    s += fmt::format("\n  {} {} of size {} by {}", a.previous ? "previous" : "", a.write ? "write" : "read",
+                     a.size, a.fiber.empty() ? a.thread : a.fiber);
+    auto frames = race::program_frames(a.stack, filter);
+    if (frames.empty()) frames = a.stack;
+    for (std::size_t k = 0; k < frames.size() && k < 3; ++k)
+      s += fmt::format("\n      at {} {}:{}", frames[k].function, fs::path(frames[k].file).filename().string(),
+                       frames[k].line);
+  }
+  return s;
+}
+
+run_outcome run_one(const exercise& ex, const build_output& b, flavour fl, const std::string& tests,
+                    const run_config& cfg, const fs::path& staged, const grade_options& opt) {
+  run_outcome out;
+  out.config = cfg.label;
+  out.fl = fl;
+  char tmpl[] = "/tmp/gograde-results-XXXXXX";
+  const int fd = ::mkstemp(tmpl);
+  if (fd < 0) {
+    out.v = verdict::internal_error;
+    out.evidence = "cannot create a results file in /tmp";
+    return out;
+  }
+  ::close(fd);
+  const fs::path results = tmpl;
+  process_spec spec;
+  spec.argv = {b.exe.string()};
+  if (!tests.empty()) spec.argv.push_back(tests);
+  spec.env = cfg.env;
+  spec.env.emplace_back("GOGRADE_RESULTS", results.string());
+  if (fl == flavour::race) spec.env.emplace_back("TSAN_OPTIONS", "halt_on_error=0 atexit_sleep_ms=0 exitcode=66 report_signal_unsafe=0");
+  spec.timeout = opt.run_timeout;
+  spec.output_cap = 1 << 20;
+  const process_result pr = run_process(spec);
+  out.wall = pr.wall;
+  std::string env_text;
+  for (const auto& [k, v] : cfg.env) env_text += k + "=" + v + " ";
+  if (fl == flavour::race) env_text += "TSAN_OPTIONS=halt_on_error=0 ";
+  out.replay = env_text + quote_sh(b.exe.string()) + (tests.empty() ? "" : " " + quote_sh(tests));
+
+  bool done = false;
+  std::istringstream lines(read_file(results));
+  std::error_code ec;
+  fs::remove(results, ec);
+  for (std::string line; std::getline(lines, line);) {
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded()) continue;
+    if (j.value("event", "") == "done") {
+      done = true;
+      continue;
+    }
+    test_outcome t;
+    t.name = j.value("name", "");
+    t.passed = j.value("status", "") == "passed";
+    t.kind = j.value("outcome", "ok");
+    t.detail = t.kind != "ok" ? j.value("report", "") : failure_text(j.value("failure", nlohmann::json()));
+    out.tests.push_back(std::move(t));
+  }
+  auto first = [&](auto pred) { return std::find_if(out.tests.begin(), out.tests.end(), pred); };
+  race::source_filter filter{{staged.string() + "/"}};
+
+  if (pr.timed_out) {
+    out.v = verdict::timeout;
+    out.evidence = fmt::format("still running after {} s (wall clock); {} test(s) had finished",
+                               opt.run_timeout.count() / 1000, out.tests.size());
+  } else if (pr.start_failed) {
+    out.v = verdict::internal_error;
+    out.evidence = pr.output;
+  } else if (fl == flavour::race && !(out.races = race::parse(pr.output)).empty()) {
+    // A data race is the verdict; another report (use after free, ...) is a crash.
+    auto race_it = std::find_if(out.races.begin(), out.races.end(),
+                                [](const race::report& r) { return r.kind == "data race"; });
+    out.v = race_it != out.races.end() ? verdict::data_race : verdict::crash;
+    const race::report& shown = race_it != out.races.end() ? *race_it : out.races.front();
+    out.evidence = race_evidence(shown, filter);
+    if (out.races.size() > 1) out.evidence += fmt::format("\n  (and {} more report(s))", out.races.size() - 1);
+  } else if (auto t = first([](const test_outcome& x) { return x.kind == "deadlock"; }); t != out.tests.end()) {
+    out.v = verdict::deadlock;
+    out.evidence = "in \"" + t->name + "\":\n" + t->detail;
+  } else if (auto t2 = first([](const test_outcome& x) { return x.kind == "leak"; }); t2 != out.tests.end()) {
+    out.v = verdict::leak;
+    out.evidence = "in \"" + t2->name + "\":\n" + t2->detail;
+  } else if (auto t3 = first([](const test_outcome& x) { return x.kind == "panic"; }); t3 != out.tests.end()) {
+    out.v = verdict::crash;
+    out.evidence = "in \"" + t3->name + "\":\n" + t3->detail;
+  } else if (pr.term_signal != 0) {
+    out.v = verdict::crash;
+    out.evidence = fmt::format("killed by signal {} ({}) after {} test(s) had finished", pr.term_signal,
+                               ::strsignal(pr.term_signal), out.tests.size());
+  } else if (!done) {
+    out.v = verdict::crash;
+    out.evidence = fmt::format("the suite ended (exit status {}) before reporting every test; {} had finished",
+                               pr.exit_code, out.tests.size());
+    if (!out.tests.empty()) out.evidence += ", the last: \"" + out.tests.back().name + "\"";
+  } else if (out.tests.empty()) {
+    out.v = verdict::internal_error;
+    out.evidence = "no test of the suite matches \"" + tests + "\" (an error in the exercise)";
+  } else if (auto t4 = first([](const test_outcome& x) { return !x.passed; }); t4 != out.tests.end()) {
+    out.v = verdict::failed;
+    out.evidence = "\"" + t4->name + "\": " + t4->detail;
+  } else {
+    out.v = verdict::passed;
+  }
+  (void)ex;
+  // Paths in the evidence as the candidate knows them: relative to the submission.
+  for (std::size_t at = 0; (at = out.evidence.find(staged.string() + "/", at)) != std::string::npos;)
+    out.evidence.erase(at, staged.string().size() + 1);
+  return out;
+}
+
+}  // namespace
+
+const char* to_string(verdict v) noexcept { return kNames[static_cast<int>(v)]; }
+
+std::optional<verdict> parse_verdict(const std::string& s) noexcept {
+  for (int i = 0; i < 12; ++i)
+    if (s == kNames[i]) return static_cast<verdict>(i);
+  return std::nullopt;
+}
+
+int severity(verdict v) noexcept { return kSeverity[static_cast<int>(v)]; }
+
+grade_result grade(builder& b, const exercise& ex, const fs::path& submission, const grade_options& opt) {
+  const auto t0 = std::chrono::steady_clock::now();
+  grade_result g;
+  g.exercise = ex.slug;
+  g.title = ex.title;
+  g.submission = submission.string();
+  std::string missing;
+  const fs::path staged = stage(ex, submission, b.tools().cache_dir, missing);
+
+  std::vector<rubric_item> items = ex.items;
+  if (opt.visible_only) {
+    items.clear();
+    rubric_item normal{"visible", "Visible tests", 0, "visible", "", {flavour::normal}, {}};
+    for (const char* r : {"det:1-3", "par:2"})
+      for (auto& rc : parse_runs(r)) normal.runs.push_back(rc);
+    rubric_item racy{"visible-race", "Visible tests in the race build", 0, "visible", "", {flavour::race}, {}};
+    for (const char* r : {"det:1-2", "par:2"})
+      for (auto& rc : parse_runs(r)) racy.runs.push_back(rc);
+    items = {normal, racy};
+  }
+
+  // Every (suite, flavour) built once, all of them at the same time.
+  std::map<std::pair<std::string, flavour>, std::shared_future<build_output>> builds;
+  for (const auto& it : items)
+    for (flavour fl : it.builds) {
+      auto key = std::make_pair(it.suite, fl);
+      if (builds.count(key) || !missing.empty()) continue;
+      const fs::path suite = ex.suite_path(it.suite);
+      builds[key] = std::async(std::launch::async, [&b, fl, suite, staged] { return b.build(fl, suite, staged); }).share();
+    }
+
+  for (const auto& it : items) {
+    item_outcome io;
+    io.item = it;
+    for (flavour fl : it.builds) {
+      if (!missing.empty()) {
+        io.runs.push_back({"build", fl, verdict::compile_error, "missing file(s): " + missing, {}, {}, {}, {}});
+        continue;
+      }
+      const build_output& bo = builds[{it.suite, fl}].get();
+      if (!bo.ok) {
+        run_outcome ro{"build", fl, bo.our_fault ? verdict::internal_error : verdict::compile_error,
+                       bo.diagnostics, {}, {}, {}, bo.wall};
+        if (g.build_log.find(bo.diagnostics) == std::string::npos) g.build_log += bo.diagnostics;
+        io.runs.push_back(std::move(ro));
+        continue;
+      }
+      for (const auto& rc : it.runs) io.runs.push_back(run_one(ex, bo, fl, it.tests, rc, staged, opt));
+    }
+    for (const auto& r : io.runs)
+      if (severity(r.v) > severity(io.v)) io.v = r.v;
+    io.awarded = io.v == verdict::passed ? it.points : 0;
+    g.score += io.awarded;
+    g.max_score += it.points;
+    if (severity(io.v) > severity(g.overall)) g.overall = io.v;
+    g.items.push_back(std::move(io));
+  }
+  g.wall = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  return g;
+}
+
+}  // namespace gograde

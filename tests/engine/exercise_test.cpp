@@ -1,0 +1,88 @@
+#include "engine/exercise.hpp"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+
+using namespace gograde;
+
+namespace {
+
+// A throwaway set with one exercise whose rubric the test writes.
+struct scratch_set {
+  fs::path root = fs::temp_directory_path() / ("gograde-set-" + std::to_string(::getpid()) + "-" +
+                                               std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+  explicit scratch_set(const std::string& rubric, const std::string& meta_extra = "") {
+    fs::create_directories(root / "exercises/demo/tests");
+    fs::create_directories(root / "graders/demo/suites");
+    std::ofstream(root / "exercises/demo/exercise.toml")
+        << "slug = \"demo\"\ntitle = \"Demo\"\ndifficulty = \"easy\"\ncandidate_files = [\"a.hpp\"]\n"
+        << meta_extra;
+    std::ofstream(root / "exercises/demo/tests/visible_test.cpp") << "";
+    std::ofstream(root / "graders/demo/suites/s.cpp") << "";
+    std::ofstream(root / "graders/demo/rubric.toml") << rubric;
+  }
+  ~scratch_set() { fs::remove_all(root); }
+};
+
+std::string load_error(const scratch_set& s) {
+  try {
+    load_exercise(s.root, "demo");
+  } catch (const config_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("Run specs expand to one configuration per seed or repetition", "[engine][exercise]") {
+  auto det = parse_runs("det:2-4");
+  REQUIRE(det.size() == 3);
+  CHECK(det[0].label == "det seed=2");
+  CHECK(det[2].label == "det seed=4");
+  auto par = parse_runs("par:4x2");
+  REQUIRE(par.size() == 2);
+  CHECK(par[1].label == "par threads=4 #2");
+  CHECK(parse_runs("virt:1")[0].env.back() == std::make_pair(std::string("GOX_CLOCK"), std::string("virtual")));
+  CHECK_THROWS_AS(parse_runs("det:3-1"), config_error);
+  CHECK_THROWS_AS(parse_runs("par:0"), config_error);
+  CHECK_THROWS_AS(parse_runs("fast:1"), config_error);
+}
+
+TEST_CASE("The built-in safe-counter exercise loads with its rubric and mutants", "[engine][exercise]") {
+  const exercise ex = load_exercise(GOGRADE_SOURCE_DIR, "safe-counter");
+  CHECK(ex.title == "Safe counter");
+  CHECK(ex.candidate_files == std::vector<std::string>{"counter.hpp"});
+  CHECK(ex.max_points() == 10);
+  CHECK(ex.mutants.size() >= 6);
+  for (const auto& m : ex.mutants) CHECK(fs::exists(m.dir / "counter.hpp"));
+}
+
+TEST_CASE("A malformed rubric is refused with its file and field named", "[engine][exercise]") {
+  SECTION("points missing") {
+    scratch_set s("[[item]]\nid = \"x\"\ntitle = \"X\"\nsuite = \"s.cpp\"\n");
+    const std::string e = load_error(s);
+    CHECK_THAT(e, Catch::Contains("rubric.toml") && Catch::Contains("item[0].points"));
+  }
+  SECTION("a suite that escapes the exercise") {
+    scratch_set s("[[item]]\nid = \"x\"\ntitle = \"X\"\npoints = 1\nsuite = \"../../../etc/passwd\"\n");
+    CHECK_THAT(load_error(s), Catch::Contains("item[0].suite") && Catch::Contains("escapes"));
+  }
+  SECTION("a bad run spec") {
+    scratch_set s("[[item]]\nid = \"x\"\ntitle = \"X\"\npoints = 1\nsuite = \"s.cpp\"\nruns = [\"det:9-1\"]\n");
+    CHECK_THAT(load_error(s), Catch::Contains("item[0].runs"));
+  }
+  SECTION("not TOML at all") {
+    scratch_set s("[[item\n");
+    CHECK_THAT(load_error(s), Catch::Contains("rubric.toml:"));
+  }
+  SECTION("an unknown exercise lists the known ones") {
+    scratch_set s("[[item]]\nid = \"x\"\ntitle = \"X\"\npoints = 1\nsuite = \"s.cpp\"\n");
+    try {
+      load_exercise(s.root, "nope");
+      FAIL("loaded an unknown exercise");
+    } catch (const config_error& e) {
+      CHECK_THAT(e.what(), Catch::Contains("known: demo"));
+    }
+  }
+}
