@@ -94,29 +94,26 @@ int cmd_validate(const globals& g, std::vector<std::string> slugs) {
   if (slugs.empty()) slugs = list_exercises(g.set_dir);
   builder b = make_builder(g);
   int bad = 0, internal = 0;
+  // One row per graded submission; its full report when off the expectation.
+  auto row = [&](const std::string& slug, const std::string& name, const std::string& expected,
+                 const grade_result& r, bool ok) {
+    fmt::print("{:<16} {:<22} {:<15} {:<15} {}\n", slug, name, expected, to_string(r.overall),
+               ok ? fmt::format("ok ({}/{})", r.score, r.max_score) : "WRONG");
+    if (!ok) {
+      ++bad;
+      std::cout << to_text(r, false);
+    }
+    internal += r.overall == verdict::internal_error;
+  };
   fmt::print("{:<16} {:<22} {:<15} {:<15} {}\n", "exercise", "submission", "expected", "got", "");
   for (const auto& slug : slugs) {
     const exercise ex = load_exercise(g.set_dir, slug);
     const grade_result ref = grade(b, ex, ex.reference_dir, {});
-    const bool ref_ok = ref.overall == verdict::passed && ref.score == ref.max_score;
-    fmt::print("{:<16} {:<22} {:<15} {:<15} {}\n", slug, "reference", "passed", to_string(ref.overall),
-               ref_ok ? fmt::format("ok ({}/{})", ref.score, ref.max_score) : "WRONG");
-    if (!ref_ok) {
-      ++bad;
-      std::cout << to_text(ref, false);
-    }
-    internal += ref.overall == verdict::internal_error;
+    row(slug, "reference", "passed", ref, ref.overall == verdict::passed && ref.score == ref.max_score);
     for (const auto& m : ex.mutants) {
       const grade_result r = grade(b, ex, m.dir, {});
       const auto want = parse_verdict(m.expected);
-      const bool ok = want && r.overall == *want;
-      fmt::print("{:<16} {:<22} {:<15} {:<15} {}\n", slug, m.name, m.expected, to_string(r.overall),
-                 ok ? fmt::format("ok ({}/{})", r.score, r.max_score) : "WRONG");
-      if (!ok) {
-        ++bad;
-        std::cout << to_text(r, false);
-      }
-      internal += r.overall == verdict::internal_error;
+      row(slug, m.name, m.expected, r, want && r.overall == *want);
     }
   }
   if (internal) return 3;

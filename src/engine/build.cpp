@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <fstream>
 #include <future>
-#include <sstream>
 #include <thread>
 #include <vector>
 
+#include "engine/files.hpp"
 #include "engine/process.hpp"
 
 namespace gograde {
@@ -22,11 +22,8 @@ std::uint64_t hash_string(const std::string& s, std::uint64_t h) {
 }
 
 std::uint64_t hash_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return 0;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return hash_string(p.filename().string() + "\n" + ss.str());
+  if (!fs::is_regular_file(p)) return 0;
+  return hash_string(p.filename().string() + "\n" + read_file(p));
 }
 
 namespace {
@@ -60,19 +57,6 @@ std::string describe_failure(const process_result& r) {
   if (r.timed_out) return "the compiler ran out of time\n" + r.output;
   if (r.start_failed) return r.output;
   return r.output;
-}
-
-// Publishes a finished directory: rename into place, or keep the one a
-// concurrent builder published first.
-void publish(const fs::path& tmp, const fs::path& final_dir) {
-  std::error_code ec;
-  fs::rename(tmp, final_dir, ec);
-  if (ec) fs::remove_all(tmp, ec);
-}
-
-void replace_all(std::string& s, const std::string& from, const std::string& to) {
-  if (from.empty()) return;
-  for (std::size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size()) s.replace(at, from.size(), to);
 }
 
 }  // namespace
@@ -111,13 +95,8 @@ const builder::runtime& builder::ensure_runtime(flavour f) {
     rt.ok = true;
     return rt;
   }
-  const fs::path tmp = fs::path(dir.string() + ".tmp-" + std::to_string(::getpid()));
-  fs::remove_all(tmp, ec);
-  fs::create_directories(tmp, ec);
-  if (ec) {
-    rt.error = "cannot create " + tmp.string() + ": " + ec.message();
-    return rt;
-  }
+  const fs::path tmp = make_staging_dir(dir, rt.error);
+  if (tmp.empty()) return rt;
   // gox itself is not instrumented in the race flavour (see harness/gox).
   std::vector<std::future<process_result>> jobs;
   std::vector<std::string> objs;
@@ -158,7 +137,7 @@ const builder::runtime& builder::ensure_runtime(flavour f) {
     fs::remove_all(tmp, ec);
     return rt;
   }
-  publish(tmp, dir);
+  publish_dir(tmp, dir);
   rt.ok = fs::exists(rt.lib);
   if (!rt.ok) rt.error = "runtime cache vanished: " + dir.string();
   return rt;
@@ -186,16 +165,14 @@ build_output builder::build(flavour f, const fs::path& suite, const fs::path& su
   out.exe = dir / "suite";
   if (fs::exists(out.exe)) {
     out.ok = out.cached = true;
-    std::ifstream in(dir / "diagnostics.txt");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    out.diagnostics = ss.str();
+    out.diagnostics = read_file(dir / "diagnostics.txt");
     return out;
   }
-  const fs::path tmp = fs::path(dir.string() + ".tmp-" + std::to_string(::getpid()) + "-" +
-                                std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())));
-  fs::remove_all(tmp, ec);
-  fs::create_directories(tmp, ec);
+  const fs::path tmp = make_staging_dir(dir, out.diagnostics);
+  if (tmp.empty()) {
+    out.our_fault = true;
+    return out;
+  }
   const fs::path gox = tc_.source_root / "harness" / "gox";
   const fs::path check = tc_.source_root / "harness" / "check";
   std::vector<std::string> cc = {cxx};
@@ -224,7 +201,7 @@ build_output builder::build(flavour f, const fs::path& suite, const fs::path& su
     return out;
   }
   std::ofstream(tmp / "diagnostics.txt") << diag;
-  publish(tmp, dir);
+  publish_dir(tmp, dir);
   out.ok = fs::exists(out.exe);
   if (!out.ok) {
     out.our_fault = true;

@@ -5,12 +5,12 @@
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
 #include <future>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "engine/files.hpp"
 #include "engine/process.hpp"
 
 namespace gograde {
@@ -23,13 +23,6 @@ constexpr const char* kNames[] = {"passed", "failed", "compile_error", "data_rac
 // Worst first when combined: our fault, then what stops grading, then what
 // the program did wrong, most specific evidence first.
 constexpr int kSeverity[] = {0, 1, 10, 9, 8, 7, 6, 5, 4, 3, 11, 12};
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string quote_sh(const std::string& s) {
   std::string q = "'";
@@ -60,14 +53,12 @@ fs::path stage(const exercise& ex, const fs::path& submission, const fs::path& c
   std::uint64_t h = hash_string(ex.slug);
   for (const auto& [name, path] : files) h = hash_string(name + fmt::format("{:x}", hash_file(path)), h);
   const fs::path dir = cache / fmt::format("submission-{:016x}", h);
-  std::error_code ec;
   if (!fs::exists(dir)) {
-    const fs::path tmp = fs::path(dir.string() + ".tmp-" + std::to_string(::getpid()));
-    fs::remove_all(tmp, ec);
-    fs::create_directories(tmp);
+    std::string error;
+    const fs::path tmp = make_staging_dir(dir, error);
+    if (tmp.empty()) throw std::runtime_error(error);  // the cache is ours: an internal error
     for (const auto& [name, path] : files) fs::copy_file(path, tmp / name, fs::copy_options::overwrite_existing);
-    fs::rename(tmp, dir, ec);
-    if (ec) fs::remove_all(tmp, ec);
+    publish_dir(tmp, dir);
   }
   return dir;
 }
@@ -100,7 +91,7 @@ std::string race_evidence(const race::report& r, const race::source_filter& filt
   return s;
 }
 
-run_outcome run_one(const exercise& ex, const build_output& b, flavour fl, const std::string& tests,
+run_outcome run_one(const build_output& b, flavour fl, const std::string& tests,
                     const run_config& cfg, const fs::path& staged, const grade_options& opt) {
   run_outcome out;
   out.config = cfg.label;
@@ -148,6 +139,15 @@ run_outcome run_one(const exercise& ex, const build_output& b, flavour fl, const
     out.tests.push_back(std::move(t));
   }
   auto first = [&](auto pred) { return std::find_if(out.tests.begin(), out.tests.end(), pred); };
+  // A gox run that ended badly (recorded by gograde::check::run), by precedence.
+  auto gox_end = out.tests.end();
+  verdict gox_verdict = verdict::passed;
+  for (const auto& [kind, v] : {std::pair{"deadlock", verdict::deadlock}, std::pair{"leak", verdict::leak},
+                                std::pair{"panic", verdict::crash}}) {
+    gox_end = first([kind = std::string(kind)](const test_outcome& x) { return x.kind == kind; });
+    gox_verdict = v;
+    if (gox_end != out.tests.end()) break;
+  }
   race::source_filter filter{{staged.string() + "/"}};
 
   if (pr.timed_out) {
@@ -165,15 +165,9 @@ run_outcome run_one(const exercise& ex, const build_output& b, flavour fl, const
     const race::report& shown = race_it != out.races.end() ? *race_it : out.races.front();
     out.evidence = race_evidence(shown, filter);
     if (out.races.size() > 1) out.evidence += fmt::format("\n  (and {} more report(s))", out.races.size() - 1);
-  } else if (auto t = first([](const test_outcome& x) { return x.kind == "deadlock"; }); t != out.tests.end()) {
-    out.v = verdict::deadlock;
-    out.evidence = "in \"" + t->name + "\":\n" + t->detail;
-  } else if (auto t2 = first([](const test_outcome& x) { return x.kind == "leak"; }); t2 != out.tests.end()) {
-    out.v = verdict::leak;
-    out.evidence = "in \"" + t2->name + "\":\n" + t2->detail;
-  } else if (auto t3 = first([](const test_outcome& x) { return x.kind == "panic"; }); t3 != out.tests.end()) {
-    out.v = verdict::crash;
-    out.evidence = "in \"" + t3->name + "\":\n" + t3->detail;
+  } else if (gox_end != out.tests.end()) {
+    out.v = gox_verdict;
+    out.evidence = "in \"" + gox_end->name + "\":\n" + gox_end->detail;
   } else if (pr.term_signal != 0) {
     out.v = verdict::crash;
     out.evidence = fmt::format("killed by signal {} ({}) after {} test(s) had finished", pr.term_signal,
@@ -192,10 +186,8 @@ run_outcome run_one(const exercise& ex, const build_output& b, flavour fl, const
   } else {
     out.v = verdict::passed;
   }
-  (void)ex;
   // Paths in the evidence as the candidate knows them: relative to the submission.
-  for (std::size_t at = 0; (at = out.evidence.find(staged.string() + "/", at)) != std::string::npos;)
-    out.evidence.erase(at, staged.string().size() + 1);
+  replace_all(out.evidence, staged.string() + "/", "");
   return out;
 }
 
@@ -258,7 +250,7 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
         io.runs.push_back(std::move(ro));
         continue;
       }
-      for (const auto& rc : it.runs) io.runs.push_back(run_one(ex, bo, fl, it.tests, rc, staged, opt));
+      for (const auto& rc : it.runs) io.runs.push_back(run_one(bo, fl, it.tests, rc, staged, opt));
     }
     for (const auto& r : io.runs)
       if (severity(r.v) > severity(io.v)) io.v = r.v;

@@ -1,0 +1,29 @@
+#pragma once
+/// File helpers shared by the engine's cache writers (build driver, staging).
+///
+/// A cache entry is written in a staging directory beside its final name and
+/// then renamed into place, so readers never see a half-written entry and an
+/// interrupted writer leaves only a stray staging directory.
+
+#include <filesystem>
+#include <string>
+
+namespace gograde {
+
+namespace fs = std::filesystem;
+
+/// The whole file, or "" when it cannot be read.
+std::string read_file(const fs::path& p);
+
+/// Replaces every occurrence of `from` (non-empty) in `s`.
+void replace_all(std::string& s, const std::string& from, const std::string& to);
+
+/// A new, empty staging directory beside `final_dir`, unique to this process
+/// and thread. Empty path (and `error` set) when it cannot be created.
+fs::path make_staging_dir(const fs::path& final_dir, std::string& error);
+
+/// Renames `staging` to `final_dir`; when a concurrent writer published first,
+/// keeps theirs and removes `staging`.
+void publish_dir(const fs::path& staging, const fs::path& final_dir);
+
+}  // namespace gograde
