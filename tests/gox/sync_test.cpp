@@ -67,6 +67,62 @@ TEST_CASE("A fiber blocked on a Mutex lets other fibers of its thread run", "[go
   });
 }
 
+TEST_CASE("Unlock frees the Mutex for a running fiber even with a waiter queued (no hand-over convoy)",
+          "[gox][sync]") {
+  run_ok(det(1), [] {
+    gox::Mutex mu;
+    mu.Lock();
+    bool waiter_got_it = false;
+    gox::WaitGroup wg;
+    wg.Add(1);
+    gox::go([&] {
+      mu.Lock();
+      waiter_got_it = true;
+      mu.Unlock();
+      wg.Done();
+    });
+    gox::yield();  // the waiter queues
+    mu.Unlock();   // wakes it to retry
+    REQUIRE(mu.TryLock());  // the running fiber may take it meanwhile
+    REQUIRE_FALSE(waiter_got_it);
+    mu.Unlock();
+    wg.Wait();
+    REQUIRE(waiter_got_it);
+  });
+}
+
+TEST_CASE("A waiter beaten to the Mutex again and again is handed it (starvation mode)", "[gox][sync]") {
+  const std::uint64_t seed = GENERATE(1, 2, 3);
+  CAPTURE(seed);
+  run_ok(det(seed), [] {
+    gox::Mutex mu;
+    int holder_round = 0, acquired_at = -1;
+    gox::WaitGroup wg;
+    wg.Add(2);
+    gox::go([&] {  // holds the lock across every switch and relocks at once
+      for (holder_round = 0; holder_round < 100; ++holder_round) {
+        mu.Lock();
+        gox::yield();
+        mu.Unlock();
+      }
+      wg.Done();
+    });
+    gox::go([&] {
+      gox::yield();
+      mu.Lock();
+      acquired_at = holder_round;
+      mu.Unlock();
+      wg.Done();
+    });
+    wg.Wait();
+    // Without starvation mode the waiter would get the lock only after the
+    // holder's last round; it is handed over after kStarveAfter lost retries
+    // (a few rounds each: the scheduler does not always run it in between).
+    REQUIRE(acquired_at >= 0);
+    REQUIRE(acquired_at < 50);
+  });
+}
+
 TEST_CASE("Unlocking an unlocked Mutex panics", "[gox][sync]") {
   gox::Mutex mu;
   REQUIRE_THROWS_WITH(mu.Unlock(), "sync: unlock of unlocked mutex");

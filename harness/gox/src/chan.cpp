@@ -20,12 +20,13 @@ bool settle(sudog& s, waitq& q, spin_lock& mu) noexcept {
 }
 
 void block_in(spin_guard& g, spin_lock& mu, waitq& q, sudog& s, const char* reason,
-              source_location loc, bool lend) {
+              source_location loc, bool lend, bool front) {
   waiter w;
   prepare(w, reason, loc);
   if (lend) race_lend(1);
   s.w = &w;
-  q.enqueue(&s);
+  if (front) q.enqueue_front(&s);
+  else q.enqueue(&s);
   g.unlock();
   const bool alive = park(w);
   const bool completed = settle(s, q, mu);

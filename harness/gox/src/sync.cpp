@@ -17,20 +17,28 @@ void wait_on(detail::spin_guard& g, detail::spin_lock& mu, detail::waitq& q, con
 // ---------------------------------------------------------------- Mutex
 
 void Mutex::Lock(source_location loc) {
-  detail::spin_guard g(mu_);
-  if (!locked_) {
-    locked_ = true;
-    g.unlock();
-  } else {
-    // Ownership is handed over by Unlock.
-    wait_on(g, mu_, q_, "Mutex.Lock", loc);
+  int lost = 0;  // times woken and beaten to the lock
+  for (;;) {
+    detail::spin_guard g(mu_);
+    if (lost > 0) woken_ = false;
+    if (!locked_ && (!starving_ || q_.empty())) {
+      locked_ = true;
+      g.unlock();
+      break;
+    }
+    if (lost >= kStarveAfter) starving_ = true;
+    detail::sudog s;
+    // A waiter that already waited goes back to the front.
+    detail::block_in(g, mu_, q_, s, "Mutex.Lock", loc, false, lost > 0);
+    if (s.success) break;  // handed over by Unlock (starving): ours, still locked
+    ++lost;
   }
   detail::race_acquire(this);
 }
 
 bool Mutex::TryLock() {
   detail::spin_guard g(mu_);
-  if (locked_) return false;
+  if (locked_ || (starving_ && !q_.empty())) return false;
   locked_ = true;
   g.unlock();
   detail::race_acquire(this);
@@ -46,8 +54,19 @@ void Mutex::Unlock() {
       g.unlock();
       detail::throw_panic("sync: unlock of unlocked mutex");
     }
-    if (detail::sudog* s = q_.dequeue()) wl.push(s, true);  // handed over, stays locked
-    else locked_ = false;
+    if (starving_) {
+      starving_ = false;  // one hand-over serves the waiter that starved
+      if (detail::sudog* s = q_.dequeue()) wl.push(s, true);  // stays locked
+      else locked_ = false;
+    } else {
+      locked_ = false;
+      if (!woken_) {
+        if (detail::sudog* s = q_.dequeue()) {
+          woken_ = true;
+          wl.push(s, false);  // retry
+        }
+      }
+    }
   }
   wl.wake_all();
 }

@@ -27,7 +27,14 @@ namespace gox {
 
 /// sync.Mutex: not reentrant; Unlock of an unlocked Mutex panics. A Mutex may
 /// be unlocked by a different fiber than the one that locked it (as in Go).
-/// Waiters acquire in FIFO order (the unlocker hands the lock over).
+/// Like Go's, it has two modes. Normally Unlock frees the lock and wakes one
+/// waiter, which competes for it with fibers arriving meanwhile (a running
+/// fiber usually wins: no hand-over per Lock under contention, no convoy of
+/// context switches). A waiter that lost the race goes back to the front of
+/// the queue; once one has lost kStarveAfter times the Mutex starves: the
+/// next Unlock hands it the lock directly and newcomers queue behind. Go
+/// counts 1 ms of waiting; a count keeps the deterministic scheduler
+/// deterministic.
 class Mutex {
  public:
   Mutex() = default;
@@ -42,9 +49,13 @@ class Mutex {
   bool try_lock() { return TryLock(); }
   void unlock() { Unlock(); }
 
+  static constexpr int kStarveAfter = 4;
+
  private:
   detail::spin_lock mu_;
   bool locked_ = false;
+  bool woken_ = false;     // a woken waiter has not retried yet: wake no other
+  bool starving_ = false;  // hand the lock over, no barging
   detail::waitq q_;
 };
 

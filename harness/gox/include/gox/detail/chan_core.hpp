@@ -50,6 +50,14 @@ class waitq {
     last_ = s;
     s->linked = true;
   }
+  void enqueue_front(sudog* s) noexcept {
+    s->prev = nullptr;
+    s->next = first_;
+    if (first_) first_->prev = s;
+    else last_ = s;
+    first_ = s;
+    s->linked = true;
+  }
   void remove(sudog* s) noexcept {
     if (!s->linked) return;
     if (s->prev) s->prev->next = s->next;
@@ -114,8 +122,9 @@ bool settle(sudog& s, waitq& q, spin_lock& mu) noexcept;
 /// unwinds instead if the run is torn down first. `s.elem` is the caller's.
 /// `lend`: race build, lend the caller's TSan context while parked (see
 /// race_lend), for waits whose completion annotates on the sleeper's behalf.
+/// `front`: queue at the head instead of the tail.
 void block_in(spin_guard& g, spin_lock& mu, waitq& q, sudog& s, const char* reason,
-              source_location loc, bool lend = false);
+              source_location loc, bool lend = false, bool front = false);
 
 struct chan_base {
   explicit chan_base(std::size_t capacity) : cap(capacity) {}
