@@ -9,10 +9,14 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include <optional>
+
 #include "gograde/check.hpp"
+#include "gox/time.hpp"
 
 namespace {
 
@@ -43,15 +47,21 @@ struct current_test {
   std::string outcome = "ok";  // ok | deadlock | leak | panic
   std::string report;          // gox's dump for a non-ok run
   nlohmann::json first_failure;
+  nlohmann::json events = nlohmann::json::array();
 };
 current_test cur;
+std::mutex events_mu;                         // guards cur.events, run_start
+std::optional<gox::time::Time> run_start;     // of the current check::run
 
 struct listener : Catch::TestEventListenerBase {
   using TestEventListenerBase::TestEventListenerBase;
 
   void testRunStarting(Catch::TestRunInfo const&) override { results_fd(); }
 
-  void testCaseStarting(Catch::TestCaseInfo const&) override { cur = current_test{}; }
+  void testCaseStarting(Catch::TestCaseInfo const&) override {
+    std::lock_guard g(events_mu);
+    cur = current_test{};
+  }
 
   bool assertionEnded(Catch::AssertionStats const& s) override {
     const auto& r = s.assertionResult;
@@ -76,6 +86,10 @@ struct listener : Catch::TestEventListenerBase {
                         {"outcome", cur.outcome}};
     if (!cur.report.empty()) j["report"] = cur.report;
     if (!cur.first_failure.is_null()) j["failure"] = cur.first_failure;
+    {
+      std::lock_guard g(events_mu);
+      if (!cur.events.empty()) j["events"] = cur.events;
+    }
     emit(j);
   }
 
@@ -97,13 +111,31 @@ gox::config config() { return gox::config::from_env(); }
 void run(const std::function<void()>& fn, const std::function<void(gox::config&)>& adjust) {
   gox::config c = config();
   if (adjust) adjust(c);
-  const gox::run_result r = gox::run(c, fn);
+  const gox::run_result r = gox::run(c, [&fn] {
+    {
+      std::lock_guard g(events_mu);
+      run_start = gox::time::Now();
+    }
+    fn();
+  });
+  {
+    std::lock_guard g(events_mu);
+    run_start.reset();
+  }
   if (r.result != gox::outcome::ok) {
     cur.outcome = gox::to_string(r.result);
     cur.report = r.report();
   }
   INFO("gox run (" << c.describe() << "):\n" << r.report());
   REQUIRE(r.result == gox::outcome::ok);
+}
+
+void event(const std::string& label, const std::string& lane) {
+  const gox::time::Time now = gox::time::Now();
+  std::lock_guard g(events_mu);
+  if (!run_start) return;  // outside a check::run: no clock to measure from
+  const double ms = static_cast<double>(now.Sub(*run_start).count()) / 1e6;
+  cur.events.push_back({{"t_ms", ms}, {"label", label}, {"lane", lane}});
 }
 
 }  // namespace gograde::check

@@ -6,17 +6,21 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
-#include <sstream>
+#include <thread>
 
+#include "engine/batch.hpp"
 #include "engine/build.hpp"
 #include "engine/exercise.hpp"
 #include "engine/grade.hpp"
+#include "engine/init.hpp"
 #include "engine/report.hpp"
+#include "engine/stress.hpp"
 
 #ifndef GOGRADE_SOURCE_DIR
 #error "GOGRADE_SOURCE_DIR: the directory holding harness/ and the default set"
@@ -47,6 +51,30 @@ builder make_builder(const globals& g) {
 
 int exit_for(verdict v) { return v == verdict::passed ? 0 : v == verdict::internal_error ? 3 : 1; }
 
+std::string shell_word(const std::string& s) {
+  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:") ==
+                        std::string::npos)
+    return s;
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// "90s", "2m", "1h", "500ms", or plain seconds.
+std::chrono::milliseconds parse_duration(const std::string& s) {
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(s, &used);
+  } catch (const std::exception&) {
+    throw config_error("--duration " + s + ": expected e.g. 90s, 2m, 500ms");
+  }
+  const std::string unit = s.substr(used);
+  double ms = unit == "ms" ? v : unit == "" || unit == "s" ? v * 1e3 : unit == "m" ? v * 6e4 : unit == "h" ? v * 3.6e6 : -1;
+  if (ms <= 0) throw config_error("--duration " + s + ": expected a positive duration, e.g. 90s, 2m, 500ms");
+  return std::chrono::milliseconds(static_cast<long long>(ms));
+}
+
 int cmd_list(const globals& g) {
   for (const auto& slug : list_exercises(g.set_dir)) {
     const exercise ex = load_exercise(g.set_dir, slug);
@@ -67,27 +95,144 @@ int cmd_show(const globals& g, const std::string& slug) {
   return 0;
 }
 
-int print_grade(const grade_result& r, const std::string& format, const std::string& out_file) {
-  std::string text;
-  if (format == "json") text = to_json(r).dump(2) + "\n";
-  else text = to_text(r, out_file.empty() && ::isatty(1), false);
+int cmd_init(const globals& g, const std::string& slug, std::string dir, bool force) {
+  const exercise ex = load_exercise(g.set_dir, slug);
+  if (dir.empty()) dir = slug;
+  const auto written = init_workspace(ex, dir, GOGRADE_SOURCE_DIR, force);
+  fmt::print("Wrote {} file(s) to {}:\n", written.size(), dir);
+  for (const auto& f : written) fmt::print("  {}\n", f.string());
+  fmt::print("\nNext:\n"
+             "  1. Read {0}/README.md (the question) and edit {1}.\n"
+             "  2. Check your work, both builds (normal and ThreadSanitizer):\n"
+             "       gograde test {2} {0}\n"
+             "  3. Optional, for an IDE: cmake -S {0} -B {0}/build   (writes compile_commands.json)\n",
+             shell_word(dir), fmt::join(ex.candidate_files, ", "), slug);
+  return 0;
+}
+
+void emit(const std::string& text, const std::string& out_file) {
   if (out_file.empty()) {
     std::fwrite(text.data(), 1, text.size(), stdout);
-  } else {
-    std::ofstream(out_file) << text;
-    fmt::print("{}: {} — score {}/{}; report written to {}\n", r.exercise, to_string(r.overall), r.score,
-               r.max_score, out_file);
+    return;
   }
+  std::ofstream out(out_file, std::ios::binary);
+  out << text;
+  if (!out.flush()) throw config_error("cannot write " + out_file);
+}
+
+int print_grade(const grade_result& r, const std::string& format, const std::string& out_file) {
+  emit(render(r, format, out_file.empty() && ::isatty(1)), out_file);
+  if (!out_file.empty())
+    fmt::print("{}: {} — score {}/{}; report written to {}\n", r.exercise, to_string(r.overall), r.score, r.max_score,
+               out_file);
   return exit_for(r.overall);
+}
+
+grade_options options_for(const std::string& slug, const std::string& sub, bool visible) {
+  grade_options opt;
+  opt.visible_only = visible;
+  opt.replay_prefix = fmt::format("gograde replay {} {}{}", slug, shell_word(sub), visible ? " --visible" : "");
+  return opt;
 }
 
 int cmd_grade(const globals& g, const std::string& slug, const std::string& sub, bool visible, const std::string& format,
               const std::string& out_file) {
   const exercise ex = load_exercise(g.set_dir, slug);
   builder b = make_builder(g);
-  grade_options opt;
+  return print_grade(grade(b, ex, sub, options_for(slug, sub, visible)), format, out_file);
+}
+
+// grade --all: the submission holds one directory per exercise.
+int cmd_grade_all(const globals& g, const std::string& sub, const std::string& format, const std::string& out_file) {
+  builder b = make_builder(g);
+  int worst = 0;
+  std::string text;
+  bool any = false;
+  for (const auto& slug : list_exercises(g.set_dir)) {
+    if (!fs::is_directory(fs::path(sub) / slug)) continue;
+    any = true;
+    const exercise ex = load_exercise(g.set_dir, slug);
+    const std::string path = (fs::path(sub) / slug).string();
+    const grade_result r = grade(b, ex, path, options_for(slug, path, false));
+    text += render(r, format, out_file.empty() && ::isatty(1));
+    const int rc = exit_for(r.overall);
+    worst = std::max(worst == 3 ? 3 : worst, rc);
+  }
+  if (!any) throw config_error(sub + ": no directory named after an exercise (expected e.g. " + sub + "/safe-counter)");
+  emit(text, out_file);
+  return worst;
+}
+
+int cmd_replay(const globals& g, const std::string& slug, const std::string& sub, int seed, const std::string& item,
+               bool visible, bool virt, bool race_only, bool normal_only) {
+  const exercise ex = load_exercise(g.set_dir, slug);
+  builder b = make_builder(g);
+  grade_options opt = options_for(slug, sub, visible);
+  opt.only_item = item;
+  if (race_only) opt.only_flavour = flavour::race;
+  if (normal_only) opt.only_flavour = flavour::normal;
+  opt.plan = [&](const rubric_item& it) {
+    const bool uses_virt = virt || std::any_of(it.runs.begin(), it.runs.end(),
+                                               [](const run_config& r) { return r.kind == "virt"; });
+    return std::vector<run_config>{make_run(uses_virt ? "virt" : "det", seed)};
+  };
+  const grade_result r = grade(b, ex, sub, opt);
+  fmt::print("replaying seed {} on the deterministic scheduler (the same seed gives the same schedule)\n", seed);
+  std::string text = to_text(r, ::isatty(1), true);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return exit_for(r.overall);
+}
+
+int cmd_stress(const globals& g, const std::string& slug, const std::string& sub, const std::string& duration,
+               int threads, int seeds, const std::string& item, bool visible) {
+  const exercise ex = load_exercise(g.set_dir, slug);
+  builder b = make_builder(g);
+  stress_options opt;
+  opt.duration = parse_duration(duration);
+  opt.threads = threads;
+  opt.max_seeds = seeds;
   opt.visible_only = visible;
-  return print_grade(grade(b, ex, sub, opt), format, out_file);
+  opt.only_item = item;
+  const bool tty = ::isatty(2);
+  auto line = [](const stress_progress& p) {
+    std::string f;
+    for (const auto& [v, n] : p.failures_by_verdict) f += fmt::format("{}{} {}", f.empty() ? "" : ", ", v, n);
+    int total = 0;
+    for (const auto& [v, n] : p.failures_by_verdict) total += n;
+    return fmt::format("{:6.1f} s  seeds {}  schedules {}  failures {}{}", static_cast<double>(p.elapsed.count()) / 1e3,
+                       p.seeds, p.schedules, total, f.empty() ? "" : " (" + f + ")");
+  };
+  int last_printed = -1;
+  const stress_result res = stress(b, ex, sub, opt, [&](const stress_progress& p) {
+    if (tty) {
+      fmt::print(stderr, "\r{}\033[K", line(p));
+      std::fflush(stderr);
+    } else if (p.elapsed.count() / 10000 != last_printed) {  // a line every 10 s in a log
+      last_printed = static_cast<int>(p.elapsed.count() / 10000);
+      fmt::print(stderr, "{}\n", line(p));
+    }
+  });
+  if (tty) fmt::print(stderr, "\n");
+  if (!res.build_problem.empty()) {
+    fmt::print("{}: {} — nothing to explore\n{}\n", slug, to_string(res.build_verdict), res.build_problem);
+    return exit_for(res.build_verdict);
+  }
+  fmt::print("{}: explored {} seed(s), {} schedule(s) in {:.1f} s (deterministic seeds {}..{}, parallel on {} threads)\n",
+             slug, res.totals.seeds, res.totals.schedules, static_cast<double>(res.totals.elapsed.count()) / 1e3,
+             opt.first_seed, opt.first_seed + std::max(0, res.totals.seeds - 1), threads);
+  if (res.failures.empty()) {
+    fmt::print("no failure found\n");
+    return 0;
+  }
+  verdict worst = verdict::passed;
+  for (const auto& f : res.failures) {
+    if (severity(f.run.v) > severity(worst)) worst = f.run.v;
+    fmt::print("\n{} in [{}], {} build, {}:\n", to_string(f.run.v), f.item, to_string(f.run.fl), f.run.config);
+    std::string ev = f.run.evidence;
+    fmt::print("  {}\n", ev.substr(0, ev.find('\n') == std::string::npos ? ev.size() : ev.find('\n')));
+    fmt::print("  replay: {}\n", f.run.replay);
+  }
+  return exit_for(worst);
 }
 
 int cmd_validate(const globals& g, std::vector<std::string> slugs) {
@@ -120,33 +265,120 @@ int cmd_validate(const globals& g, std::vector<std::string> slugs) {
   return bad ? 1 : 0;
 }
 
+int cmd_batch(const globals& g, const std::string& dir, const std::string& slug, int jobs, const std::string& shard_spec,
+              bool force, std::string out_dir, std::vector<std::string> formats) {
+  batch_options opt;
+  opt.set_root = g.set_dir;
+  opt.exercise = slug;
+  opt.jobs = jobs;
+  opt.force = force;
+  opt.out_dir = out_dir.empty() ? fs::path(dir) / ".gograde-reports" : fs::path(out_dir);
+  if (!formats.empty()) opt.formats = formats;
+  if (!shard_spec.empty()) {
+    const auto slash = shard_spec.find('/');
+    try {
+      opt.shard_index = std::stoi(shard_spec.substr(0, slash));
+      opt.shard_count = std::stoi(shard_spec.substr(slash + 1));
+    } catch (const std::exception&) {
+      opt.shard_count = 0;
+    }
+    if (slash == std::string::npos || opt.shard_count < 1 || opt.shard_index < 1 || opt.shard_index > opt.shard_count)
+      throw config_error("--shard " + shard_spec + ": expected K/N with 1 <= K <= N");
+  }
+  builder b = make_builder(g);
+  const auto all = discover_batch(dir, opt);
+  const auto mine = shard(all, opt.shard_index, opt.shard_count);
+  fmt::print(stderr, "grading {} submission(s){} on {} job(s); reports in {}\n", mine.size(),
+             opt.shard_count > 1 ? fmt::format(" (shard {}/{} of {})", opt.shard_index, opt.shard_count, all.size()) : "",
+             jobs, opt.out_dir.string());
+  std::size_t done = 0;
+  const auto rows = run_batch(b, mine, opt, [&](const batch_row& r) {
+    ++done;
+    fmt::print(stderr, "[{}/{}] {} {}: {}{}\n", done, mine.size(), r.entry.candidate, r.entry.exercise, r.verdict_name,
+               r.status == "resumed" ? " (already graded)" : r.status == "error" ? " — " + r.message : "");
+  });
+  write_batch_summary(rows, opt.out_dir);
+  std::cout << "\n" << batch_summary_text(rows);
+  fmt::print("summary: {}  ({} and summary.json beside it)\n", (opt.out_dir / "index.html").string(), "summary.md");
+  int rc = 0;
+  for (const auto& r : rows) {
+    if (r.verdict_name == "internal_error") rc = 3;
+    else if (r.verdict_name != "passed" && rc == 0) rc = 1;
+  }
+  return rc;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"gograde: Go concurrency exercises in C++, graded under race detection, schedule "
                "exploration and virtual time"};
   app.require_subcommand(1);
+  app.footer("Exit codes: 0 all passed, 1 something failed, 2 usage or configuration error, 3 internal error.");
   globals g;
   g.set_dir = GOGRADE_SOURCE_DIR;
   if (const char* s = std::getenv("GOGRADE_SET")) g.set_dir = s;
   app.add_option("--set", g.set_dir, "Exercise set directory (default: the built-in set)");
   app.add_option("--cache", g.cache_dir, "Build cache directory (default: $XDG_CACHE_HOME/gograde)");
 
-  std::string slug, sub, format = "text", out_file;
-  std::vector<std::string> slugs;
+  std::string slug, sub, format = "text", out_file, dir, duration = "60s", item, shard_spec, exercise_opt;
+  std::vector<std::string> slugs, formats;
+  bool force = false, all = false, visible = false, virt = false, race_only = false, normal_only = false;
+  int seed = 1, threads = 4, seeds = 0, jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency() / 2));
+  const auto& fmts = report_formats();
+  const std::string fmt_help = fmt::format("Report format: {}", fmt::join(fmts, ", "));
+
   auto* list = app.add_subcommand("list", "List the exercises: title, difficulty, time budget, tags");
   auto* show = app.add_subcommand("show", "Print an exercise's statement, rubric and files");
   show->add_option("exercise", slug, "Exercise slug")->required();
+
+  auto* init = app.add_subcommand("init", "Write a workspace: starter files, visible tests, a CMake project");
+  init->add_option("exercise", slug, "Exercise slug")->required();
+  init->add_option("dir", dir, "Directory to write (default: the exercise's slug)");
+  init->add_flag("--force", force, "Overwrite existing files");
+
   auto* test = app.add_subcommand("test", "Candidate mode: the visible tests, both builds");
   test->add_option("exercise", slug, "Exercise slug")->required();
   test->add_option("submission", sub, "Your file or directory")->default_val(".");
+  test->add_option("--format", format, fmt_help)->check(CLI::IsMember(fmts));
+
   auto* grade_cmd = app.add_subcommand("grade", "Interviewer mode: hidden suites, full rubric, scorecard");
-  grade_cmd->add_option("exercise", slug, "Exercise slug")->required();
-  grade_cmd->add_option("submission", sub, "Submission file or directory")->required();
-  grade_cmd->add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  grade_cmd->add_option("exercise", slug, "Exercise slug (or use --all)");
+  grade_cmd->add_option("submission", sub, "Submission file or directory");
+  grade_cmd->add_flag("--all", all, "Grade every exercise the submission has a directory for (<submission>/<slug>/)");
+  grade_cmd->add_option("--format", format, fmt_help)->check(CLI::IsMember(fmts));
   grade_cmd->add_option("-o,--output", out_file, "Write the report to FILE");
+
+  auto* stress_cmd = app.add_subcommand("stress", "Long schedule exploration with a live progress display");
+  stress_cmd->add_option("exercise", slug, "Exercise slug")->required();
+  stress_cmd->add_option("submission", sub, "Submission file or directory")->required();
+  stress_cmd->add_option("--duration", duration, "Time budget (90s, 2m, ...)")->default_val("60s");
+  stress_cmd->add_option("--threads", threads, "Threads of the parallel scheduler's runs")->default_val(4)->check(CLI::Range(1, 64));
+  stress_cmd->add_option("--seeds", seeds, "Stop after this many seeds (0: when the duration is spent)")->check(CLI::NonNegativeNumber);
+  stress_cmd->add_option("--item", item, "Only this rubric item");
+  stress_cmd->add_flag("--visible", visible, "The visible tests instead of the hidden suites");
+
+  auto* replay = app.add_subcommand("replay", "Rerun one seed's schedule exactly, on the deterministic scheduler");
+  replay->add_option("exercise", slug, "Exercise slug")->required();
+  replay->add_option("submission", sub, "Submission file or directory")->required();
+  replay->add_option("--seed", seed, "The seed to replay")->required();
+  replay->add_option("--item", item, "Only this rubric item");
+  replay->add_flag("--visible", visible, "The visible tests (as `gograde test` runs them)");
+  replay->add_flag("--virtual", virt, "In virtual time");
+  auto* race_flag = replay->add_flag("--race", race_only, "Only the race build");
+  replay->add_flag("--normal", normal_only, "Only the normal build")->excludes(race_flag);
+
   auto* validate = app.add_subcommand("validate", "Prove a set sound: references pass, mutants get their verdicts");
   validate->add_option("exercise", slugs, "Exercises (default: all)");
+
+  auto* batch = app.add_subcommand("batch", "Grade a directory of submissions: reports plus a summary; resumable");
+  batch->add_option("dir", dir, "One subdirectory per candidate")->required();
+  batch->add_option("--exercise", exercise_opt, "The exercise, when candidates' directories hold its files directly");
+  batch->add_option("-j,--jobs", jobs, "Submissions graded at once")->check(CLI::Range(1, 64));
+  batch->add_option("--shard", shard_spec, "Grade only shard K of N (K/N), to split a batch across machines");
+  batch->add_flag("--force", force, "Regrade submissions already graded");
+  batch->add_option("-o,--output", out_file, "Report directory (default: <dir>/.gograde-reports)");
+  batch->add_option("--format", formats, "Report formats besides json (default: html)")->check(CLI::IsMember(fmts))->delimiter(',');
 
   try {
     app.parse(argc, argv);
@@ -157,9 +389,21 @@ int main(int argc, char** argv) {
   try {
     if (*list) return cmd_list(g);
     if (*show) return cmd_show(g, slug);
+    if (*init) return cmd_init(g, slug, dir, force);
     if (*test) return cmd_grade(g, slug, sub, true, format, out_file);
-    if (*grade_cmd) return cmd_grade(g, slug, sub, false, format, out_file);
+    if (*grade_cmd) {
+      if (all && sub.empty()) std::swap(slug, sub);  // grade --all <submission>
+      if (sub.empty()) throw config_error("grade: a submission is required");
+      if (all == !slug.empty()) throw config_error("grade: name one exercise or pass --all");
+      return all ? cmd_grade_all(g, sub, format, out_file) : cmd_grade(g, slug, sub, false, format, out_file);
+    }
+    if (*stress_cmd) return cmd_stress(g, slug, sub, duration, threads, seeds, item, visible);
+    if (*replay) return cmd_replay(g, slug, sub, seed, item, visible, virt, race_only, normal_only);
     if (*validate) return cmd_validate(g, slugs);
+    if (*batch) {
+      if (!formats.empty()) formats.insert(formats.begin(), "json");
+      return cmd_batch(g, dir, exercise_opt, jobs, shard_spec, force, out_file, formats);
+    }
   } catch (const config_error& e) {
     fmt::print(stderr, "gograde: {}\n", e.what());
     return 2;

@@ -61,6 +61,18 @@ std::pair<int, int> parse_range(const std::string& s, const std::string& spec) {
 
 const char* to_string(flavour f) noexcept { return f == flavour::race ? "race" : "normal"; }
 
+run_config make_run(const std::string& kind, int n) {
+  if (kind == "par")
+    return {fmt::format("par threads={}", n),
+            {{"GOX_SCHED", "par"}, {"GOX_THREADS", std::to_string(n)}, {"GOX_CLOCK", "real"}},
+            "par",
+            0};
+  return {fmt::format("{} seed={}", kind, n),
+          {{"GOX_SCHED", "det"}, {"GOX_SEED", std::to_string(n)}, {"GOX_CLOCK", kind == "virt" ? "virtual" : "real"}},
+          kind,
+          n};
+}
+
 std::vector<run_config> parse_runs(const std::string& spec) {
   const auto colon = spec.find(':');
   const std::string kind = spec.substr(0, colon);
@@ -68,11 +80,7 @@ std::vector<run_config> parse_runs(const std::string& spec) {
   std::vector<run_config> out;
   if (kind == "det" || kind == "virt") {
     const auto [a, b] = parse_range(arg, spec);
-    for (int s = a; s <= b; ++s) {
-      run_config r{fmt::format("{} seed={}", kind, s), {{"GOX_SCHED", "det"}, {"GOX_SEED", std::to_string(s)}}};
-      r.env.emplace_back("GOX_CLOCK", kind == "virt" ? "virtual" : "real");
-      out.push_back(std::move(r));
-    }
+    for (int s = a; s <= b; ++s) out.push_back(make_run(kind, s));
   } else if (kind == "par") {
     int threads = 0, times = 1;
     try {
@@ -84,10 +92,10 @@ std::vector<run_config> parse_runs(const std::string& spec) {
     }
     if (threads < 1 || times < 1)
       throw config_error(fmt::format("run \"{}\": expected par:THREADS or par:THREADSxTIMES", spec));
-    for (int i = 1; i <= times; ++i)
-      out.push_back({times == 1 ? fmt::format("par threads={}", threads)
-                                : fmt::format("par threads={} #{}", threads, i),
-                     {{"GOX_SCHED", "par"}, {"GOX_THREADS", std::to_string(threads)}, {"GOX_CLOCK", "real"}}});
+    for (int i = 1; i <= times; ++i) {
+      out.push_back(make_run("par", threads));
+      if (times > 1) out.back().label += fmt::format(" #{}", i);
+    }
   } else {
     throw config_error(fmt::format("run \"{}\": unknown kind (det, par or virt)", spec));
   }

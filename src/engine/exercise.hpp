@@ -30,7 +30,12 @@ const char* to_string(flavour f) noexcept;
 struct run_config {
   std::string label;  // "det seed=2", "par threads=4 #1"
   std::vector<std::pair<std::string, std::string>> env;
+  std::string kind;   // det | par | virt
+  int seed = 0;       // det, virt: the scheduler's seed
 };
+
+/// One run of `kind` ("det", "virt": seed `n`; "par": on `n` threads).
+run_config make_run(const std::string& kind, int n);
 
 /// Parses "det:1-3", "par:4", "par:4x2", "virt:1-2" into runs.
 std::vector<run_config> parse_runs(const std::string& spec);

@@ -1,12 +1,14 @@
 #include "engine/grade.hpp"
 
 #include <fmt/format.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
 #include <future>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -30,9 +32,10 @@ std::string quote_sh(const std::string& s) {
   return q + "'";
 }
 
-// The submission's candidate files, copied into a directory of their own so
-// the build sees nothing else of where they came from.
-fs::path stage(const exercise& ex, const fs::path& submission, const fs::path& cache, std::string& missing) {
+// The submission's candidate files (name in the build, where they are now).
+// Files the exercise wants but the submission lacks are listed in `missing`.
+std::vector<std::pair<std::string, fs::path>> candidate_files(const exercise& ex, const fs::path& submission,
+                                                              std::string& missing) {
   std::vector<std::pair<std::string, fs::path>> files;
   if (fs::is_directory(submission)) {
     for (const auto& f : ex.candidate_files) {
@@ -50,9 +53,20 @@ fs::path stage(const exercise& ex, const fs::path& submission, const fs::path& c
   } else {
     throw config_error(fmt::format("{}: no such file or directory", submission.string()));
   }
+  return files;
+}
+
+std::uint64_t files_hash(const exercise& ex, const std::vector<std::pair<std::string, fs::path>>& files) {
   std::uint64_t h = hash_string(ex.slug);
   for (const auto& [name, path] : files) h = hash_string(name + fmt::format("{:x}", hash_file(path)), h);
-  const fs::path dir = cache / fmt::format("submission-{:016x}", h);
+  return h;
+}
+
+// The submission's candidate files, copied into a directory of their own so
+// the build sees nothing else of where they came from.
+fs::path stage(const exercise& ex, const fs::path& submission, const fs::path& cache, std::string& missing) {
+  const auto files = candidate_files(ex, submission, missing);
+  const fs::path dir = cache / fmt::format("submission-{:016x}", files_hash(ex, files));
   if (!fs::exists(dir)) {
     std::string error;
     const fs::path tmp = make_staging_dir(dir, error);
@@ -91,6 +105,39 @@ std::string race_evidence(const race::report& r, const race::source_filter& filt
   return s;
 }
 
+// Lines [line-2, line+2] of `file` under the staged submission.
+std::optional<excerpt> excerpt_of(const fs::path& staged, const std::string& file, int line, std::string why) {
+  fs::path rel = fs::path(file).lexically_relative(staged);
+  if (rel.empty() || rel.string().rfind("..", 0) == 0) rel = fs::path(file).filename();
+  if (!fs::is_regular_file(staged / rel) || line <= 0) return std::nullopt;
+  std::istringstream in(read_file(staged / rel));
+  excerpt e{rel.string(), line, std::max(1, line - 2), {}, std::move(why)};
+  int n = 0;
+  for (std::string l; std::getline(in, l) && n < line + 2;)
+    if (++n >= e.first) e.lines.push_back(l);
+  if (static_cast<int>(e.lines.size()) < line - e.first + 1) return std::nullopt;
+  return e;
+}
+
+void add_excerpt(run_outcome& out, std::optional<excerpt> e) {
+  if (!e) return;
+  for (const auto& x : out.excerpts)
+    if (x.file == e->file && x.line == e->line) return;
+  if (out.excerpts.size() < 6) out.excerpts.push_back(std::move(*e));
+}
+
+// "at <staged>/file.hpp:12" in a fiber dump.
+void excerpts_from_dump(run_outcome& out, const std::string& dump, const fs::path& staged) {
+  const std::string root = staged.string() + "/";
+  for (std::size_t at = dump.find(root); at != std::string::npos; at = dump.find(root, at + 1)) {
+    const std::size_t colon = dump.find(':', at + root.size());
+    if (colon == std::string::npos) break;
+    const std::string file = dump.substr(at, colon - at);
+    const int line = std::atoi(dump.c_str() + colon + 1);
+    add_excerpt(out, excerpt_of(staged, file, line, "where a fiber is blocked"));
+  }
+}
+
 run_outcome run_one(const build_output& b, flavour fl, const std::string& tests,
                     const run_config& cfg, const fs::path& staged, const grade_options& opt) {
   run_outcome out;
@@ -112,13 +159,17 @@ run_outcome run_one(const build_output& b, flavour fl, const std::string& tests,
   spec.env.emplace_back("GOGRADE_RESULTS", results.string());
   if (fl == flavour::race) spec.env.emplace_back("TSAN_OPTIONS", "halt_on_error=0 atexit_sleep_ms=0 exitcode=66 report_signal_unsafe=0");
   spec.timeout = opt.run_timeout;
+  spec.cpu_limit = opt.run_cpu_limit.count() > 0
+                       ? opt.run_cpu_limit
+                       : std::chrono::duration_cast<std::chrono::seconds>(2 * opt.run_timeout);
   spec.output_cap = 1 << 20;
   const process_result pr = run_process(spec);
   out.wall = pr.wall;
   std::string env_text;
   for (const auto& [k, v] : cfg.env) env_text += k + "=" + v + " ";
   if (fl == flavour::race) env_text += "TSAN_OPTIONS=halt_on_error=0 ";
-  out.replay = env_text + quote_sh(b.exe.string()) + (tests.empty() ? "" : " " + quote_sh(tests));
+  out.command = env_text + quote_sh(b.exe.string()) + (tests.empty() ? "" : " " + quote_sh(tests));
+  out.replay = out.command;
 
   bool done = false;
   std::istringstream lines(read_file(results));
@@ -136,6 +187,8 @@ run_outcome run_one(const build_output& b, flavour fl, const std::string& tests,
     t.passed = j.value("status", "") == "passed";
     t.kind = j.value("outcome", "ok");
     t.detail = t.kind != "ok" ? j.value("report", "") : failure_text(j.value("failure", nlohmann::json()));
+    for (const auto& e : j.value("events", nlohmann::json::array()))
+      t.events.push_back({e.value("t_ms", 0.0), e.value("label", ""), e.value("lane", "")});
     out.tests.push_back(std::move(t));
   }
   auto first = [&](auto pred) { return std::find_if(out.tests.begin(), out.tests.end(), pred); };
@@ -154,6 +207,10 @@ run_outcome run_one(const build_output& b, flavour fl, const std::string& tests,
     out.v = verdict::timeout;
     out.evidence = fmt::format("still running after {} s (wall clock); {} test(s) had finished",
                                opt.run_timeout.count() / 1000, out.tests.size());
+  } else if (pr.cpu_exceeded) {
+    out.v = verdict::timeout;
+    out.evidence = fmt::format("used its {} s of CPU time (all threads); {} test(s) had finished",
+                               spec.cpu_limit.count(), out.tests.size());
   } else if (pr.start_failed) {
     out.v = verdict::internal_error;
     out.evidence = pr.output;
@@ -164,10 +221,18 @@ run_outcome run_one(const build_output& b, flavour fl, const std::string& tests,
     out.v = race_it != out.races.end() ? verdict::data_race : verdict::crash;
     const race::report& shown = race_it != out.races.end() ? *race_it : out.races.front();
     out.evidence = race_evidence(shown, filter);
+    for (const auto& a : shown.accesses) {
+      const auto frames = race::program_frames(a.stack, filter);
+      if (!frames.empty())
+        add_excerpt(out, excerpt_of(staged, frames.front().file, frames.front().line,
+                                    fmt::format("{}{} by {}", a.previous ? "previous " : "",
+                                                a.write ? "write" : "read", a.fiber.empty() ? a.thread : a.fiber)));
+    }
     if (out.races.size() > 1) out.evidence += fmt::format("\n  (and {} more report(s))", out.races.size() - 1);
   } else if (gox_end != out.tests.end()) {
     out.v = gox_verdict;
     out.evidence = "in \"" + gox_end->name + "\":\n" + gox_end->detail;
+    excerpts_from_dump(out, gox_end->detail, staged);
   } else if (pr.term_signal != 0) {
     out.v = verdict::crash;
     out.evidence = fmt::format("killed by signal {} ({}) after {} test(s) had finished", pr.term_signal,
@@ -203,12 +268,29 @@ std::optional<verdict> parse_verdict(const std::string& s) noexcept {
 
 int severity(verdict v) noexcept { return kSeverity[static_cast<int>(v)]; }
 
+std::string input_hash(const exercise& ex, const fs::path& submission) {
+  std::string missing;
+  std::uint64_t h = files_hash(ex, candidate_files(ex, submission, missing));
+  h = hash_string("missing:" + missing, h);
+  std::vector<fs::path> own;
+  std::error_code ec;
+  for (const fs::path& root : {ex.exercise_dir / "tests", ex.graders_dir / "suites", ex.graders_dir / "rubric.toml"}) {
+    if (fs::is_regular_file(root)) own.push_back(root);
+    for (const auto& e : fs::recursive_directory_iterator(root, ec))
+      if (e.is_regular_file()) own.push_back(e.path());
+  }
+  std::sort(own.begin(), own.end());
+  for (const auto& p : own) h = hash_string(fmt::format("{:x}", hash_file(p)), h);
+  return fmt::format("{:016x}", h);
+}
+
 grade_result grade(builder& b, const exercise& ex, const fs::path& submission, const grade_options& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   grade_result g;
   g.exercise = ex.slug;
   g.title = ex.title;
   g.submission = submission.string();
+  g.input_hash = input_hash(ex, submission);
   std::string missing;
   const fs::path staged = stage(ex, submission, b.tools().cache_dir, missing);
 
@@ -222,6 +304,21 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
     for (const char* r : {"det:1-2", "par:2"})
       for (auto& rc : parse_runs(r)) racy.runs.push_back(rc);
     items = {normal, racy};
+  }
+  if (!opt.only_item.empty()) {
+    std::vector<rubric_item> kept;
+    for (auto& it : items)
+      if (it.id == opt.only_item) kept.push_back(it);
+    if (kept.empty()) throw config_error(fmt::format("{}: no rubric item \"{}\"", ex.slug, opt.only_item));
+    items = std::move(kept);
+  }
+  if (opt.plan) {
+    std::vector<rubric_item> kept;
+    for (auto& it : items) {
+      it.runs = opt.plan(it);
+      if (!it.runs.empty()) kept.push_back(std::move(it));
+    }
+    items = std::move(kept);
   }
 
   // Every (suite, flavour) built once, all of them at the same time.
@@ -239,18 +336,34 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
     io.item = it;
     for (flavour fl : it.builds) {
       if (!missing.empty()) {
-        io.runs.push_back({"build", fl, verdict::compile_error, "missing file(s): " + missing, {}, {}, {}, {}});
+        run_outcome ro;
+        ro.config = "build";
+        ro.fl = fl;
+        ro.v = verdict::compile_error;
+        ro.evidence = "missing file(s): " + missing;
+        io.runs.push_back(std::move(ro));
         continue;
       }
       const build_output& bo = builds[{it.suite, fl}].get();
       if (!bo.ok) {
-        run_outcome ro{"build", fl, bo.our_fault ? verdict::internal_error : verdict::compile_error,
-                       bo.diagnostics, {}, {}, {}, bo.wall};
+        run_outcome ro;
+        ro.config = "build";
+        ro.fl = fl;
+        ro.v = bo.our_fault ? verdict::internal_error : verdict::compile_error;
+        ro.evidence = bo.diagnostics;
+        ro.wall = bo.wall;
         if (g.build_log.find(bo.diagnostics) == std::string::npos) g.build_log += bo.diagnostics;
         io.runs.push_back(std::move(ro));
         continue;
       }
-      for (const auto& rc : it.runs) io.runs.push_back(run_one(bo, fl, it.tests, rc, staged, opt));
+      if (opt.only_flavour && fl != *opt.only_flavour) continue;
+      for (const auto& rc : it.runs) {
+        io.runs.push_back(run_one(bo, fl, it.tests, rc, staged, opt));
+        if (!opt.replay_prefix.empty() && rc.kind != "par")
+          io.runs.back().replay = fmt::format("{} --item {} --seed {}{}{}", opt.replay_prefix, it.id, rc.seed,
+                                              rc.kind == "virt" ? " --virtual" : "",
+                                              fl == flavour::race ? " --race" : "");
+      }
     }
     for (const auto& r : io.runs)
       if (severity(r.v) > severity(io.v)) io.v = r.v;

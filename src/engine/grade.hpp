@@ -10,6 +10,7 @@
 /// no test) and is never blamed on the submission.
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,11 +30,29 @@ std::optional<verdict> parse_verdict(const std::string& s) noexcept;
 /// Higher is worse; an item or grade takes its runs' worst.
 int severity(verdict v) noexcept;
 
+/// A timed event a suite recorded (gograde::check::event), in ms since its
+/// gox run started: exact in virtual time.
+struct timed_event {
+  double t_ms = 0;
+  std::string label, lane;
+};
+
 struct test_outcome {
   std::string name;
   bool passed = false;
   std::string kind;      // ok | deadlock | leak | panic
   std::string detail;    // failed check (expression, expansion, file:line) or the dump
+  std::vector<timed_event> events;
+};
+
+/// Lines of a submission file around a line the evidence points at (a racing
+/// access, a blocked fiber).
+struct excerpt {
+  std::string file;  // relative to the submission
+  int line = 0;      // the line pointed at
+  int first = 0;     // number of lines[0]
+  std::vector<std::string> lines;
+  std::string why;   // "write by fiber \"incrementer\"", ...
 };
 
 struct run_outcome {
@@ -43,7 +62,9 @@ struct run_outcome {
   std::string evidence;  // what a person acts on, plain text
   std::vector<test_outcome> tests;
   std::vector<race::report> races;
-  std::string replay;  // a command that reruns exactly this run
+  std::vector<excerpt> excerpts;
+  std::string replay;   // how to rerun this run: a gograde command when the run is seeded
+  std::string command;  // the exact process it was: environment, executable, test spec
   std::chrono::milliseconds wall{0};
 };
 
@@ -59,6 +80,7 @@ struct grade_result {
   verdict overall = verdict::passed;
   int score = 0, max_score = 0;
   std::vector<item_outcome> items;
+  std::string input_hash;  // of the submission's files and the exercise's tests (see input_hash())
   std::string build_log;  // compiler output, when there was any
   std::chrono::milliseconds wall{0};
 };
@@ -68,7 +90,24 @@ struct grade_options {
   /// both flavours; otherwise the rubric (hidden suites).
   bool visible_only = false;
   std::chrono::milliseconds run_timeout{60000};
+  /// CPU seconds a run may use (all its threads); 0: twice the wall limit.
+  std::chrono::seconds run_cpu_limit{0};
+  /// When set, replaces each rubric item's runs (an empty plan skips the
+  /// item): replay and stress choose seeds this way.
+  std::function<std::vector<run_config>(const rubric_item&)> plan;
+  /// Only this rubric item (empty: all).
+  std::string only_item;
+  /// Only runs of this build flavour.
+  std::optional<flavour> only_flavour;
+  /// "gograde replay <exercise> <submission>": seeded runs get this plus
+  /// their item, seed and flavour as their replay command.
+  std::string replay_prefix;
 };
+
+/// A hash of everything a grade depends on: the submission's candidate files
+/// and the exercise's suites and rubric. Equal hashes, equal verdicts (the
+/// batch command skips inputs it has graded already).
+std::string input_hash(const exercise& ex, const fs::path& submission);
 
 /// Throws config_error for a submission path that does not exist or lacks
 /// nothing else; compile errors and misbehaviour are verdicts, not throws.

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,6 +63,11 @@ process_result run_process(const process_spec& spec) {
   }
   if (pid == 0) {
     setpgid(0, 0);
+    if (spec.cpu_limit.count() > 0) {
+      const rlim_t soft = static_cast<rlim_t>(spec.cpu_limit.count());
+      const rlimit rl{soft, soft + 1};
+      setrlimit(RLIMIT_CPU, &rl);
+    }
     dup2(out[1], 1);
     dup2(out[1], 2);
     int devnull = open("/dev/null", O_RDONLY);
@@ -107,8 +113,11 @@ process_result run_process(const process_spec& spec) {
   int status = 0;
   // The direct child may have exited while its group lives on: reap the child,
   // then make sure nothing of its group survives.
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  rusage ru{};
+  while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR) {
   }
+  res.cpu = std::chrono::milliseconds(ru.ru_utime.tv_sec * 1000 + ru.ru_utime.tv_usec / 1000 +
+                                      ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000);
   kill(-pid, SIGKILL);
   close(out[0]);
   res.wall = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t0);
@@ -120,6 +129,11 @@ process_result run_process(const process_spec& spec) {
   close(err[0]);
   if (WIFEXITED(status)) res.exit_code = WEXITSTATUS(status);
   else if (WIFSIGNALED(status)) res.term_signal = WTERMSIG(status);
+  // At the limit: SIGXCPU, or SIGKILL from the kernel at the hard limit
+  // (when SIGXCPU is caught or ignored).
+  if (spec.cpu_limit.count() > 0 && !res.timed_out)
+    res.cpu_exceeded = res.term_signal == SIGXCPU ||
+                       (res.term_signal == SIGKILL && res.cpu >= std::chrono::milliseconds(spec.cpu_limit));
   return res;
 }
 

@@ -4,6 +4,7 @@
 // program named without a slash is looked up in PATH.
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,9 @@ struct process_spec {
   std::string cwd;                                       // empty: ours
   std::chrono::milliseconds timeout{60000};
   std::size_t output_cap = 4u << 20;  // bytes kept; the rest is counted, not kept
+  /// RLIMIT_CPU of the child (0: none). At the limit the kernel sends
+  /// SIGXCPU, then SIGKILL a second later.
+  std::chrono::seconds cpu_limit{0};
 };
 
 struct process_result {
@@ -23,9 +27,11 @@ struct process_result {
   int term_signal = 0;    // when killed by a signal
   bool timed_out = false;
   bool start_failed = false;  // could not be started (message in output)
+  bool cpu_exceeded = false;  // killed after its CPU time limit
   std::string output;
   std::size_t output_bytes = 0;  // total written, kept or not
   std::chrono::milliseconds wall{0};
+  std::chrono::milliseconds cpu{0};  // user + system, of the child and its waited-for children
   bool exited_ok() const noexcept { return !timed_out && term_signal == 0 && exit_code == 0; }
 };
 

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+#include <map>
+
 namespace gograde {
 
 namespace {
@@ -56,18 +60,354 @@ nlohmann::json to_json(const grade_result& g) {
     nlohmann::json runs = nlohmann::json::array();
     for (const auto& r : it.runs) {
       nlohmann::json tests = nlohmann::json::array();
-      for (const auto& t : r.tests) tests.push_back({{"name", t.name}, {"passed", t.passed}, {"outcome", t.kind}});
+      for (const auto& t : r.tests) {
+        nlohmann::json tj = {{"name", t.name}, {"passed", t.passed}, {"outcome", t.kind}};
+        if (!t.events.empty()) {
+          tj["events"] = nlohmann::json::array();
+          for (const auto& e : t.events) tj["events"].push_back({{"t_ms", e.t_ms}, {"label", e.label}, {"lane", e.lane}});
+        }
+        tests.push_back(std::move(tj));
+      }
+      nlohmann::json excerpts = nlohmann::json::array();
+      for (const auto& e : r.excerpts)
+        excerpts.push_back({{"file", e.file}, {"line", e.line}, {"first", e.first}, {"lines", e.lines}, {"why", e.why}});
       runs.push_back({{"config", r.config}, {"build", to_string(r.fl)}, {"verdict", to_string(r.v)},
-                      {"evidence", r.evidence}, {"replay", r.replay}, {"wall_ms", r.wall.count()},
-                      {"tests", tests}});
+                      {"evidence", r.evidence}, {"replay", r.replay}, {"command", r.command}, {"wall_ms", r.wall.count()},
+                      {"tests", tests}, {"excerpts", excerpts}});
     }
     items.push_back({{"id", it.item.id}, {"title", it.item.title}, {"points", it.item.points},
                      {"awarded", it.awarded}, {"verdict", to_string(it.v)}, {"runs", runs}});
   }
   return {{"schema", "gograde.grade/1"}, {"exercise", g.exercise}, {"title", g.title},
           {"submission", g.submission}, {"verdict", to_string(g.overall)}, {"score", g.score},
-          {"max_score", g.max_score}, {"wall_ms", g.wall.count()}, {"build_log", g.build_log},
+          {"max_score", g.max_score}, {"wall_ms", g.wall.count()}, {"input_hash", g.input_hash},
+          {"build_log", g.build_log},
           {"items", items}};
+}
+
+namespace {
+
+std::string xml_escape(const std::string& s) {
+  std::string o;
+  for (unsigned char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      case '\'': o += "&#39;"; break;
+      default:
+        // XML 1.0 forbids most control characters, even escaped.
+        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') o += "?";
+        else o += static_cast<char>(c);
+    }
+  }
+  return o;
+}
+
+std::string seconds(std::chrono::milliseconds ms) { return fmt::format("{:.3f}", static_cast<double>(ms.count()) / 1000.0); }
+
+// The runs worth showing for an item: the failing ones, or none.
+std::vector<const run_outcome*> failing_runs(const item_outcome& it) {
+  std::vector<const run_outcome*> v;
+  for (const auto& r : it.runs)
+    if (r.v != verdict::passed) v.push_back(&r);
+  return v;
+}
+
+// Plain text of what went wrong in an item: its first failing run in full,
+// then how many more failed.
+std::string item_evidence(const item_outcome& it) {
+  const auto bad = failing_runs(it);
+  if (bad.empty()) return {};
+  const run_outcome& r = *bad.front();
+  std::string s = fmt::format("{} build, {}: {}\n{}", to_string(r.fl), r.config, to_string(r.v), r.evidence);
+  if (!r.replay.empty()) s += "\nreplay: " + r.replay;
+  if (bad.size() > 1) s += fmt::format("\n({} failing run(s) in all)", bad.size());
+  return s;
+}
+
+std::string fence(const std::string& body) {
+  std::string f = "```";
+  while (body.find(f) != std::string::npos) f += "`";
+  return f + "\n" + body + (body.empty() || body.back() == '\n' ? "" : "\n") + f + "\n";
+}
+
+std::string md_cell(std::string s) {
+  for (auto& c : s)
+    if (c == '\n') c = ' ';
+  std::string o;
+  for (char c : s) o += c == '|' ? std::string("\\|") : std::string(1, c);
+  return o;
+}
+
+const char* html_class(verdict v) { return v == verdict::passed ? "ok" : v == verdict::internal_error ? "ours" : "bad"; }
+
+std::string fmt_ms(double ms) {
+  if (ms >= 1000) return fmt::format("{:g} s", std::round(ms / 10.0) / 100.0);
+  return fmt::format("{:g} ms", std::round(ms * 100.0) / 100.0);
+}
+
+// An SVG timeline of one run's events: one row per lane, a tick per event.
+std::string svg_timeline(const std::vector<timed_event>& events) {
+  std::vector<std::string> lanes;
+  double end = 0;
+  for (const auto& e : events) {
+    if (std::find(lanes.begin(), lanes.end(), e.lane) == lanes.end()) lanes.push_back(e.lane);
+    end = std::max(end, e.t_ms);
+  }
+  if (end <= 0) end = 1;
+  const int left = 110, width = 640, row = 34, top = 24;
+  const int height = top + row * static_cast<int>(lanes.size()) + 26;
+  std::string s = fmt::format(
+      "<svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" "
+      "role=\"img\" aria-label=\"timeline of {} event(s)\">\n",
+      left + width + 30, height, left + width + 30, height, events.size());
+  // Axis with five ticks.
+  const int axis_y = top + row * static_cast<int>(lanes.size()) + 4;
+  s += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#555\"/>\n", left, axis_y, left + width, axis_y);
+  for (int k = 0; k <= 4; ++k) {
+    const double t = end * k / 4.0;
+    const int x = left + width * k / 4;
+    s += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#555\"/>"
+                     "<text x=\"{0}\" y=\"{3}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\">{4}</text>\n",
+                     x, axis_y, axis_y + 5, axis_y + 18, xml_escape(fmt_ms(t)));
+  }
+  for (std::size_t l = 0; l < lanes.size(); ++l) {
+    const int y = top + row * static_cast<int>(l) + row / 2;
+    s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\" fill=\"#222\">{}</text>"
+                     "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#ddd\"/>\n",
+                     left - 8, y + 4, xml_escape(lanes[l].empty() ? "events" : lanes[l]), left, y, left + width, y);
+  }
+  for (const auto& e : events) {
+    const auto l = std::find(lanes.begin(), lanes.end(), e.lane) - lanes.begin();
+    const int y = top + row * static_cast<int>(l) + row / 2;
+    const double x = left + width * (e.t_ms / end);
+    s += fmt::format("<g><title>{} at {}</title><circle cx=\"{:.1f}\" cy=\"{}\" r=\"6\" fill=\"#1565c0\"/>"
+                     "<text x=\"{:.1f}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#1565c0\">{}</text></g>\n",
+                     xml_escape(e.label), xml_escape(fmt_ms(e.t_ms)), x, y, x, y - 9, xml_escape(e.label));
+  }
+  return s + "</svg>\n";
+}
+
+constexpr const char* kCss = R"(body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:960px;color:#1a1a1a;padding:0 16px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}h3{font-size:15px;margin:18px 0 6px}
+.sub{color:#555;margin-bottom:14px;word-break:break-all}
+.badge{display:inline-block;padding:2px 10px;border-radius:10px;color:#fff;font-weight:600;font-size:13px}
+.badge.ok{background:#2e7d32}.badge.bad{background:#c62828}.badge.ours{background:#6a1b9a}
+.score{font-size:30px;font-weight:700;margin:10px 0}
+.bar{height:12px;background:#eee;border-radius:6px;overflow:hidden;max-width:420px}.bar>div{height:100%;background:#2e7d32}
+table{border-collapse:collapse;width:100%;margin-top:8px}td,th{border-bottom:1px solid #ddd;padding:6px 8px;text-align:left;vertical-align:top}
+th{background:#f5f5f5}td.pts{white-space:nowrap;text-align:right}
+pre{background:#f6f8fa;border:1px solid #e1e4e8;border-radius:6px;padding:10px;overflow-x:auto;font-size:12.5px;white-space:pre-wrap}
+.run{border-left:4px solid #c62828;padding:4px 0 4px 12px;margin:12px 0}
+.excerpt{font:12.5px ui-monospace,monospace;border:1px solid #e1e4e8;border-radius:6px;margin:6px 0;overflow-x:auto}
+.excerpt .cap{background:#f5f5f5;padding:4px 8px;color:#444;font-family:system-ui,sans-serif}
+.excerpt div.l{white-space:pre;padding:0 8px}.excerpt div.hit{background:#ffebee}
+.excerpt span.n{display:inline-block;width:3em;color:#888;text-align:right;margin-right:1em}
+.timeline{background:#fafafa;border:1px solid #e1e4e8;border-radius:6px;margin:6px 0}
+footer{margin-top:32px;color:#777;font-size:12px})";
+
+}  // namespace
+
+std::string to_junit(const grade_result& g) {
+  int failures = 0, errors = 0;
+  for (const auto& it : g.items) {
+    if (it.v == verdict::internal_error) ++errors;
+    else if (it.v != verdict::passed) ++failures;
+  }
+  std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  s += fmt::format("<testsuites name=\"gograde\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{}\">\n",
+                   g.items.size(), failures, errors, seconds(g.wall));
+  s += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{}\">\n",
+                   xml_escape(g.exercise), g.items.size(), failures, errors, seconds(g.wall));
+  s += fmt::format("    <properties><property name=\"submission\" value=\"{}\"/><property name=\"score\" "
+                   "value=\"{}/{}\"/><property name=\"verdict\" value=\"{}\"/></properties>\n",
+                   xml_escape(g.submission), g.score, g.max_score, to_string(g.overall));
+  for (const auto& it : g.items) {
+    std::chrono::milliseconds t{0};
+    for (const auto& r : it.runs) t += r.wall;
+    s += fmt::format("    <testcase classname=\"{}.{}\" name=\"{} ({}/{} points)\" time=\"{}\"",
+                     xml_escape(g.exercise), xml_escape(it.item.id), xml_escape(it.item.title), it.awarded,
+                     it.item.points, seconds(t));
+    if (it.v == verdict::passed) {
+      s += "/>\n";
+      continue;
+    }
+    const char* tag = it.v == verdict::internal_error ? "error" : "failure";
+    s += fmt::format(">\n      <{} message=\"{}\" type=\"{}\">{}</{}>\n    </testcase>\n", tag, to_string(it.v),
+                     to_string(it.v), xml_escape(item_evidence(it)), tag);
+  }
+  if (!g.build_log.empty()) s += "    <system-err>" + xml_escape(g.build_log) + "</system-err>\n";
+  s += "  </testsuite>\n</testsuites>\n";
+  return s;
+}
+
+std::string to_markdown(const grade_result& g) {
+  std::string s = fmt::format("# {} — {}\n\n", g.exercise, g.title);
+  s += fmt::format("Submission `{}`: **{}**, score **{}/{}**\n\n", g.submission, to_string(g.overall), g.score,
+                   g.max_score);
+  s += "| Item | Points | Verdict |\n|---|---:|---|\n";
+  for (const auto& it : g.items)
+    s += fmt::format("| {} (`{}`) | {}/{} | {}{} |\n", md_cell(it.item.title), it.item.id, it.awarded, it.item.points,
+                     it.v == verdict::passed ? "" : "**", std::string(to_string(it.v)) + (it.v == verdict::passed ? "" : "**"));
+  bool heading = false;
+  for (const auto& it : g.items) {
+    const auto bad = failing_runs(it);
+    if (bad.empty()) continue;
+    if (!heading) s += "\n## Evidence\n";
+    heading = true;
+    const run_outcome& r = *bad.front();
+    s += fmt::format("\n### {} — {}\n\n{} build, {}", it.item.title, to_string(it.v), to_string(r.fl), r.config);
+    if (bad.size() > 1) s += fmt::format(" ({} failing run(s) in all)", bad.size());
+    s += "\n\n" + fence(r.evidence);
+    for (const auto& e : r.excerpts) {
+      s += fmt::format("\n`{}:{}` ({})\n\n", e.file, e.line, e.why);
+      std::string body;
+      for (std::size_t k = 0; k < e.lines.size(); ++k)
+        body += fmt::format("{}{:>4} | {}\n", e.first + static_cast<int>(k) == e.line ? ">" : " ",
+                            e.first + static_cast<int>(k), e.lines[k]);
+      s += fence(body);
+    }
+    if (!r.replay.empty()) s += "\nReplay: `" + r.replay + "`\n";
+  }
+  if (!g.build_log.empty()) s += "\n## Compiler output\n\n" + fence(g.build_log);
+  return s;
+}
+
+std::string to_html(const grade_result& g) {
+  const int pct = g.max_score > 0 ? g.score * 100 / g.max_score : 0;
+  std::string s = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
+  s += fmt::format("<title>{} — {}</title>\n<style>{}</style></head><body>\n", xml_escape(g.exercise),
+                   to_string(g.overall), kCss);
+  s += fmt::format("<h1>{} <span class=\"badge {}\" id=\"verdict\">{}</span></h1>\n", xml_escape(g.title),
+                   html_class(g.overall), to_string(g.overall));
+  s += fmt::format("<div class=\"sub\">exercise <b>{}</b> · submission <code>{}</code></div>\n", xml_escape(g.exercise),
+                   xml_escape(g.submission));
+  s += fmt::format("<div class=\"score\" id=\"score\">{} / {}</div><div class=\"bar\"><div style=\"width:{}%\"></div></div>\n",
+                   g.score, g.max_score, pct);
+  s += "<h2>Rubric</h2>\n<table><tr><th>Item</th><th>Verdict</th><th>Points</th></tr>\n";
+  for (const auto& it : g.items)
+    s += fmt::format("<tr><td>{}<br><small><code>{}</code> · {} run(s)</small></td><td><span class=\"badge {}\">{}</span></td>"
+                     "<td class=\"pts\">{} / {}</td></tr>\n",
+                     xml_escape(it.item.title), xml_escape(it.item.id), it.runs.size(), html_class(it.v),
+                     to_string(it.v), it.awarded, it.item.points);
+  s += "</table>\n";
+
+  bool heading = false;
+  for (const auto& it : g.items) {
+    const auto bad = failing_runs(it);
+    if (bad.empty()) continue;
+    if (!heading) s += "<h2>Evidence</h2>\n";
+    heading = true;
+    const run_outcome& r = *bad.front();
+    s += fmt::format("<div class=\"run\"><h3>{} <span class=\"badge {}\">{}</span></h3>\n", xml_escape(it.item.title),
+                     html_class(r.v), to_string(r.v));
+    s += fmt::format("<div>{} build, {}{}</div>\n", to_string(r.fl), xml_escape(r.config),
+                     bad.size() > 1 ? fmt::format(" · {} failing run(s) in all", bad.size()) : "");
+    s += "<pre>" + xml_escape(r.evidence) + "</pre>\n";
+    for (const auto& e : r.excerpts) {
+      s += fmt::format("<div class=\"excerpt\"><div class=\"cap\">{}:{} — {}</div>\n", xml_escape(e.file), e.line,
+                       xml_escape(e.why));
+      for (std::size_t k = 0; k < e.lines.size(); ++k) {
+        const int n = e.first + static_cast<int>(k);
+        s += fmt::format("<div class=\"l{}\"><span class=\"n\">{}</span>{}</div>\n", n == e.line ? " hit" : "", n,
+                         xml_escape(e.lines[k]));
+      }
+      s += "</div>\n";
+    }
+    if (!r.replay.empty()) s += "<div>Replay:</div><pre>" + xml_escape(r.replay) + "</pre>\n";
+    s += "</div>\n";
+  }
+
+  // Timelines: every run whose tests recorded events, once per distinct set.
+  std::string timelines;
+  std::vector<std::string> seen;
+  for (const auto& it : g.items)
+    for (const auto& r : it.runs)
+      for (const auto& t : r.tests) {
+        if (t.events.empty()) continue;
+        std::string key = it.item.id + "\n" + t.name;
+        for (const auto& e : t.events) key += fmt::format("\n{}|{}|{}", e.t_ms, e.label, e.lane);
+        if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+        seen.push_back(key);
+        timelines += fmt::format("<h3>{} <small>({} build, {})</small></h3>\n", xml_escape(t.name), to_string(r.fl),
+                                 xml_escape(r.config));
+        timelines += svg_timeline(t.events);
+      }
+  if (!timelines.empty()) s += "<h2>Timelines</h2>\n" + timelines;
+  if (!g.build_log.empty()) s += "<h2>Compiler output</h2>\n<pre>" + xml_escape(g.build_log) + "</pre>\n";
+  s += fmt::format("<footer>gograde · report gograde.grade/1 · graded in {} s</footer>\n</body></html>\n", seconds(g.wall));
+  return s;
+}
+
+nlohmann::json to_gradescope(const grade_result& g) {
+  nlohmann::json tests = nlohmann::json::array();
+  for (const auto& it : g.items)
+    tests.push_back({{"name", it.item.title + " [" + it.item.id + "]"},
+                     {"score", it.awarded},
+                     {"max_score", it.item.points},
+                     {"status", it.v == verdict::passed ? "passed" : "failed"},
+                     {"output", it.v == verdict::passed ? std::string("passed") : item_evidence(it)}});
+  std::string output = fmt::format("{}: {}, score {}/{}", g.exercise, to_string(g.overall), g.score, g.max_score);
+  if (!g.build_log.empty()) output += "\n\nCompiler output:\n" + g.build_log;
+  return {{"score", g.score},
+          {"execution_time", static_cast<double>(g.wall.count()) / 1000.0},
+          {"output", output},
+          {"visibility", "visible"},
+          {"tests", tests}};
+}
+
+nlohmann::json to_exercism(const grade_result& g) {
+  // A submission whose tests could not run at all is an "error" with a message.
+  bool ran = false;
+  for (const auto& it : g.items)
+    for (const auto& r : it.runs) ran = ran || r.config != "build";
+  if (!ran && g.overall != verdict::passed) {
+    std::string message = to_string(g.overall);
+    for (const auto& it : g.items)
+      if (!it.runs.empty()) {
+        message += ": " + it.runs.front().evidence;
+        break;
+      }
+    return {{"version", 3}, {"status", "error"}, {"message", message}, {"tests", nlohmann::json::array()}};
+  }
+  nlohmann::json tests = nlohmann::json::array();
+  for (const auto& it : g.items) {
+    nlohmann::json t = {{"name", it.item.title}, {"test_code", "rubric item " + it.item.id}};
+    if (it.v == verdict::passed) {
+      t["status"] = "pass";
+    } else {
+      t["status"] = it.v == verdict::failed ? "fail" : "error";
+      t["message"] = to_string(it.v) + std::string(": ") + item_evidence(it);
+    }
+    tests.push_back(std::move(t));
+  }
+  return {{"version", 3}, {"status", g.overall == verdict::passed ? "pass" : "fail"}, {"tests", tests}};
+}
+
+const std::vector<std::string>& report_formats() {
+  static const std::vector<std::string> v = {"text", "json", "junit", "md", "html", "gradescope", "exercism"};
+  return v;
+}
+
+std::string render(const grade_result& g, const std::string& format, bool color) {
+  if (format == "json") return to_json(g).dump(2) + "\n";
+  if (format == "junit") return to_junit(g);
+  if (format == "md") return to_markdown(g);
+  if (format == "html") return to_html(g);
+  if (format == "gradescope") return to_gradescope(g).dump(2) + "\n";
+  if (format == "exercism") return to_exercism(g).dump(2) + "\n";
+  return to_text(g, color, false);
+}
+
+std::string report_extension(const std::string& format) {
+  if (format == "json") return "json";
+  if (format == "gradescope" || format == "exercism") return format + ".json";
+  if (format == "junit") return "junit.xml";
+  if (format == "md") return "md";
+  if (format == "html") return "html";
+  return "txt";
 }
 
 }  // namespace gograde

@@ -1,13 +1,21 @@
 #pragma once
-/// Reports of a grade: terminal text and JSON.
+/// Reports of a grade, one function per format. All are pure functions of
+/// the grade_result (no clock, no file access), so the same grade always
+/// gives the same bytes: tests compare them with golden files.
 ///
-/// JSON schema "gograde.grade/1" (documented in the README): exercise,
-/// title, submission, verdict, score, max_score, wall_ms, build_log, and
-/// items[] {id, title, points, awarded, verdict, runs[] {config, build,
-/// verdict, evidence, replay, wall_ms, tests[] {name, passed, outcome}}}.
+/// - text: the terminal scorecard (ANSI colours when `color`).
+/// - json: schema "gograde.grade/1", documented in the README.
+/// - junit: JUnit XML, one testcase per rubric item (CI dashboards).
+/// - markdown: a scorecard for a pull request or an issue.
+/// - html: one self-contained page (inline CSS and SVG, no external asset):
+///   scorecard, evidence, source excerpts of racing lines, fiber dumps, and
+///   an SVG timeline of each run's timed events (gograde::check::event).
+/// - gradescope: Gradescope's autograder results.json.
+/// - exercism: Exercism's test runner results.json, version 3.
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "engine/grade.hpp"
 
@@ -16,5 +24,18 @@ namespace gograde {
 /// `color`: ANSI colours (a terminal). `verbose`: every run, not only failures.
 std::string to_text(const grade_result& g, bool color, bool verbose = false);
 nlohmann::json to_json(const grade_result& g);
+std::string to_junit(const grade_result& g);
+std::string to_markdown(const grade_result& g);
+std::string to_html(const grade_result& g);
+nlohmann::json to_gradescope(const grade_result& g);
+nlohmann::json to_exercism(const grade_result& g);
+
+/// The formats render() knows, in the order --help lists them.
+const std::vector<std::string>& report_formats();
+/// The report in `format` (one of report_formats()), as the bytes to write.
+std::string render(const grade_result& g, const std::string& format, bool color = false);
+/// The file name suffix for a format: "txt", "json", "junit.xml", "md",
+/// "html", "gradescope.json", "exercism.json".
+std::string report_extension(const std::string& format);
 
 }  // namespace gograde

@@ -1,0 +1,250 @@
+#include "engine/batch.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "engine/files.hpp"
+#include "engine/report.hpp"
+
+namespace gograde {
+
+namespace {
+
+bool hidden(const fs::path& p) { return p.filename().string().rfind('.', 0) == 0; }
+
+std::vector<fs::path> subdirs(const fs::path& dir) {
+  std::vector<fs::path> v;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.is_directory() && !hidden(e.path())) v.push_back(e.path());
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+// Writes `text` to `p` through a temporary file and a rename: a killed batch
+// never leaves a half-written report that a resumed one would trust.
+void write_atomically(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  const fs::path tmp = p.string() + fmt::format(".tmp-{}", std::hash<std::thread::id>{}(std::this_thread::get_id()));
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << text;
+    if (!out.flush()) throw std::runtime_error("cannot write " + tmp.string());
+  }
+  fs::rename(tmp, p);
+}
+
+std::string html_escape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
+batch_row grade_entry(builder& b, const batch_entry& e, const batch_options& opt) {
+  batch_row row;
+  row.entry = e;
+  row.status = "error";
+  row.verdict_name = "error";
+  if (!e.problem.empty()) {
+    row.message = e.problem;
+    return row;
+  }
+  const fs::path base = opt.out_dir / e.candidate / e.exercise;
+  const fs::path json_path = base.string() + ".json";
+  try {
+    const exercise ex = load_exercise(opt.set_root, e.exercise);
+    const std::string hash = input_hash(ex, e.submission);
+    if (!opt.force && fs::exists(json_path)) {
+      const auto j = nlohmann::json::parse(read_file(json_path), nullptr, false);
+      if (!j.is_discarded() && j.value("input_hash", "") == hash) {
+        row.status = "resumed";
+        row.verdict_name = j.value("verdict", "error");
+        row.score = j.value("score", 0);
+        row.max_score = j.value("max_score", 0);
+        row.wall = std::chrono::milliseconds(j.value("wall_ms", 0));
+        for (const auto& it : j.value("items", nlohmann::json::array()))
+          if (it.value("verdict", "") != "passed" && row.message.empty()) row.message = it.value("id", "");
+        for (const auto& f : opt.formats) {
+          const fs::path p = base.string() + "." + report_extension(f);
+          if (fs::exists(p)) row.reports.push_back(p);
+        }
+        return row;
+      }
+    }
+    const grade_result g = grade(b, ex, e.submission, opt.grading);
+    std::vector<std::string> formats = opt.formats;
+    // JSON last: its presence marks the entry done for a resumed batch.
+    formats.erase(std::remove(formats.begin(), formats.end(), "json"), formats.end());
+    formats.push_back("json");
+    for (const auto& f : formats) {
+      const fs::path p = base.string() + "." + report_extension(f);
+      write_atomically(p, render(g, f));
+      row.reports.insert(row.reports.begin(), p);
+    }
+    row.status = "graded";
+    row.verdict_name = to_string(g.overall);
+    row.score = g.score;
+    row.max_score = g.max_score;
+    row.wall = g.wall;
+    for (const auto& it : g.items)
+      if (it.v != verdict::passed) {
+        row.message = it.item.id;
+        break;
+      }
+  } catch (const std::exception& ex) {
+    row.message = ex.what();
+  }
+  return row;
+}
+
+}  // namespace
+
+std::vector<batch_entry> discover_batch(const fs::path& dir, const batch_options& opt) {
+  if (!fs::is_directory(dir)) throw config_error(dir.string() + ": not a directory");
+  const std::vector<std::string> slugs = list_exercises(opt.set_root);
+  if (!opt.exercise.empty() && std::find(slugs.begin(), slugs.end(), opt.exercise) == slugs.end())
+    throw config_error("no exercise \"" + opt.exercise + "\" in " + opt.set_root.string());
+  std::vector<exercise> all;
+  for (const auto& s : slugs) all.push_back(load_exercise(opt.set_root, s));
+  std::error_code ec;
+  const fs::path out = fs::weakly_canonical(opt.out_dir, ec);
+  std::vector<batch_entry> entries;
+  for (const fs::path& cand : subdirs(dir)) {
+    if (!opt.out_dir.empty() && fs::weakly_canonical(cand, ec) == out) continue;
+    const std::string name = cand.filename().string();
+    bool per_exercise = false;
+    for (const auto& s : slugs)
+      if (fs::is_directory(cand / s)) {
+        entries.push_back({name, s, cand / s, {}});
+        per_exercise = true;
+      }
+    if (per_exercise) continue;
+    if (!opt.exercise.empty()) {
+      entries.push_back({name, opt.exercise, cand, {}});
+      continue;
+    }
+    std::vector<std::string> fits;
+    for (const auto& ex : all)
+      if (std::all_of(ex.candidate_files.begin(), ex.candidate_files.end(),
+                      [&](const std::string& f) { return fs::is_regular_file(cand / f); }))
+        fits.push_back(ex.slug);
+    if (fits.size() == 1) entries.push_back({name, fits.front(), cand, {}});
+    else
+      entries.push_back({name, "?", cand,
+                         fits.empty() ? "no exercise's files found here (name one with --exercise)"
+                                      : fmt::format("the files of several exercises ({}): name one with --exercise",
+                                                    fmt::join(fits, ", "))});
+  }
+  return entries;
+}
+
+std::vector<batch_entry> shard(const std::vector<batch_entry>& all, int index, int count) {
+  std::vector<batch_entry> v;
+  for (std::size_t i = 0; i < all.size(); ++i)
+    if (static_cast<int>(i % static_cast<std::size_t>(count)) + 1 == index) v.push_back(all[i]);
+  return v;
+}
+
+std::vector<batch_row> run_batch(builder& b, const std::vector<batch_entry>& entries, const batch_options& opt,
+                                 const std::function<void(const batch_row&)>& on_row) {
+  std::vector<batch_row> rows(entries.size());
+  std::atomic<std::size_t> next{0};
+  std::mutex mu;
+  auto worker = [&] {
+    for (std::size_t i; (i = next++) < entries.size();) {
+      rows[i] = grade_entry(b, entries[i], opt);
+      std::lock_guard g(mu);
+      if (on_row) on_row(rows[i]);
+    }
+  };
+  const int n = std::max(1, std::min<int>(opt.jobs, static_cast<int>(entries.size())));
+  std::vector<std::thread> pool;
+  for (int k = 1; k < n; ++k) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  return rows;
+}
+
+std::string batch_summary_text(const std::vector<batch_row>& rows) {
+  std::string s = fmt::format("{:<20} {:<16} {:<15} {:>7} {:>8}  {}\n", "candidate", "exercise", "verdict", "score",
+                              "time", "note");
+  int passed = 0;
+  for (const auto& r : rows) {
+    passed += r.verdict_name == "passed";
+    s += fmt::format("{:<20} {:<16} {:<15} {:>7} {:>7.1f}s  {}{}\n", r.entry.candidate, r.entry.exercise,
+                     r.verdict_name, r.status == "error" ? "-" : fmt::format("{}/{}", r.score, r.max_score),
+                     static_cast<double>(r.wall.count()) / 1000.0, r.status == "resumed" ? "(resumed) " : "",
+                     r.message);
+  }
+  s += fmt::format("{} submission(s): {} passed, {} not\n", rows.size(), passed, rows.size() - passed);
+  return s;
+}
+
+std::string batch_summary_markdown(const std::vector<batch_row>& rows) {
+  std::string s = "# gograde batch\n\n| Candidate | Exercise | Verdict | Score | Note |\n|---|---|---|---:|---|\n";
+  for (const auto& r : rows) {
+    std::string note = r.message;
+    for (auto& c : note)
+      if (c == '\n' || c == '|') c = ' ';
+    s += fmt::format("| {} | {} | {} | {} | {} |\n", r.entry.candidate, r.entry.exercise, r.verdict_name,
+                     r.status == "error" ? "-" : fmt::format("{}/{}", r.score, r.max_score), note);
+  }
+  return s;
+}
+
+std::string batch_summary_json(const std::vector<batch_row>& rows) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& r : rows) {
+    nlohmann::json reports = nlohmann::json::array();
+    for (const auto& p : r.reports) reports.push_back(p.string());
+    arr.push_back({{"candidate", r.entry.candidate}, {"exercise", r.entry.exercise},
+                   {"submission", r.entry.submission.string()}, {"status", r.status},
+                   {"verdict", r.verdict_name}, {"score", r.score}, {"max_score", r.max_score},
+                   {"wall_ms", r.wall.count()}, {"message", r.message}, {"reports", reports}});
+  }
+  return nlohmann::json{{"schema", "gograde.batch/1"}, {"rows", arr}}.dump(2) + "\n";
+}
+
+std::string batch_summary_html(const std::vector<batch_row>& rows, const fs::path& out_dir) {
+  std::string s =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>gograde batch</title>\n<style>"
+      "body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:960px;padding:0 16px}"
+      "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:6px 8px;text-align:left}"
+      "th{background:#f5f5f5}.ok{color:#2e7d32;font-weight:600}.bad{color:#c62828;font-weight:600}"
+      "</style></head><body>\n<h1>gograde batch</h1>\n<table><tr><th>Candidate</th><th>Exercise</th><th>Verdict</th>"
+      "<th>Score</th><th>Report</th><th>Note</th></tr>\n";
+  for (const auto& r : rows) {
+    std::string link;
+    for (const auto& p : r.reports)
+      if (p.extension() == ".html") link = fs::path(p).lexically_relative(out_dir).string();
+    s += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                     html_escape(r.entry.candidate), html_escape(r.entry.exercise),
+                     r.verdict_name == "passed" ? "ok" : "bad", html_escape(r.verdict_name),
+                     r.status == "error" ? "-" : fmt::format("{}/{}", r.score, r.max_score),
+                     link.empty() ? "" : fmt::format("<a href=\"{}\">scorecard</a>", html_escape(link)),
+                     html_escape(r.message));
+  }
+  return s + "</table>\n</body></html>\n";
+}
+
+void write_batch_summary(const std::vector<batch_row>& rows, const fs::path& out_dir) {
+  write_atomically(out_dir / "summary.json", batch_summary_json(rows));
+  write_atomically(out_dir / "summary.md", batch_summary_markdown(rows));
+  write_atomically(out_dir / "index.html", batch_summary_html(rows, out_dir));
+}
+
+}  // namespace gograde

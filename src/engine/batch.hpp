@@ -1,0 +1,72 @@
+#pragma once
+/// Grading a directory of submissions: one report per (candidate, exercise),
+/// a summary table, resumable, sharded across machines.
+///
+/// Layout of the batch directory: one subdirectory per candidate, holding
+/// either the files of one exercise (which exercise: --exercise, or the one
+/// whose candidate files are all present) or one subdirectory per exercise,
+/// named by its slug. Reports go to `out_dir/<candidate>/<slug>.<ext>` and
+/// the summary to `out_dir/summary.{json,md}` and `out_dir/index.html`.
+///
+/// A submission is skipped when its JSON report exists with the same input
+/// hash (submission files and exercise tests unchanged), unless `force`. One
+/// bad submission never stops the batch: its row says what went wrong.
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/grade.hpp"
+
+namespace gograde {
+
+struct batch_entry {
+  std::string candidate, exercise;
+  fs::path submission;
+  std::string problem;  // set when the entry cannot be graded (which exercise?)
+};
+
+struct batch_options {
+  fs::path set_root;
+  std::string exercise;  // for candidates holding one exercise's files; empty: detect
+  int jobs = 1;
+  int shard_index = 1, shard_count = 1;  // this machine grades shard K of N
+  bool force = false;
+  fs::path out_dir;
+  std::vector<std::string> formats{"json", "html"};  // json is always written
+  grade_options grading;
+};
+
+struct batch_row {
+  batch_entry entry;
+  std::string status;  // graded | resumed | error
+  std::string verdict_name;  // a verdict, or "error" when not graded
+  int score = 0, max_score = 0;
+  std::chrono::milliseconds wall{0};
+  std::string message;   // error text, or the first failing item's id
+  std::vector<fs::path> reports;
+};
+
+/// The entries of a batch directory, sorted by candidate then exercise.
+/// Throws config_error when `dir` is not a directory or `exercise` unknown.
+std::vector<batch_entry> discover_batch(const fs::path& dir, const batch_options& opt);
+
+/// Entry i (0-based, in discover order) belongs to shard (i mod N) + 1.
+std::vector<batch_entry> shard(const std::vector<batch_entry>& all, int index, int count);
+
+/// Grades the entries on `opt.jobs` threads; `on_row` is called (serialised)
+/// as each finishes. Rows come back in entry order.
+std::vector<batch_row> run_batch(builder& b, const std::vector<batch_entry>& entries, const batch_options& opt,
+                                 const std::function<void(const batch_row&)>& on_row = nullptr);
+
+/// The summary as text (a table), Markdown, JSON ("gograde.batch/1") and HTML.
+std::string batch_summary_text(const std::vector<batch_row>& rows);
+std::string batch_summary_markdown(const std::vector<batch_row>& rows);
+std::string batch_summary_json(const std::vector<batch_row>& rows);
+std::string batch_summary_html(const std::vector<batch_row>& rows, const fs::path& out_dir);
+
+/// Writes summary.json, summary.md and index.html into `out_dir`.
+void write_batch_summary(const std::vector<batch_row>& rows, const fs::path& out_dir);
+
+}  // namespace gograde

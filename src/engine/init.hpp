@@ -1,0 +1,25 @@
+#pragma once
+/// `gograde init`: a candidate's workspace for one exercise — the starter
+/// files, the visible tests, the statement, and a CMake project that builds
+/// the visible tests against gox (compile_commands.json for IDEs). Never
+/// overwrites a file unless asked to.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "engine/exercise.hpp"
+
+namespace gograde {
+
+/// The CMake project text for `ex`, using gox and the test main from
+/// `source_root/harness`.
+std::string workspace_cmake(const exercise& ex, const fs::path& source_root);
+
+/// Writes the workspace into `dir` (created if needed) and returns the files
+/// written, relative to `dir`. Throws config_error, before writing anything,
+/// when a file exists and `force` is false.
+std::vector<fs::path> init_workspace(const exercise& ex, const fs::path& dir, const fs::path& source_root,
+                                     bool force);
+
+}  // namespace gograde

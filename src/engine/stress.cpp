@@ -1,0 +1,55 @@
+#include "engine/stress.hpp"
+
+#include <algorithm>
+
+namespace gograde {
+
+namespace {
+
+bool uses_virtual_time(const rubric_item& it) {
+  return std::any_of(it.runs.begin(), it.runs.end(), [](const run_config& r) { return r.kind == "virt"; });
+}
+
+}  // namespace
+
+stress_result stress(builder& b, const exercise& ex, const fs::path& submission, const stress_options& opt,
+                     const std::function<void(const stress_progress&)>& on_round) {
+  using clock = std::chrono::steady_clock;
+  const auto t0 = clock::now();
+  stress_result res;
+  std::map<std::pair<std::string, verdict>, int> kept;
+  for (int seed = opt.first_seed;; ++seed) {
+    if (opt.max_seeds > 0 && seed - opt.first_seed >= opt.max_seeds) break;
+    if (opt.max_seeds == 0 && clock::now() - t0 >= opt.duration) break;
+    grade_options go;
+    go.visible_only = opt.visible_only;
+    go.only_item = opt.only_item;
+    go.run_timeout = opt.run_timeout;
+    go.plan = [&](const rubric_item& it) {
+      return std::vector<run_config>{make_run(uses_virtual_time(it) ? "virt" : "det", seed),
+                                     make_run("par", opt.threads)};
+    };
+    const grade_result g = grade(b, ex, submission, go);
+    for (const auto& it : g.items)
+      for (const auto& r : it.runs) {
+        if (r.config == "build") {
+          // Nothing to explore: the submission does not build.
+          res.build_problem = r.evidence;
+          res.build_verdict = r.v;
+          res.totals.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t0);
+          return res;
+        }
+        ++res.totals.schedules;
+        if (r.v == verdict::passed) continue;
+        ++res.totals.failures_by_verdict[to_string(r.v)];
+        if (kept[{it.item.id, r.v}]++ < 3)
+          res.failures.push_back({it.item.id, r.config.rfind("par", 0) == 0 ? 0 : seed, r});
+      }
+    ++res.totals.seeds;
+    res.totals.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t0);
+    if (on_round) on_round(res.totals);
+  }
+  return res;
+}
+
+}  // namespace gograde
