@@ -17,6 +17,7 @@
 #include "engine/batch.hpp"
 #include "engine/build.hpp"
 #include "engine/exercise.hpp"
+#include "engine/files.hpp"
 #include "engine/grade.hpp"
 #include "engine/init.hpp"
 #include "engine/report.hpp"
@@ -193,6 +194,7 @@ int cmd_stress(const globals& g, const std::string& slug, const std::string& sub
   opt.max_seeds = seeds;
   opt.visible_only = visible;
   opt.only_item = item;
+  opt.replay_prefix = options_for(slug, sub, visible).replay_prefix;
   const bool tty = ::isatty(2);
   auto line = [](const stress_progress& p) {
     std::string f;
@@ -228,8 +230,13 @@ int cmd_stress(const globals& g, const std::string& slug, const std::string& sub
   for (const auto& f : res.failures) {
     if (severity(f.run.v) > severity(worst)) worst = f.run.v;
     fmt::print("\n{} in [{}], {} build, {}:\n", to_string(f.run.v), f.item, to_string(f.run.fl), f.run.config);
+    // The evidence's first lines: enough to see what and where.
     std::string ev = f.run.evidence;
-    fmt::print("  {}\n", ev.substr(0, ev.find('\n') == std::string::npos ? ev.size() : ev.find('\n')));
+    std::size_t cut = 0;
+    for (int lines = 0; lines < 6 && cut != std::string::npos; ++lines) cut = ev.find('\n', cut + 1);
+    if (cut != std::string::npos) ev = ev.substr(0, cut) + "\n...";
+    replace_all(ev, "\n", "\n  ");
+    fmt::print("  {}\n", ev);
     fmt::print("  replay: {}\n", f.run.replay);
   }
   return exit_for(worst);
@@ -339,7 +346,8 @@ int main(int argc, char** argv) {
 
   auto* test = app.add_subcommand("test", "Candidate mode: the visible tests, both builds");
   test->add_option("exercise", slug, "Exercise slug")->required();
-  test->add_option("submission", sub, "Your file or directory")->default_val(".");
+  std::string test_sub = ".";
+  test->add_option("submission", test_sub, "Your file or directory (default: the current directory)");
   test->add_option("--format", format, fmt_help)->check(CLI::IsMember(fmts));
 
   auto* grade_cmd = app.add_subcommand("grade", "Interviewer mode: hidden suites, full rubric, scorecard");
@@ -390,7 +398,7 @@ int main(int argc, char** argv) {
     if (*list) return cmd_list(g);
     if (*show) return cmd_show(g, slug);
     if (*init) return cmd_init(g, slug, dir, force);
-    if (*test) return cmd_grade(g, slug, sub, true, format, out_file);
+    if (*test) return cmd_grade(g, slug, test_sub, true, format, out_file);
     if (*grade_cmd) {
       if (all && sub.empty()) std::swap(slug, sub);  // grade --all <submission>
       if (sub.empty()) throw config_error("grade: a submission is required");

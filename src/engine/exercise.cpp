@@ -182,6 +182,10 @@ exercise load_exercise(const fs::path& set_root, const std::string& slug) {
       throw config_error(fmt::format("{}: {}runs: {}", rubric_file.string(), where, e.what()));
     }
     if (it.runs.empty()) it.runs = parse_runs("det:1");
+    const auto timeout = (*t)["timeout_seconds"].value_or(static_cast<std::int64_t>(it.timeout.count()));
+    if (timeout < 1 || timeout > 3600)
+      throw config_error(fmt::format("{}: {}timeout_seconds: {} (1 to 3600)", rubric_file.string(), where, timeout));
+    it.timeout = std::chrono::seconds(timeout);
     ex.items.push_back(std::move(it));
   }
 

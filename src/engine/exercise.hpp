@@ -7,6 +7,7 @@
 /// README ("Exercise format"). Loading never half-succeeds: a malformed file
 /// throws config_error naming the file and the field.
 
+#include <chrono>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -47,6 +48,9 @@ struct rubric_item {
   std::string tests;  // Catch2 test spec
   std::vector<flavour> builds;
   std::vector<run_config> runs;
+  /// Wall-clock limit of each run (a deadlock among plain threads, which
+  /// gox cannot see, ends here as `timeout`).
+  std::chrono::seconds timeout{30};
 };
 
 struct mutant {

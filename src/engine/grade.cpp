@@ -138,8 +138,10 @@ void excerpts_from_dump(run_outcome& out, const std::string& dump, const fs::pat
   }
 }
 
-run_outcome run_one(const build_output& b, flavour fl, const std::string& tests,
+run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item,
                     const run_config& cfg, const fs::path& staged, const grade_options& opt) {
+  const std::string& tests = item.tests;
+  const std::chrono::milliseconds timeout = opt.run_timeout.count() > 0 ? opt.run_timeout : item.timeout;
   run_outcome out;
   out.config = cfg.label;
   out.fl = fl;
@@ -158,10 +160,10 @@ run_outcome run_one(const build_output& b, flavour fl, const std::string& tests,
   spec.env = cfg.env;
   spec.env.emplace_back("GOGRADE_RESULTS", results.string());
   if (fl == flavour::race) spec.env.emplace_back("TSAN_OPTIONS", "halt_on_error=0 atexit_sleep_ms=0 exitcode=66 report_signal_unsafe=0");
-  spec.timeout = opt.run_timeout;
+  spec.timeout = timeout;
   spec.cpu_limit = opt.run_cpu_limit.count() > 0
                        ? opt.run_cpu_limit
-                       : std::chrono::duration_cast<std::chrono::seconds>(2 * opt.run_timeout);
+                       : std::chrono::duration_cast<std::chrono::seconds>(2 * timeout);
   spec.output_cap = 1 << 20;
   const process_result pr = run_process(spec);
   out.wall = pr.wall;
@@ -206,7 +208,7 @@ run_outcome run_one(const build_output& b, flavour fl, const std::string& tests,
   if (pr.timed_out) {
     out.v = verdict::timeout;
     out.evidence = fmt::format("still running after {} s (wall clock); {} test(s) had finished",
-                               opt.run_timeout.count() / 1000, out.tests.size());
+                               timeout.count() / 1000, out.tests.size());
   } else if (pr.cpu_exceeded) {
     out.v = verdict::timeout;
     out.evidence = fmt::format("used its {} s of CPU time (all threads); {} test(s) had finished",
@@ -358,7 +360,7 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
       }
       if (opt.only_flavour && fl != *opt.only_flavour) continue;
       for (const auto& rc : it.runs) {
-        io.runs.push_back(run_one(bo, fl, it.tests, rc, staged, opt));
+        io.runs.push_back(run_one(bo, fl, it, rc, staged, opt));
         if (!opt.replay_prefix.empty() && rc.kind != "par")
           io.runs.back().replay = fmt::format("{} --item {} --seed {}{}{}", opt.replay_prefix, it.id, rc.seed,
                                               rc.kind == "virt" ? " --virtual" : "",

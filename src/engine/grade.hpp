@@ -89,7 +89,8 @@ struct grade_options {
   /// Candidate mode: the visible suite only, on a fixed plan of runs, in
   /// both flavours; otherwise the rubric (hidden suites).
   bool visible_only = false;
-  std::chrono::milliseconds run_timeout{60000};
+  /// Overrides every item's timeout when non-zero.
+  std::chrono::milliseconds run_timeout{0};
   /// CPU seconds a run may use (all its threads); 0: twice the wall limit.
   std::chrono::seconds run_cpu_limit{0};
   /// When set, replaces each rubric item's runs (an empty plan skips the

@@ -25,6 +25,7 @@ stress_result stress(builder& b, const exercise& ex, const fs::path& submission,
     go.visible_only = opt.visible_only;
     go.only_item = opt.only_item;
     go.run_timeout = opt.run_timeout;
+    go.replay_prefix = opt.replay_prefix;
     go.plan = [&](const rubric_item& it) {
       return std::vector<run_config>{make_run(uses_virtual_time(it) ? "virt" : "det", seed),
                                      make_run("par", opt.threads)};

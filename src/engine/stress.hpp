@@ -23,7 +23,8 @@ struct stress_options {
   int first_seed = 1;
   bool visible_only = false;
   std::string only_item;
-  std::chrono::milliseconds run_timeout{60000};
+  std::chrono::milliseconds run_timeout{0};  // 0: each item's own
+  std::string replay_prefix;                 // see grade_options
 };
 
 struct stress_failure {

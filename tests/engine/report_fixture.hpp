@@ -1,0 +1,89 @@
+#pragma once
+// A grade built by hand, touching every part of every report format: a
+// passed item, a data race with source excerpts, a deadlock with a fiber
+// dump, timed events for the timeline, and a compile error variant.
+#include "engine/grade.hpp"
+
+namespace gograde::fixture {
+
+inline grade_result sample_grade() {
+  grade_result g;
+  g.exercise = "safe-counter";
+  g.title = "Safe counter";
+  g.submission = "candidates/bob <&>";
+  g.input_hash = "00000000deadbeef";
+  g.wall = std::chrono::milliseconds(1234);
+
+  item_outcome ok;
+  ok.item = {"basic", "Inc, Dec and Value on one fiber", 2, "hidden_test.cpp", "[basic]", {flavour::normal}, {}};
+  ok.awarded = 2;
+  run_outcome r1;
+  r1.config = "virt seed=1";
+  r1.wall = std::chrono::milliseconds(7);
+  r1.tests.push_back({"retries back off", true, "ok", "",
+                      {{0, "attempt 1", "retry"}, {1000, "attempt 2", "retry"}, {3000, "attempt 3", "retry"},
+                       {3000, "gave up", "caller"}}});
+  r1.replay = "gograde replay safe-counter bob --item basic --seed 1 --virtual";
+  ok.runs.push_back(r1);
+
+  item_outcome race;
+  race.item = {"race-free", "No data race in the race build", 2, "hidden_test.cpp", "[race]", {flavour::race}, {}};
+  race.v = verdict::data_race;
+  run_outcome r2;
+  r2.config = "det seed=2";
+  r2.fl = flavour::race;
+  r2.v = verdict::data_race;
+  r2.evidence = "data race\n   write of size 8 by worker\n      at Counter::Inc() counter.hpp:9";
+  r2.excerpts.push_back({"counter.hpp", 9, 7, {"  void Inc() {", "    // no lock: \"fast\" <path>", "    n_++;", "  }", ""},
+                         "write by worker"});
+  r2.replay = "gograde replay safe-counter bob --item race-free --seed 2 --race";
+  r2.command = "GOX_SCHED=det GOX_SEED=2 '/cache/suite' '[race]'";
+  r2.wall = std::chrono::milliseconds(20);
+  race.runs.push_back(r2);
+  run_outcome r3 = r2;
+  r3.config = "par threads=2";
+  r3.replay = r3.command;
+  race.runs.push_back(r3);
+
+  item_outcome dl;
+  dl.item = {"invariant", "Value never observes an impossible state", 1, "hidden_test.cpp", "[invariant]",
+             {flavour::normal}, {}};
+  dl.v = verdict::deadlock;
+  run_outcome r4;
+  r4.config = "det seed=1";
+  r4.v = verdict::deadlock;
+  r4.evidence = "in \"Value never sees an impossible state\":\nfatal error: all goroutines are asleep - deadlock!\n\n"
+                "goroutine 1 \"main\" [Mutex.Lock]:\n    at counter.hpp:17";
+  r4.replay = "gograde replay safe-counter bob --item invariant --seed 1";
+  dl.runs.push_back(r4);
+
+  g.items = {ok, race, dl};
+  g.score = 2;
+  g.max_score = 5;
+  g.overall = verdict::data_race;
+  return g;
+}
+
+inline grade_result compile_error_grade() {
+  grade_result g;
+  g.exercise = "safe-counter";
+  g.title = "Safe counter";
+  g.submission = "candidates/erin";
+  g.input_hash = "0000000000c0ffee";
+  g.wall = std::chrono::milliseconds(900);
+  item_outcome it;
+  it.item = {"basic", "Inc, Dec and Value on one fiber", 2, "hidden_test.cpp", "[basic]", {flavour::normal}, {}};
+  it.v = verdict::compile_error;
+  run_outcome r;
+  r.config = "build";
+  r.v = verdict::compile_error;
+  r.evidence = "counter.hpp:9:13: error: expected ';' before 'mu_'";
+  it.runs.push_back(r);
+  g.items = {it};
+  g.max_score = 2;
+  g.overall = verdict::compile_error;
+  g.build_log = r.evidence + "\n";
+  return g;
+}
+
+}  // namespace gograde::fixture

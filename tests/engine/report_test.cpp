@@ -1,0 +1,96 @@
+// Every report format against its golden file (tests/engine/golden/). To
+// accept a deliberate change: GOGRADE_UPDATE_GOLDEN=1 ./engine_tests "[report]"
+// and review the diff.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "engine/files.hpp"
+#include "engine/report.hpp"
+#include "report_fixture.hpp"
+
+using namespace gograde;
+
+namespace {
+
+void check_golden(const std::string& name, const std::string& actual) {
+  const fs::path golden = fs::path(GOGRADE_SOURCE_DIR) / "tests" / "engine" / "golden" / name;
+  if (const char* u = std::getenv("GOGRADE_UPDATE_GOLDEN"); u && std::string(u) == "1") {
+    std::ofstream(golden, std::ios::binary) << actual;
+    WARN("updated " << golden.string());
+    return;
+  }
+  REQUIRE(fs::exists(golden));
+  const std::string expected = read_file(golden);
+  INFO("golden file " << golden.string());
+  // Line by line, so a failure points at the first difference.
+  std::istringstream a(actual), e(expected);
+  int line = 0;
+  for (std::string la, le; ; ) {
+    const bool more_a = static_cast<bool>(std::getline(a, la));
+    const bool more_e = static_cast<bool>(std::getline(e, le));
+    ++line;
+    if (!more_a && !more_e) break;
+    INFO("line " << line);
+    REQUIRE(la == le);
+  }
+  REQUIRE(actual == expected);
+}
+
+}  // namespace
+
+TEST_CASE("Every report format matches its golden file", "[report]") {
+  const grade_result g = fixture::sample_grade();
+  for (const auto& f : report_formats()) {
+    SECTION(f) { check_golden("sample." + report_extension(f), render(g, f, false)); }
+  }
+}
+
+TEST_CASE("A submission that does not compile: golden reports, Exercism status error", "[report]") {
+  const grade_result g = fixture::compile_error_grade();
+  for (const char* f : {"text", "junit", "exercism", "gradescope"}) {
+    SECTION(f) { check_golden("compile_error." + report_extension(f), render(g, f, false)); }
+  }
+  const auto j = to_exercism(g);
+  CHECK(j["version"] == 3);
+  CHECK(j["status"] == "error");
+  CHECK(j["message"].get<std::string>().find("expected ';'") != std::string::npos);
+}
+
+TEST_CASE("Reports escape what the submission controls", "[report]") {
+  const grade_result g = fixture::sample_grade();
+  const std::string html = to_html(g);
+  CHECK(html.find("candidates/bob &lt;&amp;&gt;") != std::string::npos);
+  CHECK(html.find("bob <&>") == std::string::npos);
+  CHECK(html.find("&quot;fast&quot; &lt;path&gt;") != std::string::npos);
+  const std::string xml = to_junit(g);
+  CHECK(xml.find("bob <&>") == std::string::npos);
+}
+
+TEST_CASE("The HTML report is self-contained and draws the timeline", "[report]") {
+  const std::string html = to_html(fixture::sample_grade());
+  for (const char* external : {"http://", "https://", "<script", "<link", "src=", "@import"}) {
+    INFO(external);
+    // The SVG namespace URI is an identifier, never fetched.
+    std::string h = html;
+    replace_all(h, "xmlns=\"http://www.w3.org/2000/svg\"", "");
+    CHECK(h.find(external) == std::string::npos);
+  }
+  CHECK(html.find("<svg class=\"timeline\"") != std::string::npos);
+  // Four events, two lanes; the last at 3 s is at the axis' right end.
+  CHECK(html.find("aria-label=\"timeline of 4 event(s)\"") != std::string::npos);
+  CHECK(html.find("<title>attempt 3 at 3 s</title><circle cx=\"750.0\"") != std::string::npos);
+  CHECK(html.find("<title>attempt 2 at 1 s</title><circle cx=\"323.3\"") != std::string::npos);
+}
+
+TEST_CASE("Gradescope results carry every rubric item's points", "[report]") {
+  const auto j = to_gradescope(fixture::sample_grade());
+  CHECK(j["score"] == 2);
+  REQUIRE(j["tests"].size() == 3);
+  CHECK(j["tests"][1]["max_score"] == 2);
+  CHECK(j["tests"][1]["score"] == 0);
+  CHECK(j["tests"][1]["status"] == "failed");
+  CHECK(j["tests"][0]["status"] == "passed");
+}
