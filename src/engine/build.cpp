@@ -168,6 +168,11 @@ build_output builder::build(flavour f, const fs::path& suite, const fs::path& su
     out.diagnostics = read_file(dir / "diagnostics.txt");
     return out;
   }
+  if (fs::exists(dir / "compile-error.txt")) {  // the same inputs failed before: they would again
+    out.cached = true;
+    out.diagnostics = read_file(dir / "compile-error.txt");
+    return out;
+  }
   const fs::path tmp = make_staging_dir(dir, out.diagnostics);
   if (tmp.empty()) {
     out.our_fault = true;
@@ -196,7 +201,14 @@ build_output builder::build(flavour f, const fs::path& suite, const fs::path& su
   replace_all(diag, submission_dir.string() + "/", "");
   out.diagnostics = diag;
   if (!r.exited_ok()) {
-    fs::remove_all(tmp, ec);
+    if (!r.timed_out && !r.start_failed && r.term_signal == 0) {
+      // A compile error is as deterministic as a success: keep it.
+      std::ofstream(tmp / "compile-error.txt") << diag;
+      fs::remove(tmp / "suite.o", ec);
+      publish_dir(tmp, dir);
+    } else {
+      fs::remove_all(tmp, ec);
+    }
     out.wall = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
     return out;
   }

@@ -1,0 +1,29 @@
+// Package safecounter is the Go original of the safe-counter exercise: the
+// reference the C++ port (../counter.hpp) follows line for line.
+package safecounter
+
+import "sync"
+
+// Counter is safe for concurrent use.
+type Counter struct {
+	mu  sync.Mutex
+	val int64
+}
+
+func (c *Counter) Inc() {
+	c.mu.Lock()
+	c.val++
+	c.mu.Unlock()
+}
+
+func (c *Counter) Dec() {
+	c.mu.Lock()
+	c.val--
+	c.mu.Unlock()
+}
+
+func (c *Counter) Value() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.val
+}

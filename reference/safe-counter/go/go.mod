@@ -1,0 +1,3 @@
+module gograde.example/safecounter
+
+go 1.19
