@@ -2,7 +2,8 @@
 /// The build driver: compiles a suite against a submission, in the normal or
 /// the race flavour.
 ///
-/// The runtime (gox) and the suites' test main are compiled once per flavour
+/// The runtime (gox), the suites' test main and their precompiled header are
+/// compiled once per flavour
 /// and kept in the cache; a suite executable is keyed by the hash of every
 /// input (compiler, flags, suite, submission files, runtime), so identical
 /// inputs are never rebuilt. Cache entries are written beside their final
@@ -38,8 +39,8 @@ struct build_output {
 class builder {
  public:
   explicit builder(toolchain tc);
-  /// Builds `suite` with the submission's files (in `submission_dir`) first
-  /// on the include path.
+  /// Builds `suite` with the submission's files (in `submission_dir`) on the
+  /// include path, and the flavour's precompiled header (Catch2, gox) first.
   build_output build(flavour f, const fs::path& suite, const fs::path& submission_dir);
   const toolchain& tools() const { return tc_; }
 
@@ -47,9 +48,11 @@ class builder {
   struct runtime {
     bool ok = false;
     fs::path lib, main_obj;
+    fs::path pch;  // the precompiled header's header; empty: none
     std::string error;
   };
   const runtime& ensure_runtime(flavour f);
+  void ensure_pch(flavour f, runtime& rt, const fs::path& dir);
 
   toolchain tc_;
   std::mutex mu_;                   // guards rt_ and runtime builds
