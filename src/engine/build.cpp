@@ -115,7 +115,11 @@ const builder::runtime& builder::ensure_runtime(flavour f) {
     rt.error = "gox sources not found under " + gox.string();
     return rt;
   }
-  std::uint64_t h = hash_string(cxx + join(flavour_flags(f, true)) + kPchText + "v2");
+  // The source root is part of the key: the precompiled header records the
+  // paths of the headers it was made from, so two checkouts must not share it.
+  std::error_code canon_ec;
+  const fs::path root = fs::weakly_canonical(tc_.source_root, canon_ec);
+  std::uint64_t h = hash_string(cxx + join(flavour_flags(f, true)) + kPchText + root.string() + "v2");
   for (const auto& p : all) h = hash_string(hex(hash_file(p)), h);
   const fs::path dir = tc_.cache_dir / fmt::format("runtime-{}-{}", to_string(f), hex(h));
   rt.lib = dir / "libgox.a";
