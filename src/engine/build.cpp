@@ -243,15 +243,21 @@ build_output builder::build(flavour f, const fs::path& suite, const fs::path& su
   }
   const fs::path gox = tc_.source_root / "harness" / "gox";
   const fs::path check = tc_.source_root / "harness" / "check";
-  std::vector<std::string> cc = {cxx};
-  for (auto& fl : suite_flags(f, gox, check)) cc.push_back(fl);
-  if (!rt.pch.empty()) {
-    // g++ finds pch.hpp.gch beside the header; clang++ is given the file.
-    if (f == flavour::race) cc.insert(cc.end(), {"-include-pch", rt.pch.string() + ".pch"});
-    else cc.insert(cc.end(), {"-include", rt.pch.string()});
-  }
-  cc.insert(cc.end(), {"-I" + submission_dir.string(), "-c", suite.string(), "-o", (tmp / "suite.o").string()});
-  process_result r = run(cc, std::chrono::minutes(2));
+  auto compile = [&](bool with_pch) {
+    std::vector<std::string> cc = {cxx};
+    for (auto& fl : suite_flags(f, gox, check)) cc.push_back(fl);
+    if (with_pch) {
+      // g++ finds pch.hpp.gch beside the header; clang++ is given the file.
+      if (f == flavour::race) cc.insert(cc.end(), {"-include-pch", rt.pch.string() + ".pch"});
+      else cc.insert(cc.end(), {"-include", rt.pch.string()});
+    }
+    cc.insert(cc.end(), {"-I" + submission_dir.string(), "-c", suite.string(), "-o", (tmp / "suite.o").string()});
+    return run(cc, std::chrono::minutes(2));
+  };
+  process_result r = compile(!rt.pch.empty());
+  // A failure with the precompiled header is confirmed without it before it
+  // counts as the submission's: a stale or broken header is our fault.
+  if (!r.exited_ok() && !r.timed_out && !rt.pch.empty()) r = compile(false);
   std::string diag = r.output;
   if (r.exited_ok()) {
     std::vector<std::string> ld = {cxx};
