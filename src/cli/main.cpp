@@ -52,13 +52,12 @@ builder make_builder(const globals& g) {
 
 int exit_for(verdict v) { return v == verdict::passed ? 0 : v == verdict::internal_error ? 3 : 1; }
 
+// Quoted only when the shell needs it, for commands people read.
 std::string shell_word(const std::string& s) {
   if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:") ==
                         std::string::npos)
     return s;
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
+  return shell_quote(s);
 }
 
 // "90s", "2m", "1h", "500ms", or plain seconds.
@@ -157,7 +156,7 @@ int cmd_grade_all(const globals& g, const std::string& sub, const std::string& f
     const grade_result r = grade(b, ex, path, options_for(slug, path, false));
     text += render(r, format, out_file.empty() && ::isatty(1));
     const int rc = exit_for(r.overall);
-    worst = std::max(worst == 3 ? 3 : worst, rc);
+    worst = std::max(worst, rc);  // 3 (ours) over 1 (failed) over 0
   }
   if (!any) throw config_error(sub + ": no directory named after an exercise (expected e.g. " + sub + "/safe-counter)");
   emit(text, out_file);
@@ -173,9 +172,7 @@ int cmd_replay(const globals& g, const std::string& slug, const std::string& sub
   if (race_only) opt.only_flavour = flavour::race;
   if (normal_only) opt.only_flavour = flavour::normal;
   opt.plan = [&](const rubric_item& it) {
-    const bool uses_virt = virt || std::any_of(it.runs.begin(), it.runs.end(),
-                                               [](const run_config& r) { return r.kind == "virt"; });
-    return std::vector<run_config>{make_run(uses_virt ? "virt" : "det", seed)};
+    return std::vector<run_config>{make_run(virt || uses_virtual_time(it) ? "virt" : "det", seed)};
   };
   const grade_result r = grade(b, ex, sub, opt);
   fmt::print("replaying seed {} on the deterministic scheduler (the same seed gives the same schedule)\n", seed);

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -25,33 +24,6 @@ std::vector<fs::path> subdirs(const fs::path& dir) {
     if (e.is_directory() && !hidden(e.path())) v.push_back(e.path());
   std::sort(v.begin(), v.end());
   return v;
-}
-
-// Writes `text` to `p` through a temporary file and a rename: a killed batch
-// never leaves a half-written report that a resumed one would trust.
-void write_atomically(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  const fs::path tmp = p.string() + fmt::format(".tmp-{}", std::hash<std::thread::id>{}(std::this_thread::get_id()));
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out.flush()) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  fs::rename(tmp, p);
-}
-
-std::string html_escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
-    }
-  }
-  return o;
 }
 
 batch_row grade_entry(builder& b, const batch_entry& e, const batch_options& opt) {
@@ -92,7 +64,9 @@ batch_row grade_entry(builder& b, const batch_entry& e, const batch_options& opt
     formats.push_back("json");
     for (const auto& f : formats) {
       const fs::path p = base.string() + "." + report_extension(f);
-      write_atomically(p, render(g, f));
+      // Written whole or not at all: a killed batch never leaves a
+      // half-written report that a resumed one would trust.
+      write_file_atomically(p, render(g, f));
       row.reports.insert(row.reports.begin(), p);
     }
     row.status = "graded";
@@ -232,19 +206,19 @@ std::string batch_summary_html(const std::vector<batch_row>& rows, const fs::pat
     for (const auto& p : r.reports)
       if (p.extension() == ".html") link = fs::path(p).lexically_relative(out_dir).string();
     s += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                     html_escape(r.entry.candidate), html_escape(r.entry.exercise),
-                     r.verdict_name == "passed" ? "ok" : "bad", html_escape(r.verdict_name),
+                     markup_escape(r.entry.candidate), markup_escape(r.entry.exercise),
+                     r.verdict_name == "passed" ? "ok" : "bad", markup_escape(r.verdict_name),
                      r.status == "error" ? "-" : fmt::format("{}/{}", r.score, r.max_score),
-                     link.empty() ? "" : fmt::format("<a href=\"{}\">scorecard</a>", html_escape(link)),
-                     html_escape(r.message));
+                     link.empty() ? "" : fmt::format("<a href=\"{}\">scorecard</a>", markup_escape(link)),
+                     markup_escape(r.message));
   }
   return s + "</table>\n</body></html>\n";
 }
 
 void write_batch_summary(const std::vector<batch_row>& rows, const fs::path& out_dir) {
-  write_atomically(out_dir / "summary.json", batch_summary_json(rows));
-  write_atomically(out_dir / "summary.md", batch_summary_markdown(rows));
-  write_atomically(out_dir / "index.html", batch_summary_html(rows, out_dir));
+  write_file_atomically(out_dir / "summary.json", batch_summary_json(rows));
+  write_file_atomically(out_dir / "summary.md", batch_summary_markdown(rows));
+  write_file_atomically(out_dir / "index.html", batch_summary_html(rows, out_dir));
 }
 
 }  // namespace gograde

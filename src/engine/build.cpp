@@ -6,7 +6,6 @@
 #include <fstream>
 #include <future>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 #include "engine/files.hpp"
@@ -189,20 +188,22 @@ void builder::ensure_pch(flavour f, runtime& rt, const fs::path& dir) {
     return;
   }
   const std::string cxx = f == flavour::race ? tc_.cxx_race : tc_.cxx_normal;
-  const std::string tag = fmt::format(".tmp-{}-{}", ::getpid(), std::hash<std::thread::id>{}(std::this_thread::get_id()));
+  const fs::path pch_tmp = temp_sibling(pch);
   if (!fs::exists(header)) {
-    std::ofstream(header.string() + tag) << kPchText;
-    std::error_code ec;
-    fs::rename(header.string() + tag, header, ec);
+    try {
+      write_file_atomically(header, kPchText);
+    } catch (const std::exception&) {
+      return;  // no precompiled header: suites build without it
+    }
   }
   std::vector<std::string> argv = {cxx};
   for (auto& fl : suite_flags(f, tc_.source_root / "harness" / "gox", tc_.source_root / "harness" / "check"))
     argv.push_back(fl);
-  argv.insert(argv.end(), {"-x", "c++-header", header.string(), "-o", pch.string() + tag});
+  argv.insert(argv.end(), {"-x", "c++-header", header.string(), "-o", pch_tmp.string()});
   const process_result r = run(argv, std::chrono::minutes(5));
   std::error_code ec;
-  if (r.exited_ok()) fs::rename(pch.string() + tag, pch, ec);
-  else fs::remove(pch.string() + tag, ec);
+  if (r.exited_ok()) fs::rename(pch_tmp, pch, ec);
+  else fs::remove(pch_tmp, ec);
   if (fs::exists(pch)) rt.pch = header;
 }
 

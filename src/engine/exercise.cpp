@@ -102,6 +102,10 @@ std::vector<run_config> parse_runs(const std::string& spec) {
   return out;
 }
 
+bool uses_virtual_time(const rubric_item& it) {
+  return std::any_of(it.runs.begin(), it.runs.end(), [](const run_config& r) { return r.kind == "virt"; });
+}
+
 fs::path exercise::suite_path(const std::string& suite) const {
   return suite == "visible" ? visible_suite() : graders_dir / "suites" / suite;
 }

@@ -53,6 +53,9 @@ struct rubric_item {
   std::chrono::seconds timeout{30};
 };
 
+/// Whether the item runs in virtual time (replay and stress keep its clock).
+bool uses_virtual_time(const rubric_item& it);
+
 struct mutant {
   std::string name;
   fs::path dir;

@@ -18,6 +18,19 @@ std::string read_file(const fs::path& p);
 /// Replaces every occurrence of `from` (non-empty) in `s`.
 void replace_all(std::string& s, const std::string& from, const std::string& to);
 
+/// A name beside `p` unique to this process and thread (`p` + ".tmp-PID-TID"),
+/// for writing something before renaming it to `p`.
+fs::path temp_sibling(const fs::path& p);
+
+/// Writes `text` to `p` through temp_sibling(p) and a rename, creating the
+/// parent directory: readers see the old file or the whole new one, and an
+/// interrupted writer leaves no half-written `p`. Throws std::runtime_error.
+void write_file_atomically(const fs::path& p, const std::string& text);
+
+/// `s` as one word for a POSIX shell: in single quotes, a quote inside
+/// written '\''.
+std::string shell_quote(const std::string& s);
+
 /// A new, empty staging directory beside `final_dir`, unique to this process
 /// and thread. Empty path (and `error` set) when it cannot be created.
 fs::path make_staging_dir(const fs::path& final_dir, std::string& error);

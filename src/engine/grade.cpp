@@ -26,12 +26,6 @@ constexpr const char* kNames[] = {"passed", "failed", "compile_error", "data_rac
 // the program did wrong, most specific evidence first.
 constexpr int kSeverity[] = {0, 1, 10, 9, 8, 7, 6, 5, 4, 3, 11, 12};
 
-std::string quote_sh(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
 // The submission's candidate files (name in the build, where they are now).
 // Files the exercise wants but the submission lacks are listed in `missing`.
 std::vector<std::pair<std::string, fs::path>> candidate_files(const exercise& ex, const fs::path& submission,
@@ -170,7 +164,7 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item,
   std::string env_text;
   for (const auto& [k, v] : cfg.env) env_text += k + "=" + v + " ";
   if (fl == flavour::race) env_text += "TSAN_OPTIONS=halt_on_error=0 ";
-  out.command = env_text + quote_sh(b.exe.string()) + (tests.empty() ? "" : " " + quote_sh(tests));
+  out.command = env_text + shell_quote(b.exe.string()) + (tests.empty() ? "" : " " + shell_quote(tests));
   out.replay = out.command;
 
   bool done = false;

@@ -85,9 +85,7 @@ nlohmann::json to_json(const grade_result& g) {
           {"items", items}};
 }
 
-namespace {
-
-std::string xml_escape(const std::string& s) {
+std::string markup_escape(const std::string& s) {
   std::string o;
   for (unsigned char c : s) {
     switch (c) {
@@ -104,6 +102,8 @@ std::string xml_escape(const std::string& s) {
   }
   return o;
 }
+
+namespace {
 
 std::string seconds(std::chrono::milliseconds ms) { return fmt::format("{:.3f}", static_cast<double>(ms.count()) / 1000.0); }
 
@@ -171,13 +171,13 @@ std::string svg_timeline(const std::vector<timed_event>& events) {
     const int x = left + width * k / 4;
     s += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#555\"/>"
                      "<text x=\"{0}\" y=\"{3}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\">{4}</text>\n",
-                     x, axis_y, axis_y + 5, axis_y + 18, xml_escape(fmt_ms(t)));
+                     x, axis_y, axis_y + 5, axis_y + 18, markup_escape(fmt_ms(t)));
   }
   for (std::size_t l = 0; l < lanes.size(); ++l) {
     const int y = top + row * static_cast<int>(l) + row / 2;
     s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\" fill=\"#222\">{}</text>"
                      "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#ddd\"/>\n",
-                     left - 8, y + 4, xml_escape(lanes[l].empty() ? "events" : lanes[l]), left, y, left + width, y);
+                     left - 8, y + 4, markup_escape(lanes[l].empty() ? "events" : lanes[l]), left, y, left + width, y);
   }
   for (const auto& e : events) {
     const auto l = std::find(lanes.begin(), lanes.end(), e.lane) - lanes.begin();
@@ -185,7 +185,7 @@ std::string svg_timeline(const std::vector<timed_event>& events) {
     const double x = left + width * (e.t_ms / end);
     s += fmt::format("<g><title>{} at {}</title><circle cx=\"{:.1f}\" cy=\"{}\" r=\"6\" fill=\"#1565c0\"/>"
                      "<text x=\"{:.1f}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#1565c0\">{}</text></g>\n",
-                     xml_escape(e.label), xml_escape(fmt_ms(e.t_ms)), x, y, x, y - 9, xml_escape(e.label));
+                     markup_escape(e.label), markup_escape(fmt_ms(e.t_ms)), x, y, x, y - 9, markup_escape(e.label));
   }
   return s + "</svg>\n";
 }
@@ -220,15 +220,15 @@ std::string to_junit(const grade_result& g) {
   s += fmt::format("<testsuites name=\"gograde\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{}\">\n",
                    g.items.size(), failures, errors, seconds(g.wall));
   s += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{}\">\n",
-                   xml_escape(g.exercise), g.items.size(), failures, errors, seconds(g.wall));
+                   markup_escape(g.exercise), g.items.size(), failures, errors, seconds(g.wall));
   s += fmt::format("    <properties><property name=\"submission\" value=\"{}\"/><property name=\"score\" "
                    "value=\"{}/{}\"/><property name=\"verdict\" value=\"{}\"/></properties>\n",
-                   xml_escape(g.submission), g.score, g.max_score, to_string(g.overall));
+                   markup_escape(g.submission), g.score, g.max_score, to_string(g.overall));
   for (const auto& it : g.items) {
     std::chrono::milliseconds t{0};
     for (const auto& r : it.runs) t += r.wall;
     s += fmt::format("    <testcase classname=\"{}.{}\" name=\"{} ({}/{} points)\" time=\"{}\"",
-                     xml_escape(g.exercise), xml_escape(it.item.id), xml_escape(it.item.title), it.awarded,
+                     markup_escape(g.exercise), markup_escape(it.item.id), markup_escape(it.item.title), it.awarded,
                      it.item.points, seconds(t));
     if (it.v == verdict::passed) {
       s += "/>\n";
@@ -236,9 +236,9 @@ std::string to_junit(const grade_result& g) {
     }
     const char* tag = it.v == verdict::internal_error ? "error" : "failure";
     s += fmt::format(">\n      <{} message=\"{}\" type=\"{}\">{}</{}>\n    </testcase>\n", tag, to_string(it.v),
-                     to_string(it.v), xml_escape(item_evidence(it)), tag);
+                     to_string(it.v), markup_escape(item_evidence(it)), tag);
   }
-  if (!g.build_log.empty()) s += "    <system-err>" + xml_escape(g.build_log) + "</system-err>\n";
+  if (!g.build_log.empty()) s += "    <system-err>" + markup_escape(g.build_log) + "</system-err>\n";
   s += "  </testsuite>\n</testsuites>\n";
   return s;
 }
@@ -278,19 +278,19 @@ std::string to_markdown(const grade_result& g) {
 std::string to_html(const grade_result& g) {
   const int pct = g.max_score > 0 ? g.score * 100 / g.max_score : 0;
   std::string s = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
-  s += fmt::format("<title>{} — {}</title>\n<style>{}</style></head><body>\n", xml_escape(g.exercise),
+  s += fmt::format("<title>{} — {}</title>\n<style>{}</style></head><body>\n", markup_escape(g.exercise),
                    to_string(g.overall), kCss);
-  s += fmt::format("<h1>{} <span class=\"badge {}\" id=\"verdict\">{}</span></h1>\n", xml_escape(g.title),
+  s += fmt::format("<h1>{} <span class=\"badge {}\" id=\"verdict\">{}</span></h1>\n", markup_escape(g.title),
                    html_class(g.overall), to_string(g.overall));
-  s += fmt::format("<div class=\"sub\">exercise <b>{}</b> · submission <code>{}</code></div>\n", xml_escape(g.exercise),
-                   xml_escape(g.submission));
+  s += fmt::format("<div class=\"sub\">exercise <b>{}</b> · submission <code>{}</code></div>\n", markup_escape(g.exercise),
+                   markup_escape(g.submission));
   s += fmt::format("<div class=\"score\" id=\"score\">{} / {}</div><div class=\"bar\"><div style=\"width:{}%\"></div></div>\n",
                    g.score, g.max_score, pct);
   s += "<h2>Rubric</h2>\n<table><tr><th>Item</th><th>Verdict</th><th>Points</th></tr>\n";
   for (const auto& it : g.items)
     s += fmt::format("<tr><td>{}<br><small><code>{}</code> · {} run(s)</small></td><td><span class=\"badge {}\">{}</span></td>"
                      "<td class=\"pts\">{} / {}</td></tr>\n",
-                     xml_escape(it.item.title), xml_escape(it.item.id), it.runs.size(), html_class(it.v),
+                     markup_escape(it.item.title), markup_escape(it.item.id), it.runs.size(), html_class(it.v),
                      to_string(it.v), it.awarded, it.item.points);
   s += "</table>\n";
 
@@ -301,22 +301,22 @@ std::string to_html(const grade_result& g) {
     if (!heading) s += "<h2>Evidence</h2>\n";
     heading = true;
     const run_outcome& r = *bad.front();
-    s += fmt::format("<div class=\"run\"><h3>{} <span class=\"badge {}\">{}</span></h3>\n", xml_escape(it.item.title),
+    s += fmt::format("<div class=\"run\"><h3>{} <span class=\"badge {}\">{}</span></h3>\n", markup_escape(it.item.title),
                      html_class(r.v), to_string(r.v));
-    s += fmt::format("<div>{} build, {}{}</div>\n", to_string(r.fl), xml_escape(r.config),
+    s += fmt::format("<div>{} build, {}{}</div>\n", to_string(r.fl), markup_escape(r.config),
                      bad.size() > 1 ? fmt::format(" · {} failing run(s) in all", bad.size()) : "");
-    s += "<pre>" + xml_escape(r.evidence) + "</pre>\n";
+    s += "<pre>" + markup_escape(r.evidence) + "</pre>\n";
     for (const auto& e : r.excerpts) {
-      s += fmt::format("<div class=\"excerpt\"><div class=\"cap\">{}:{} — {}</div>\n", xml_escape(e.file), e.line,
-                       xml_escape(e.why));
+      s += fmt::format("<div class=\"excerpt\"><div class=\"cap\">{}:{} — {}</div>\n", markup_escape(e.file), e.line,
+                       markup_escape(e.why));
       for (std::size_t k = 0; k < e.lines.size(); ++k) {
         const int n = e.first + static_cast<int>(k);
         s += fmt::format("<div class=\"l{}\"><span class=\"n\">{}</span>{}</div>\n", n == e.line ? " hit" : "", n,
-                         xml_escape(e.lines[k]));
+                         markup_escape(e.lines[k]));
       }
       s += "</div>\n";
     }
-    if (!r.replay.empty()) s += "<div>Replay:</div><pre>" + xml_escape(r.replay) + "</pre>\n";
+    if (!r.replay.empty()) s += "<div>Replay:</div><pre>" + markup_escape(r.replay) + "</pre>\n";
     s += "</div>\n";
   }
 
@@ -331,12 +331,12 @@ std::string to_html(const grade_result& g) {
         for (const auto& e : t.events) key += fmt::format("\n{}|{}|{}", e.t_ms, e.label, e.lane);
         if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
         seen.push_back(key);
-        timelines += fmt::format("<h3>{} <small>({} build, {})</small></h3>\n", xml_escape(t.name), to_string(r.fl),
-                                 xml_escape(r.config));
+        timelines += fmt::format("<h3>{} <small>({} build, {})</small></h3>\n", markup_escape(t.name), to_string(r.fl),
+                                 markup_escape(r.config));
         timelines += svg_timeline(t.events);
       }
   if (!timelines.empty()) s += "<h2>Timelines</h2>\n" + timelines;
-  if (!g.build_log.empty()) s += "<h2>Compiler output</h2>\n<pre>" + xml_escape(g.build_log) + "</pre>\n";
+  if (!g.build_log.empty()) s += "<h2>Compiler output</h2>\n<pre>" + markup_escape(g.build_log) + "</pre>\n";
   s += fmt::format("<footer>gograde · report gograde.grade/1 · graded in {} s</footer>\n</body></html>\n", seconds(g.wall));
   return s;
 }

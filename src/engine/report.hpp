@@ -30,6 +30,10 @@ std::string to_html(const grade_result& g);
 nlohmann::json to_gradescope(const grade_result& g);
 nlohmann::json to_exercism(const grade_result& g);
 
+/// `s` safe as XML or HTML text or attribute value: & < > " ' escaped,
+/// control characters XML 1.0 forbids replaced by '?'.
+std::string markup_escape(const std::string& s);
+
 /// The formats render() knows, in the order --help lists them.
 const std::vector<std::string>& report_formats();
 /// The report in `format` (one of report_formats()), as the bytes to write.

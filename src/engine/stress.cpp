@@ -1,16 +1,6 @@
 #include "engine/stress.hpp"
 
-#include <algorithm>
-
 namespace gograde {
-
-namespace {
-
-bool uses_virtual_time(const rubric_item& it) {
-  return std::any_of(it.runs.begin(), it.runs.end(), [](const run_config& r) { return r.kind == "virt"; });
-}
-
-}  // namespace
 
 stress_result stress(builder& b, const exercise& ex, const fs::path& submission, const stress_options& opt,
                      const std::function<void(const stress_progress&)>& on_round) {
