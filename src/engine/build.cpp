@@ -207,7 +207,8 @@ void builder::ensure_pch(flavour f, runtime& rt, const fs::path& dir) {
   if (fs::exists(pch)) rt.pch = header;
 }
 
-build_output builder::build(flavour f, const fs::path& suite, const fs::path& submission_dir) {
+build_output builder::build(flavour f, const fs::path& suite, const fs::path& submission_dir,
+                           const std::vector<std::string>& libraries) {
   const auto t0 = std::chrono::steady_clock::now();
   build_output out;
   const runtime& rt = ensure_runtime(f);
@@ -219,6 +220,7 @@ build_output builder::build(flavour f, const fs::path& suite, const fs::path& su
   const std::string cxx = f == flavour::race ? tc_.cxx_race : tc_.cxx_normal;
   std::uint64_t h = hash_string(cxx + join(flavour_flags(f, true)) + rt.lib.string() + "pch:" + rt.pch.string() + "v2");
   h = hash_string(hex(hash_file(suite)), h);
+  for (const auto& l : libraries) h = hash_string("-l" + l, h);
   std::vector<fs::path> files;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(submission_dir, ec))
@@ -264,8 +266,9 @@ build_output builder::build(flavour f, const fs::path& suite, const fs::path& su
     std::vector<std::string> ld = {cxx};
     if (f == flavour::race) ld.push_back("-fsanitize=thread");
     ld.insert(ld.end(), {"-pie", (tmp / "suite.o").string(), rt.main_obj.string(), rt.lib.string(),
-                         "-l:libboost_fiber.a", "-l:libboost_context.a", "-lfmt", "-pthread", "-o",
-                         (tmp / "suite").string()});
+                         "-l:libboost_fiber.a", "-l:libboost_context.a", "-lfmt", "-pthread"});
+    for (const auto& l : libraries) ld.push_back("-l" + l);
+    ld.insert(ld.end(), {"-o", (tmp / "suite").string()});
     r = run(ld, std::chrono::minutes(2));
     diag += r.output;
   } else if (r.timed_out) {

@@ -15,6 +15,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "engine/exercise.hpp"
 
@@ -40,8 +41,10 @@ class builder {
  public:
   explicit builder(toolchain tc);
   /// Builds `suite` with the submission's files (in `submission_dir`) on the
-  /// include path, and the flavour's precompiled header (Catch2, gox) first.
-  build_output build(flavour f, const fs::path& suite, const fs::path& submission_dir);
+  /// include path, and the flavour's precompiled header (Catch2, gox) first,
+  /// linked with `libraries` (-l<name>) besides gox.
+  build_output build(flavour f, const fs::path& suite, const fs::path& submission_dir,
+                     const std::vector<std::string>& libraries = {});
   const toolchain& tools() const { return tc_; }
 
  private:

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <toml++/toml.h>
 
 namespace gograde {
@@ -110,6 +111,10 @@ fs::path exercise::suite_path(const std::string& suite) const {
   return suite == "visible" ? visible_suite() : graders_dir / "suites" / suite;
 }
 
+fs::path exercise::data_dir(const std::string& suite) const {
+  return suite == "visible" ? exercise_dir / "tests" / "data" : graders_dir / "data";
+}
+
 int exercise::max_points() const {
   int n = 0;
   for (const auto& i : items) n += i.points;
@@ -149,9 +154,22 @@ exercise load_exercise(const fs::path& set_root, const std::string& slug) {
   ex.candidate_files = string_list(meta, "candidate_files", meta_file);
   if (ex.candidate_files.empty())
     throw config_error(fmt::format("{}: candidate_files: at least one file", meta_file.string()));
-  for (const auto& f : ex.candidate_files)
-    if (!safe_relative(f) || f.find('/') != std::string::npos)
-      throw config_error(fmt::format("{}: candidate_files: \"{}\" must be a plain file name", meta_file.string(), f));
+  ex.optional_files = string_list(meta, "optional_files", meta_file);
+  for (const auto* list : {&ex.candidate_files, &ex.optional_files})
+    for (const auto& f : *list)
+      if (!safe_relative(f) || f.find('/') != std::string::npos)
+        throw config_error(fmt::format("{}: {}: \"{}\" must be a plain file name", meta_file.string(),
+                                       list == &ex.candidate_files ? "candidate_files" : "optional_files", f));
+  for (const auto& f : ex.optional_files)
+    if (std::find(ex.candidate_files.begin(), ex.candidate_files.end(), f) != ex.candidate_files.end())
+      throw config_error(fmt::format("{}: optional_files: \"{}\" is also a candidate file", meta_file.string(), f));
+  ex.libraries = string_list(meta, "libraries", meta_file);
+  for (const auto& l : ex.libraries)
+    if (l.empty() || !std::all_of(l.begin(), l.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '+' || c == '-' || c == '.';
+        }))
+      throw config_error(fmt::format("{}: libraries: \"{}\" is not a library name (as in -l<name>)",
+                                     meta_file.string(), l));
 
   const fs::path rubric_file = ex.graders_dir / "rubric.toml";
   const toml::table rubric = parse_file(rubric_file);
@@ -190,6 +208,11 @@ exercise load_exercise(const fs::path& set_root, const std::string& slug) {
     if (timeout < 1 || timeout > 3600)
       throw config_error(fmt::format("{}: {}timeout_seconds: {} (1 to 3600)", rubric_file.string(), where, timeout));
     it.timeout = std::chrono::seconds(timeout);
+    it.requires_files = string_list(*t, "requires", rubric_file, where);
+    for (const auto& f : it.requires_files)
+      if (std::find(ex.optional_files.begin(), ex.optional_files.end(), f) == ex.optional_files.end())
+        throw config_error(fmt::format("{}: {}requires: \"{}\" is not one of the exercise's optional_files",
+                                       rubric_file.string(), where, f));
     ex.items.push_back(std::move(it));
   }
 

@@ -51,6 +51,9 @@ struct rubric_item {
   /// Wall-clock limit of each run (a deadlock among plain threads, which
   /// gox cannot see, ends here as `timeout`).
   std::chrono::seconds timeout{30};
+  /// Follow-up files this item grades (from the exercise's optional_files):
+  /// when the submission lacks one, the item is `skipped` (not attempted).
+  std::vector<std::string> requires_files;
 };
 
 /// Whether the item runs in virtual time (replay and stress keep its clock).
@@ -68,6 +71,10 @@ struct exercise {
   std::vector<std::string> tags;
   int time_budget_minutes = 0;
   std::vector<std::string> candidate_files;
+  /// Files of follow-up questions: graded when submitted, never required.
+  std::vector<std::string> optional_files;
+  /// Libraries suites link with (`-l<name>`), e.g. icuuc for ICU.
+  std::vector<std::string> libraries;
   fs::path exercise_dir, reference_dir, graders_dir;
   std::vector<rubric_item> items;
   std::vector<mutant> mutants;
@@ -77,6 +84,9 @@ struct exercise {
   fs::path visible_suite() const { return exercise_dir / "tests" / "visible_test.cpp"; }
   /// The file of a rubric item's suite.
   fs::path suite_path(const std::string& suite) const;
+  /// Test data a suite reads (gograde::check::data): graders/<slug>/data for
+  /// hidden suites, exercises/<slug>/tests/data for the visible one.
+  fs::path data_dir(const std::string& suite) const;
   int max_points() const;
 };
 

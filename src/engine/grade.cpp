@@ -21,10 +21,10 @@ namespace {
 
 constexpr const char* kNames[] = {"passed", "failed", "compile_error", "data_race", "deadlock",
                                   "leak", "timeout", "crash", "memory_limit", "output_limit",
-                                  "rejected", "internal_error"};
+                                  "rejected", "internal_error", "skipped"};
 // Worst first when combined: our fault, then what stops grading, then what
 // the program did wrong, most specific evidence first.
-constexpr int kSeverity[] = {0, 1, 10, 9, 8, 7, 6, 5, 4, 3, 11, 12};
+constexpr int kSeverity[] = {0, 1, 10, 9, 8, 7, 6, 5, 4, 3, 11, 12, -1};
 
 // The submission's candidate files (name in the build, where they are now).
 // Files the exercise wants but the submission lacks are listed in `missing`.
@@ -36,6 +36,8 @@ std::vector<std::pair<std::string, fs::path>> candidate_files(const exercise& ex
       if (fs::is_regular_file(submission / f)) files.emplace_back(f, submission / f);
       else missing += (missing.empty() ? "" : ", ") + f;
     }
+    for (const auto& f : ex.optional_files)
+      if (fs::is_regular_file(submission / f)) files.emplace_back(f, submission / f);
   } else if (fs::is_regular_file(submission)) {
     const std::string name = submission.filename().string();
     if (std::find(ex.candidate_files.begin(), ex.candidate_files.end(), name) == ex.candidate_files.end())
@@ -132,8 +134,8 @@ void excerpts_from_dump(run_outcome& out, const std::string& dump, const fs::pat
   }
 }
 
-run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item,
-                    const run_config& cfg, const fs::path& staged, const grade_options& opt) {
+run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, const run_config& cfg,
+                    const fs::path& staged, const fs::path& data_dir, const grade_options& opt) {
   const std::string& tests = item.tests;
   const std::chrono::milliseconds timeout = opt.run_timeout.count() > 0 ? opt.run_timeout : item.timeout;
   run_outcome out;
@@ -153,6 +155,7 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item,
   if (!tests.empty()) spec.argv.push_back(tests);
   spec.env = cfg.env;
   spec.env.emplace_back("GOGRADE_RESULTS", results.string());
+  spec.env.emplace_back("GOGRADE_DATA_DIR", data_dir.string());
   if (fl == flavour::race) spec.env.emplace_back("TSAN_OPTIONS", "halt_on_error=0 atexit_sleep_ms=0 exitcode=66 report_signal_unsafe=0");
   spec.timeout = timeout;
   spec.cpu_limit = opt.run_cpu_limit.count() > 0
@@ -168,6 +171,7 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item,
   out.replay = out.command;
 
   bool done = false;
+  std::string internal;  // the suite's own report of an exercise fault
   std::istringstream lines(read_file(results));
   std::error_code ec;
   fs::remove(results, ec);
@@ -176,6 +180,10 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item,
     if (j.is_discarded()) continue;
     if (j.value("event", "") == "done") {
       done = true;
+      continue;
+    }
+    if (j.value("event", "") == "internal") {
+      internal = j.value("message", "the suite reported an error of the exercise");
       continue;
     }
     test_outcome t;
@@ -210,6 +218,9 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item,
   } else if (pr.start_failed) {
     out.v = verdict::internal_error;
     out.evidence = pr.output;
+  } else if (!internal.empty()) {
+    out.v = verdict::internal_error;
+    out.evidence = internal + " (an error in the exercise, not the submission's)";
   } else if (fl == flavour::race && !(out.races = race::parse(pr.output)).empty()) {
     // A data race is the verdict; another report (use after free, ...) is a crash.
     auto race_it = std::find_if(out.races.begin(), out.races.end(),
@@ -257,7 +268,7 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item,
 const char* to_string(verdict v) noexcept { return kNames[static_cast<int>(v)]; }
 
 std::optional<verdict> parse_verdict(const std::string& s) noexcept {
-  for (int i = 0; i < 12; ++i)
+  for (int i = 0; i < static_cast<int>(std::size(kNames)); ++i)
     if (s == kNames[i]) return static_cast<verdict>(i);
   return std::nullopt;
 }
@@ -270,7 +281,8 @@ std::string input_hash(const exercise& ex, const fs::path& submission) {
   h = hash_string("missing:" + missing, h);
   std::vector<fs::path> own;
   std::error_code ec;
-  for (const fs::path& root : {ex.exercise_dir / "tests", ex.graders_dir / "suites", ex.graders_dir / "rubric.toml"}) {
+  for (const fs::path& root : {ex.exercise_dir / "tests", ex.exercise_dir / "exercise.toml", ex.graders_dir / "suites",
+                               ex.graders_dir / "data", ex.graders_dir / "rubric.toml"}) {
     if (fs::is_regular_file(root)) own.push_back(root);
     for (const auto& e : fs::recursive_directory_iterator(root, ec))
       if (e.is_regular_file()) own.push_back(e.path());
@@ -293,10 +305,11 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
   std::vector<rubric_item> items = ex.items;
   if (opt.visible_only) {
     items.clear();
-    rubric_item normal{"visible", "Visible tests", 0, "visible", "", {flavour::normal}, {}};
+    rubric_item normal{"visible", "Visible tests", 0, "visible", "", {flavour::normal}, {}, std::chrono::seconds(30), {}};
     for (const char* r : {"det:1-3", "par:2"})
       for (auto& rc : parse_runs(r)) normal.runs.push_back(rc);
-    rubric_item racy{"visible-race", "Visible tests in the race build", 0, "visible", "", {flavour::race}, {}};
+    rubric_item racy{"visible-race", "Visible tests in the race build", 0, "visible", "", {flavour::race}, {},
+                     std::chrono::seconds(30), {}};
     for (const char* r : {"det:1-2", "par:2"})
       for (auto& rc : parse_runs(r)) racy.runs.push_back(rc);
     items = {normal, racy};
@@ -317,20 +330,39 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
     items = std::move(kept);
   }
 
+  // Follow-up items whose files were not submitted: not attempted.
+  std::map<std::string, std::string> not_attempted;  // item id -> the files it lacks
+  for (const auto& it : items) {
+    std::string lacks;
+    for (const auto& f : it.requires_files)
+      if (!fs::is_regular_file(staged / f)) lacks += (lacks.empty() ? "" : ", ") + f;
+    if (!lacks.empty()) not_attempted[it.id] = lacks;
+  }
+
   // Every (suite, flavour) built once, all of them at the same time.
   std::map<std::pair<std::string, flavour>, std::shared_future<build_output>> builds;
   for (const auto& it : items)
     for (flavour fl : it.builds) {
       auto key = std::make_pair(it.suite, fl);
-      if (builds.count(key) || !missing.empty()) continue;
+      if (builds.count(key) || !missing.empty() || not_attempted.count(it.id)) continue;
       const fs::path suite = ex.suite_path(it.suite);
-      builds[key] = std::async(std::launch::async, [&b, fl, suite, staged] { return b.build(fl, suite, staged); }).share();
+      builds[key] = std::async(std::launch::async, [&b, &ex, fl, suite, staged] {
+                      return b.build(fl, suite, staged, ex.libraries);
+                    }).share();
     }
 
   for (const auto& it : items) {
     item_outcome io;
     io.item = it;
+    if (auto na = not_attempted.find(it.id); na != not_attempted.end() && missing.empty()) {
+      run_outcome ro;
+      ro.config = "not attempted";
+      ro.v = verdict::skipped;
+      ro.evidence = fmt::format("follow-up not attempted: submit {} to have it graded", na->second);
+      io.runs.push_back(std::move(ro));
+    }
     for (flavour fl : it.builds) {
+      if (!io.runs.empty() && io.runs.front().v == verdict::skipped) break;
       if (!missing.empty()) {
         run_outcome ro;
         ro.config = "build";
@@ -354,13 +386,14 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
       }
       if (opt.only_flavour && fl != *opt.only_flavour) continue;
       for (const auto& rc : it.runs) {
-        io.runs.push_back(run_one(bo, fl, it, rc, staged, opt));
+        io.runs.push_back(run_one(bo, fl, it, rc, staged, fs::absolute(ex.data_dir(it.suite)), opt));
         if (!opt.replay_prefix.empty() && rc.kind != "par")
           io.runs.back().replay = fmt::format("{} --item {} --seed {}{}{}", opt.replay_prefix, it.id, rc.seed,
                                               rc.kind == "virt" ? " --virtual" : "",
                                               fl == flavour::race ? " --race" : "");
       }
     }
+    if (!io.runs.empty() && io.runs.front().v == verdict::skipped) io.v = verdict::skipped;
     for (const auto& r : io.runs)
       if (severity(r.v) > severity(io.v)) io.v = r.v;
     io.awarded = io.v == verdict::passed ? it.points : 0;

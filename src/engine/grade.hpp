@@ -7,7 +7,8 @@
 /// internal_error. An item passes when all its runs pass and then scores its
 /// points; its verdict is the most severe of its runs'. `internal_error` is
 /// reserved for our faults (the runtime failing to build, a suite selecting
-/// no test) and is never blamed on the submission.
+/// no test) and is never blamed on the submission. `skipped` marks a
+/// follow-up item that was not attempted.
 
 #include <chrono>
 #include <functional>
@@ -23,7 +24,10 @@ namespace gograde {
 
 enum class verdict {
   passed, failed, compile_error, data_race, deadlock, leak, timeout, crash,
-  memory_limit, output_limit, rejected, internal_error
+  memory_limit, output_limit, rejected, internal_error,
+  /// A follow-up item whose file the submission does not have: not attempted,
+  /// no points, and no weight in the overall verdict.
+  skipped
 };
 const char* to_string(verdict v) noexcept;
 std::optional<verdict> parse_verdict(const std::string& s) noexcept;

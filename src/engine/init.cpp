@@ -10,6 +10,8 @@
 namespace gograde {
 
 std::string workspace_cmake(const exercise& ex, const fs::path& source_root) {
+  std::string libs;
+  for (const auto& l : ex.libraries) libs += " " + l;
   std::string project = ex.slug;
   for (char& c : project)
     if (c == '-') c = '_';
@@ -42,13 +44,14 @@ target_link_libraries(gox PUBLIC Boost::fiber Boost::context fmt::fmt Threads::T
 
 add_executable(visible_tests tests/visible_test.cpp ${{GOGRADE_HARNESS}}/check/check_main.cpp)
 target_include_directories(visible_tests PRIVATE ${{CMAKE_CURRENT_SOURCE_DIR}} ${{GOGRADE_HARNESS}}/check/include)
-target_link_libraries(visible_tests PRIVATE gox nlohmann_json::nlohmann_json Catch2::Catch2)
+target_link_libraries(visible_tests PRIVATE gox nlohmann_json::nlohmann_json Catch2::Catch2{libraries})
 
 enable_testing()
 add_test(NAME visible COMMAND visible_tests)
 )",
                      fmt::arg("slug", ex.slug), fmt::arg("project", project),
-                     fmt::arg("harness", (source_root / "harness").generic_string()));
+                     fmt::arg("harness", (source_root / "harness").generic_string()),
+                     fmt::arg("libraries", libs));
 }
 
 std::vector<fs::path> init_workspace(const exercise& ex, const fs::path& dir, const fs::path& source_root,

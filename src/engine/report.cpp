@@ -14,7 +14,9 @@ std::string paint(bool color, const char* code, const std::string& s) {
   return color ? fmt::format("\033[{}m{}\033[0m", code, s) : s;
 }
 
-const char* colour_of(verdict v) { return v == verdict::passed ? "32" : v == verdict::internal_error ? "35" : "31"; }
+const char* colour_of(verdict v) {
+  return v == verdict::passed ? "32" : v == verdict::internal_error ? "35" : v == verdict::skipped ? "33" : "31";
+}
 
 std::string indent(const std::string& s, const std::string& pad) {
   std::string out = pad;
@@ -43,6 +45,10 @@ std::string to_text(const grade_result& g, bool color, bool verbose) {
         break;
       }
       shown = true;
+      if (r.v == verdict::skipped) {
+        s += "      " + r.evidence + "\n";
+        continue;
+      }
       s += fmt::format("      {} build, {}: {}\n", to_string(r.fl), r.config, to_string(r.v));
       if (!r.evidence.empty()) s += indent(r.evidence, "        ") + "\n";
       if (!r.replay.empty() && r.v != verdict::passed) s += "        replay: " + r.replay + "\n";
@@ -107,17 +113,19 @@ namespace {
 
 std::string seconds(std::chrono::milliseconds ms) { return fmt::format("{:.3f}", static_cast<double>(ms.count()) / 1000.0); }
 
-// The runs worth showing for an item: the failing ones, or none.
+// The runs worth showing for an item: the failing ones, or none (a follow-up
+// not attempted has nothing to show beyond its verdict).
 std::vector<const run_outcome*> failing_runs(const item_outcome& it) {
   std::vector<const run_outcome*> v;
   for (const auto& r : it.runs)
-    if (r.v != verdict::passed) v.push_back(&r);
+    if (r.v != verdict::passed && r.v != verdict::skipped) v.push_back(&r);
   return v;
 }
 
 // Plain text of what went wrong in an item: its first failing run in full,
 // then how many more failed.
 std::string item_evidence(const item_outcome& it) {
+  if (it.v == verdict::skipped && !it.runs.empty()) return it.runs.front().evidence;
   const auto bad = failing_runs(it);
   if (bad.empty()) return {};
   const run_outcome& r = *bad.front();
@@ -141,7 +149,9 @@ std::string md_cell(std::string s) {
   return o;
 }
 
-const char* html_class(verdict v) { return v == verdict::passed ? "ok" : v == verdict::internal_error ? "ours" : "bad"; }
+const char* html_class(verdict v) {
+  return v == verdict::passed ? "ok" : v == verdict::internal_error ? "ours" : v == verdict::skipped ? "skip" : "bad";
+}
 
 std::string fmt_ms(double ms) {
   if (ms >= 1000) return fmt::format("{:g} s", std::round(ms / 10.0) / 100.0);
@@ -194,7 +204,7 @@ constexpr const char* kCss = R"(body{font:14px/1.45 system-ui,sans-serif;margin:
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}h3{font-size:15px;margin:18px 0 6px}
 .sub{color:#555;margin-bottom:14px;word-break:break-all}
 .badge{display:inline-block;padding:2px 10px;border-radius:10px;color:#fff;font-weight:600;font-size:13px}
-.badge.ok{background:#2e7d32}.badge.bad{background:#c62828}.badge.ours{background:#6a1b9a}
+.badge.ok{background:#2e7d32}.badge.bad{background:#c62828}.badge.ours{background:#6a1b9a}.badge.skip{background:#757575}
 .score{font-size:30px;font-weight:700;margin:10px 0}
 .bar{height:12px;background:#eee;border-radius:6px;overflow:hidden;max-width:420px}.bar>div{height:100%;background:#2e7d32}
 table{border-collapse:collapse;width:100%;margin-top:8px}td,th{border-bottom:1px solid #ddd;padding:6px 8px;text-align:left;vertical-align:top}
@@ -211,16 +221,17 @@ footer{margin-top:32px;color:#777;font-size:12px})";
 }  // namespace
 
 std::string to_junit(const grade_result& g) {
-  int failures = 0, errors = 0;
+  int failures = 0, errors = 0, skipped = 0;
   for (const auto& it : g.items) {
     if (it.v == verdict::internal_error) ++errors;
+    else if (it.v == verdict::skipped) ++skipped;
     else if (it.v != verdict::passed) ++failures;
   }
   std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   s += fmt::format("<testsuites name=\"gograde\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{}\">\n",
                    g.items.size(), failures, errors, seconds(g.wall));
-  s += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{}\">\n",
-                   markup_escape(g.exercise), g.items.size(), failures, errors, seconds(g.wall));
+  s += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\">\n",
+                   markup_escape(g.exercise), g.items.size(), failures, errors, skipped, seconds(g.wall));
   s += fmt::format("    <properties><property name=\"submission\" value=\"{}\"/><property name=\"score\" "
                    "value=\"{}/{}\"/><property name=\"verdict\" value=\"{}\"/></properties>\n",
                    markup_escape(g.submission), g.score, g.max_score, to_string(g.overall));
@@ -232,6 +243,10 @@ std::string to_junit(const grade_result& g) {
                      it.item.points, seconds(t));
     if (it.v == verdict::passed) {
       s += "/>\n";
+      continue;
+    }
+    if (it.v == verdict::skipped) {
+      s += fmt::format(">\n      <skipped message=\"{}\"/>\n    </testcase>\n", markup_escape(item_evidence(it)));
       continue;
     }
     const char* tag = it.v == verdict::internal_error ? "error" : "failure";
@@ -362,7 +377,7 @@ nlohmann::json to_exercism(const grade_result& g) {
   // A submission whose tests could not run at all is an "error" with a message.
   bool ran = false;
   for (const auto& it : g.items)
-    for (const auto& r : it.runs) ran = ran || r.config != "build";
+    for (const auto& r : it.runs) ran = ran || (r.config != "build" && r.v != verdict::skipped);
   if (!ran && g.overall != verdict::passed) {
     std::string message = to_string(g.overall);
     for (const auto& it : g.items)
@@ -378,8 +393,8 @@ nlohmann::json to_exercism(const grade_result& g) {
     if (it.v == verdict::passed) {
       t["status"] = "pass";
     } else {
-      t["status"] = it.v == verdict::failed ? "fail" : "error";
-      t["message"] = to_string(it.v) + std::string(": ") + item_evidence(it);
+      t["status"] = it.v == verdict::failed || it.v == verdict::skipped ? "fail" : "error";
+      t["message"] = it.v == verdict::skipped ? item_evidence(it) : to_string(it.v) + std::string(": ") + item_evidence(it);
     }
     tests.push_back(std::move(t));
   }

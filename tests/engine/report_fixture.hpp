@@ -6,6 +6,17 @@
 
 namespace gograde::fixture {
 
+inline rubric_item make_item(std::string id, std::string title, int points, std::string tests, flavour fl) {
+  rubric_item it;
+  it.id = std::move(id);
+  it.title = std::move(title);
+  it.points = points;
+  it.suite = "hidden_test.cpp";
+  it.tests = std::move(tests);
+  it.builds = {fl};
+  return it;
+}
+
 inline grade_result sample_grade() {
   grade_result g;
   g.exercise = "safe-counter";
@@ -15,7 +26,7 @@ inline grade_result sample_grade() {
   g.wall = std::chrono::milliseconds(1234);
 
   item_outcome ok;
-  ok.item = {"basic", "Inc, Dec and Value on one fiber", 2, "hidden_test.cpp", "[basic]", {flavour::normal}, {}};
+  ok.item = make_item("basic", "Inc, Dec and Value on one fiber", 2, "[basic]", flavour::normal);
   ok.awarded = 2;
   run_outcome r1;
   r1.config = "virt seed=1";
@@ -27,7 +38,7 @@ inline grade_result sample_grade() {
   ok.runs.push_back(r1);
 
   item_outcome race;
-  race.item = {"race-free", "No data race in the race build", 2, "hidden_test.cpp", "[race]", {flavour::race}, {}};
+  race.item = make_item("race-free", "No data race in the race build", 2, "[race]", flavour::race);
   race.v = verdict::data_race;
   run_outcome r2;
   r2.config = "det seed=2";
@@ -46,8 +57,7 @@ inline grade_result sample_grade() {
   race.runs.push_back(r3);
 
   item_outcome dl;
-  dl.item = {"invariant", "Value never observes an impossible state", 1, "hidden_test.cpp", "[invariant]",
-             {flavour::normal}, {}};
+  dl.item = make_item("invariant", "Value never observes an impossible state", 1, "[invariant]", flavour::normal);
   dl.v = verdict::deadlock;
   run_outcome r4;
   r4.config = "det seed=1";
@@ -57,9 +67,19 @@ inline grade_result sample_grade() {
   r4.replay = "gograde replay safe-counter bob --item invariant --seed 1";
   dl.runs.push_back(r4);
 
-  g.items = {ok, race, dl};
+  item_outcome skip;  // a follow-up the candidate did not attempt
+  skip.item = make_item("atomic-variant", "Follow-up: AtomicCounter", 2, "[atomic]", flavour::normal);
+  skip.item.requires_files = {"atomic_counter.hpp"};
+  skip.v = verdict::skipped;
+  run_outcome r5;
+  r5.config = "not attempted";
+  r5.v = verdict::skipped;
+  r5.evidence = "follow-up not attempted: submit atomic_counter.hpp to have it graded";
+  skip.runs.push_back(r5);
+
+  g.items = {ok, race, dl, skip};
   g.score = 2;
-  g.max_score = 5;
+  g.max_score = 7;
   g.overall = verdict::data_race;
   return g;
 }
@@ -72,7 +92,7 @@ inline grade_result compile_error_grade() {
   g.input_hash = "0000000000c0ffee";
   g.wall = std::chrono::milliseconds(900);
   item_outcome it;
-  it.item = {"basic", "Inc, Dec and Value on one fiber", 2, "hidden_test.cpp", "[basic]", {flavour::normal}, {}};
+  it.item = make_item("basic", "Inc, Dec and Value on one fiber", 2, "[basic]", flavour::normal);
   it.v = verdict::compile_error;
   run_outcome r;
   r.config = "build";

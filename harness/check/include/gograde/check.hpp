@@ -30,6 +30,13 @@ gox::config config();
 void run(const std::function<void()>& fn,
          const std::function<void(gox::config&)>& adjust = nullptr);
 
+/// The bytes of the exercise's test-data file `name` (graders/<slug>/data/ for
+/// hidden suites, exercises/<slug>/tests/data/ for the visible one; the
+/// grader passes the folder as GOGRADE_DATA_DIR). A missing file is the
+/// exercise's fault, never the submission's: the suite stops and the grader
+/// reports internal_error. Safe from any thread.
+std::string data(const std::string& name);
+
 /// Records a timed event of the current run (e.g. "attempt 3"), at the gox
 /// clock's time since `run` started: exact instants in virtual time. Events
 /// go to the grader with the test's result and are drawn on the report's
