@@ -211,7 +211,8 @@ runtime_state::runtime_state(const config& c)
 #if defined(GOX_RACE)
       race_serial(nthreads > 1),
 #endif
-      rng_state(c.seed) {
+      rng_state(c.seed),
+      user_rng(c.seed * 0xD1B54A32D192ED03ULL + 0x8BB84B93962EACC9ULL) {
   if (virt) {
     wall_origin = kVirtualEpoch;
   } else {

@@ -121,6 +121,7 @@ struct runtime_state {
   std::deque<std::function<void()>> due_funcs;  // (under mu)
 
   std::uint64_t rng_state;  // deterministic scheduler only (one thread)
+  std::atomic<std::uint64_t> user_rng;  // gox::rand's source, seeded from cfg.seed
 
   nanos now() const noexcept;
   std::uint64_t next_rand() noexcept;

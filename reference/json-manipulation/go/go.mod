@@ -1,0 +1,3 @@
+module gograde.example/jsonmanipulation
+
+go 1.19
