@@ -114,17 +114,25 @@ gox::config config() { return gox::config::from_env(); }
 void run(const std::function<void()>& fn, const std::function<void(gox::config&)>& adjust) {
   gox::config c = config();
   if (adjust) adjust(c);
-  const gox::run_result r = gox::run(c, [&fn] {
+  // A REQUIRE that fails on the main fiber ends the test as a failure: it
+  // was recorded already, and fibers it leaves behind are not a leak.
+  bool required_failed = false;
+  const gox::run_result r = gox::run(c, [&fn, &required_failed] {
     {
       std::lock_guard g(events_mu);
       run_start = gox::time::Now();
     }
-    fn();
+    try {
+      fn();
+    } catch (const Catch::TestFailureException&) {
+      required_failed = true;
+    }
   });
   {
     std::lock_guard g(events_mu);
     run_start.reset();
   }
+  if (required_failed && r.result != gox::outcome::panic) return;
   if (r.result != gox::outcome::ok) {
     cur.outcome = gox::to_string(r.result);
     cur.report = r.report();

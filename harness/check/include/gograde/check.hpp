@@ -10,6 +10,10 @@
 ///     gograde::check::run([] { ... gox::go(...) ... });
 ///   }
 ///
+/// A failed REQUIRE on the main fiber ends the run as a plain test failure
+/// (CHECK is the one to use on other fibers: an exception escaping a fiber is
+/// a panic).
+///
 /// `run` runs `fn` as the main fiber of a gox run configured from the
 /// environment. A run that ends in a deadlock, a leaked fiber or a panic fails
 /// the test and is recorded with its kind and fiber dump, so the grader's
