@@ -220,6 +220,13 @@ build_output builder::build(flavour f, const fs::path& suite, const fs::path& su
   const std::string cxx = f == flavour::race ? tc_.cxx_race : tc_.cxx_normal;
   std::uint64_t h = hash_string(cxx + join(flavour_flags(f, true)) + rt.lib.string() + "pch:" + rt.pch.string() + "v2");
   h = hash_string(hex(hash_file(suite)), h);
+  // Headers beside the suite (shared helpers) are inputs too.
+  std::vector<fs::path> beside;
+  std::error_code bec;
+  for (const auto& e : fs::directory_iterator(suite.parent_path(), bec))
+    if (e.is_regular_file() && e.path() != suite) beside.push_back(e.path());
+  std::sort(beside.begin(), beside.end());
+  for (const auto& p : beside) h = hash_string(hex(hash_file(p)), h);
   for (const auto& l : libraries) h = hash_string("-l" + l, h);
   std::vector<fs::path> files;
   std::error_code ec;

@@ -10,9 +10,10 @@
 ///     gograde::check::run([] { ... gox::go(...) ... });
 ///   }
 ///
-/// A failed REQUIRE on the main fiber ends the run as a plain test failure
-/// (CHECK is the one to use on other fibers: an exception escaping a fiber is
-/// a panic).
+/// A failed REQUIRE on the main fiber ends the run as a plain test failure.
+/// Catch2's assertions belong on the main fiber only: Catch2 is not thread
+/// safe (its bookkeeping races in the race build) and an exception escaping
+/// another fiber is a panic. Fibers record what they saw; main checks it.
 ///
 /// `run` runs `fn` as the main fiber of a gox run configured from the
 /// environment. A run that ends in a deadlock, a leaked fiber or a panic fails

@@ -1,0 +1,19 @@
+#pragma once
+#include <functional>
+
+#include "gox/error.hpp"
+#include "gox/time.hpp"
+
+inline gox::error Retry(const std::function<gox::error()>& operation, int attempts) {
+  if (attempts <= 0) return gox::errorf("no attempts ({})", attempts);
+  gox::time::Duration delay = gox::time::Second;
+  gox::error err;
+  for (int i = 0; i < attempts; ++i) {
+    err = operation();
+    if (!err) return nullptr;
+    if (i + 1 == attempts) break;
+    delay *= 2;
+    gox::time::Sleep(delay);
+  }
+  return gox::errorf("failed after {} attempts: {}", attempts, gox::wrap(err));
+}

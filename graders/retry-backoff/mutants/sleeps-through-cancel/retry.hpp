@@ -1,0 +1,22 @@
+#pragma once
+// Reference: the seed's Retry without its last, useless sleep; the error
+// names the attempts and wraps the last failure.
+#include <functional>
+
+#include "gox/error.hpp"
+#include "gox/time.hpp"
+
+inline gox::error Retry(const std::function<gox::error()>& operation, int attempts) {
+  if (attempts <= 0) return gox::errorf("retry: attempts must be positive, got {}", attempts);
+  gox::time::Duration delay = gox::time::Second;
+  gox::error err;
+  for (int i = 0; i < attempts; ++i) {
+    if (i > 0) {
+      gox::time::Sleep(delay);
+      delay *= 2;
+    }
+    err = operation();
+    if (!err) return nullptr;
+  }
+  return gox::errorf("failed after {} attempts: {}", attempts, gox::wrap(err));
+}

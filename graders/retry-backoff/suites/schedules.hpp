@@ -1,0 +1,59 @@
+#pragma once
+// The schedules of graders/retry-backoff/data/vectors.json (also checked by
+// the Go twin) and a recorder of when an operation is called.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "gograde/check.hpp"
+#include "gox/error.hpp"
+#include "gox/time.hpp"
+
+struct schedule {
+  std::string name;
+  int attempts = 0, succeed_on = 0;
+  long base_ms = 0, cap_ms = 0;
+  std::vector<long> attempt_at_ms;
+  long return_at_ms = 0;
+  bool ok = false;
+};
+
+inline std::vector<schedule> schedules() {
+  std::vector<schedule> out;
+  const nlohmann::json all = nlohmann::json::parse(gograde::check::data("vectors.json"));
+  for (const auto& s : all.at("schedules"))
+    out.push_back({s.at("name"), s.at("attempts"), s.at("succeed_on"), s.at("base_ms"), s.at("cap_ms"),
+                   s.at("attempt_at_ms").get<std::vector<long>>(), s.at("return_at_ms"), s.at("ok")});
+  if (out.size() < 10) throw std::runtime_error("vectors.json: too few schedules");
+  return out;
+}
+
+inline void virtual_time(gox::config& c) {
+  c.sched = gox::sched_kind::deterministic;
+  c.clock = gox::clock_kind::virtual_time;
+}
+
+inline long ms_since(gox::time::Time t0) {
+  return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(gox::time::Since(t0)).count());
+}
+
+// An operation that fails with a new error each call until call `succeed_on`.
+struct recorder {
+  gox::time::Time t0 = gox::time::Now();
+  int succeed_on = 0;
+  std::vector<long> at_ms;
+  std::vector<gox::error> errors;
+  gox::error call() {
+    at_ms.push_back(ms_since(t0));
+    gograde::check::event("attempt " + std::to_string(at_ms.size()), "operation");
+    if (static_cast<int>(at_ms.size()) == succeed_on) return nullptr;
+    errors.push_back(gox::errorf("failure {}", at_ms.size()));
+    return errors.back();
+  }
+};
+
+inline std::string show(const std::vector<long>& v) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+  return s + "] ms";
+}

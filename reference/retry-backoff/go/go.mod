@@ -1,0 +1,3 @@
+module gograde.example/retrybackoff
+
+go 1.19
