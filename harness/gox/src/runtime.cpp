@@ -872,6 +872,13 @@ bool park(waiter& w) noexcept {
 }
 
 void unwind() {
+#if defined(GOX_RACE)
+  // The run's outcome is decided: what fibers touch while they unwind (main
+  // destroying locals that a blocked worker still points at) is teardown,
+  // not the program's behaviour, and must not be reported as a data race.
+  // The ignore lasts until the fiber ends.
+  __tsan_ignore_thread_begin();
+#endif
   if (std::uncaught_exceptions() > 0) {
     // Blocking in a destructor during teardown: this fiber can neither throw
     // nor go on. Leave it parked; the run reports it.

@@ -1,0 +1,182 @@
+// Hidden tests for worker-pool. Catch2 checks run on the main fiber only:
+// workers record what happened, main checks it.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+#include "cases.hpp"
+#include "gograde/check.hpp"
+#include "gox/chan.hpp"
+#include "gox/runtime.hpp"
+#include "gox/sync.hpp"
+#include "gox/time.hpp"
+#include "pool.hpp"
+
+namespace {
+
+// Counts calls per job and the most jobs ever in flight at once.
+struct observer {
+  std::mutex mu;
+  std::map<int, int> calls;
+  int in_flight = 0, most = 0, finished = 0;
+  Work work(long job_ms) {
+    return [this, job_ms](int j) {
+      {
+        std::lock_guard g(mu);
+        ++calls[j];
+        most = std::max(most, ++in_flight);
+      }
+      if (job_ms > 0) gox::time::Sleep(job_ms * gox::time::Millisecond);
+      std::lock_guard g(mu);
+      --in_flight;
+      ++finished;
+      return j * 2;
+    };
+  }
+};
+
+std::vector<int> drain(gox::recv_chan<int> results) {
+  std::vector<int> got;
+  for (int r : results) got.push_back(r);
+  std::sort(got.begin(), got.end());
+  return got;
+}
+
+}  // namespace
+
+TEST_CASE("Every job processed exactly once, every result delivered", "[exactly-once]") {
+  for (const auto& c : pool_cases()) {
+    gograde::check::run([&] {
+      observer o;
+      const std::vector<int> got = drain(Pool(c.workers, closed_jobs(c.jobs), o.work(0)));
+      INFO("case \"" << c.name << "\": " << c.workers << " workers, jobs " << show(c.jobs));
+      CHECK(show(got) == show(c.results));
+      std::map<int, int> want;
+      for (int j : c.jobs) ++want[j];
+      CHECK(o.calls == want);
+    });
+  }
+}
+
+TEST_CASE("The results channel closes once, after every worker is done", "[close]") {
+  gograde::check::run([] {
+    observer o;
+    auto results = Pool(4, closed_jobs({1, 2, 3, 4, 5, 6, 7, 8, 9}), o.work(3));
+    int n = 0;
+    for (int r : results) {
+      (void)r;
+      ++n;
+    }
+    int finished, in_flight;
+    {
+      std::lock_guard g(o.mu);
+      finished = o.finished;
+      in_flight = o.in_flight;
+    }
+    INFO("when the results channel closed, " << finished << " of 9 jobs had finished");
+    CHECK(n == 9);
+    CHECK(finished == 9);
+    CHECK(in_flight == 0);
+    auto [v, ok] = results.recv2();  // still closed, not closed twice
+    CHECK_FALSE(ok);
+  });
+}
+
+TEST_CASE("worker: sends each job's result, then calls Done exactly once", "[worker]") {
+  gograde::check::run([] {
+    auto jobs = gox::make_chan<int>();
+    auto results = gox::make_chan<int>();
+    gox::WaitGroup wg;
+    wg.Add(1);
+    bool returned = false;
+    gox::go(
+        [&] {
+          worker(7, jobs, results, wg, [](int j) { return j * 2; });
+          returned = true;
+        },
+        "worker 7");
+    std::vector<int> got;
+    for (int j : {3, 1, 2}) {
+      jobs.send(j);
+      got.push_back(results.recv());
+    }
+    jobs.close();
+    wg.Wait();  // returns only if Done was called
+    wg.Add(1);  // a second, late Done would make this Wait return early...
+    bool waited = false;
+    gox::go([&] { wg.Wait(); waited = true; }, "waiter");
+    gox::time::Sleep(50 * gox::time::Millisecond);
+    CHECK_FALSE(waited);  // ...so it must still be waiting
+    wg.Done();
+    gox::time::Sleep(50 * gox::time::Millisecond);
+    CHECK(returned);
+    CHECK(got == std::vector<int>{6, 2, 4});
+  }, virtual_time);
+}
+
+TEST_CASE("Workers run concurrently: exact elapsed time", "[concurrent]") {
+  for (const auto& c : pool_cases()) {
+    gograde::check::run(
+        [&] {
+          observer o;
+          const auto t0 = gox::time::Now();
+          const std::vector<int> got = drain(Pool(c.workers, closed_jobs(c.jobs), o.work(c.job_ms)));
+          gograde::check::event("results closed", "caller");
+          INFO("case \"" << c.name << "\": " << c.jobs.size() << " jobs of " << c.job_ms << " ms on " << c.workers
+                         << " workers; at most " << o.most << " ran at once");
+          CHECK(ms_since(t0) == c.elapsed_ms);
+          CHECK(show(got) == show(c.results));
+        },
+        virtual_time);
+  }
+}
+
+TEST_CASE("A slow reader of the unbuffered results: no deadlock, nothing lost", "[unbuffered]") {
+  gograde::check::run([] {
+    observer o;
+    auto results = Pool(3, closed_jobs({1, 2, 3, 4, 5, 6}), o.work(0));
+    std::vector<int> got;
+    for (int r : results) {
+      gox::time::Sleep(20 * gox::time::Millisecond);  // workers wait on us
+      got.push_back(r);
+    }
+    std::sort(got.begin(), got.end());
+    CHECK(got == std::vector<int>{2, 4, 6, 8, 10, 12});
+  });
+}
+
+TEST_CASE("Jobs closed early or before any job: no hang", "[early-close]") {
+  gograde::check::run([] {
+    observer o;
+    CHECK(drain(Pool(3, closed_jobs({}), o.work(0))).empty());
+    // A producer that stops after 3 of the jobs it meant to send.
+    auto jobs = gox::make_chan<int>();
+    gox::go(
+        [jobs] {
+          for (int j = 0; j < 3; ++j) jobs.send(j);
+          jobs.close();
+        },
+        "producer");
+    CHECK(drain(Pool(4, jobs, o.work(1))) == std::vector<int>{0, 2, 4});
+  });
+}
+
+TEST_CASE("Many jobs on many workers, real parallelism", "[stress]") {
+  gograde::check::run([] {
+    observer o;
+    std::vector<int> jobs(400);
+    for (int i = 0; i < 400; ++i) jobs[static_cast<std::size_t>(i)] = i;
+    auto ch = gox::make_chan<int>();
+    gox::go(
+        [ch, jobs] {
+          for (int j : jobs) ch.send(j);
+          ch.close();
+        },
+        "producer");
+    const std::vector<int> got = drain(Pool(8, ch, o.work(0)));
+    REQUIRE(got.size() == 400);
+    for (int i = 0; i < 400; ++i) CHECK(got[static_cast<std::size_t>(i)] == 2 * i);
+  });
+}

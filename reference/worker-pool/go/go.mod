@@ -1,0 +1,3 @@
+module gograde.example/workerpool
+
+go 1.19
