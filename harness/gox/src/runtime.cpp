@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <boost/fiber/fiber.hpp>
 #include <boost/fiber/operations.hpp>
+#include <cerrno>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -77,6 +78,7 @@ constexpr int kMaxIdleAdvances = 10000;
 extern "C" {
 void AnnotateIgnoreSyncBegin(const char* file, int line);
 void AnnotateIgnoreSyncEnd(const char* file, int line);
+void AnnotateBenignRaceSized(const char* file, int line, const volatile void* mem, long size, const char* desc);
 }
 
 namespace {
@@ -717,6 +719,27 @@ GOX_NO_TSAN boost::fibers::context* scheduler_algo::pick_next() noexcept {
   return c;
 }
 
+#if defined(GOX_RACE)
+namespace {
+// The thread's start (its TLS set up: errno, ...) happens before any fiber it
+// runs: a fiber that migrates here and writes errno does not race with the
+// thread's TLS initialisation. Released once by the thread, acquired by each
+// program fiber it switches in; no fiber releases it, so fibers stay
+// unordered among themselves.
+thread_local char thread_started_marker;
+}  // namespace
+GOX_NO_TSAN void race_thread_started() noexcept {
+  __tsan_release(&thread_started_marker);
+  // errno belongs to the thread, and every fiber that runs here shares it;
+  // a fiber only loses the thread inside a gox call, so a library's
+  // `errno = 0; strtod(...); if (errno)` cannot be interleaved. Fibers
+  // writing it in turn are not a data race of the program.
+  AnnotateBenignRaceSized(__FILE__, __LINE__, &errno, sizeof(int), "errno: per thread, shared by its fibers");
+}
+#else
+void race_thread_started() noexcept {}
+#endif
+
 GOX_NO_TSAN void scheduler_algo::enter(boost::fibers::context* next) noexcept {
 #if defined(GOX_RACE)
   if (rt_->race_serial) {
@@ -743,11 +766,15 @@ GOX_NO_TSAN void scheduler_algo::enter(boost::fibers::context* next) noexcept {
       rec->tsan_entered = true;
       __tsan_switch_to_fiber(f, __tsan_switch_to_fiber_no_sync);
       __tsan_acquire(rec);  // as the new fiber: its parent's go() happens before
+      __tsan_acquire(&thread_started_marker);
       return;
     }
   }
   // Go's model: a switch between goroutines synchronises nothing.
-  if (f && f != __tsan_get_current_fiber()) __tsan_switch_to_fiber(f, __tsan_switch_to_fiber_no_sync);
+  if (f && f != __tsan_get_current_fiber()) {
+    __tsan_switch_to_fiber(f, __tsan_switch_to_fiber_no_sync);
+    if (next && next->get_properties()) __tsan_acquire(&thread_started_marker);
+  }
 #else
   (void)next;
 #endif
@@ -1027,6 +1054,7 @@ run_result run(const config& cfg, std::function<void()> main) {
   // Each scheduler thread installs its algorithm, then waits until every
   // thread has one, so no fiber can migrate to a thread without it.
   auto start_thread = [&](int i) {
+    detail::race_thread_started();
     detail::set_thread_runtime(&rt);
     owned[i] = new detail::scheduler_algo(&rt);
     rt.algos[i] = static_cast<detail::scheduler_algo*>(owned[i].get());

@@ -197,6 +197,9 @@ class scheduler_algo final : public boost::fibers::algo::algorithm {
   void* dispatcher_tsan_ = nullptr;  // race build: the dispatcher's
 };
 
+/// Race build: marks the calling scheduler thread's start (see runtime.cpp).
+void race_thread_started() noexcept;
+
 extern thread_local runtime_state* tls_runtime;  // set on the run's scheduler threads
 void set_thread_runtime(runtime_state* rt) noexcept;
 runtime_state* current_runtime() noexcept;
