@@ -246,7 +246,7 @@ int cmd_validate(const globals& g, std::vector<std::string> slugs) {
   // One row per graded submission; its full report when off the expectation.
   auto row = [&](const std::string& slug, const std::string& name, const std::string& expected,
                  const grade_result& r, bool ok) {
-    fmt::print("{:<16} {:<22} {:<15} {:<15} {}\n", slug, name, expected, to_string(r.overall),
+    fmt::print("{:<18} {:<26} {:<15} {:<15} {}\n", slug, name, expected, to_string(r.overall),
                ok ? fmt::format("ok ({}/{})", r.score, r.max_score) : "WRONG");
     if (!ok) {
       ++bad;
@@ -254,7 +254,7 @@ int cmd_validate(const globals& g, std::vector<std::string> slugs) {
     }
     internal += r.overall == verdict::internal_error;
   };
-  fmt::print("{:<16} {:<22} {:<15} {:<15} {}\n", "exercise", "submission", "expected", "got", "");
+  fmt::print("{:<18} {:<26} {:<15} {:<15} {}\n", "exercise", "submission", "expected", "got", "");
   for (const auto& slug : slugs) {
     const exercise ex = load_exercise(g.set_dir, slug);
     const grade_result ref = grade(b, ex, ex.reference_dir, {});

@@ -2,7 +2,10 @@
 // reference the C++ port (../counter.hpp) follows line for line.
 package safecounter
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // Counter is safe for concurrent use.
 type Counter struct {
@@ -27,3 +30,10 @@ func (c *Counter) Value() int64 {
 	defer c.mu.Unlock()
 	return c.val
 }
+
+// AtomicCounter is the follow-up: one word of state and sync/atomic.
+type AtomicCounter struct{ val int64 }
+
+func (c *AtomicCounter) Inc()         { atomic.AddInt64(&c.val, 1) }
+func (c *AtomicCounter) Dec()         { atomic.AddInt64(&c.val, -1) }
+func (c *AtomicCounter) Value() int64 { return atomic.LoadInt64(&c.val) }

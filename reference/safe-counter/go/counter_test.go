@@ -109,3 +109,21 @@ func TestInvariant(t *testing.T) {
 		t.Fatalf("Value ranged over [%d, %d], final %d", lowest, highest, c.Value())
 	}
 }
+
+func TestAtomicCounterLosesNoUpdate(t *testing.T) {
+	var c AtomicCounter
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 20000; i++ {
+				c.Inc()
+			}
+		}()
+	}
+	wg.Wait()
+	if v := c.Value(); v != 8*20000 {
+		t.Fatalf("%d, want %d", v, 8*20000)
+	}
+}
