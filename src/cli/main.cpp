@@ -90,8 +90,12 @@ int cmd_show(const globals& g, const std::string& slug) {
   std::ifstream in(ex.statement());
   std::cout << in.rdbuf() << "\n";
   fmt::print("Rubric ({} points):\n", ex.max_points());
-  for (const auto& it : ex.items) fmt::print("  {:>2}  {}  [{}]\n", it.points, it.title, it.id);
+  for (const auto& it : ex.items)
+    fmt::print("  {:>2}  {}  [{}]{}\n", it.points, it.title, it.id,
+               it.requires_files.empty() ? "" : fmt::format("  (graded if you submit {})", fmt::join(it.requires_files, ", ")));
   fmt::print("Your files: {}\n", fmt::join(ex.candidate_files, ", "));
+  if (!ex.optional_files.empty())
+    fmt::print("Follow-up files (optional): {}\n", fmt::join(ex.optional_files, ", "));
   return 0;
 }
 

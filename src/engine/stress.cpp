@@ -30,6 +30,7 @@ stress_result stress(builder& b, const exercise& ex, const fs::path& submission,
           res.totals.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t0);
           return res;
         }
+        if (r.v == verdict::skipped) continue;  // a follow-up not attempted: nothing to explore
         ++res.totals.schedules;
         if (r.v == verdict::passed) continue;
         ++res.totals.failures_by_verdict[to_string(r.v)];

@@ -53,9 +53,53 @@ TEST_CASE("The built-in safe-counter exercise loads with its rubric and mutants"
   const exercise ex = load_exercise(GOGRADE_SOURCE_DIR, "safe-counter");
   CHECK(ex.title == "Safe counter");
   CHECK(ex.candidate_files == std::vector<std::string>{"counter.hpp"});
-  CHECK(ex.max_points() == 10);
+  CHECK(ex.max_points() == 13);
+  CHECK(ex.optional_files == std::vector<std::string>{"atomic_counter.hpp"});
   CHECK(ex.mutants.size() >= 6);
   for (const auto& m : ex.mutants) CHECK(fs::exists(m.dir / "counter.hpp"));
+}
+
+TEST_CASE("The five interview exercises are complete", "[engine][exercise]") {
+  const auto slugs = list_exercises(GOGRADE_SOURCE_DIR);
+  CHECK(slugs == std::vector<std::string>{"json-manipulation", "retry-backoff", "reverse-string", "safe-counter",
+                                          "worker-pool"});
+  for (const auto& slug : slugs) {
+    INFO(slug);
+    const exercise ex = load_exercise(GOGRADE_SOURCE_DIR, slug);
+    CHECK(fs::exists(ex.statement()));
+    CHECK(fs::exists(ex.visible_suite()));
+    CHECK(ex.time_budget_minutes > 0);
+    for (const auto& f : ex.candidate_files) {
+      CHECK(fs::exists(ex.starter_dir() / f));
+      CHECK(fs::exists(ex.reference_dir / f));
+    }
+    for (const auto& f : ex.optional_files) CHECK(fs::exists(ex.reference_dir / f));  // the reference answers them
+    CHECK(ex.mutants.size() >= 6);
+    CHECK(fs::exists(ex.reference_dir / "go" / "go.mod"));
+    bool followup = false;
+    for (const auto& it : ex.items) followup = followup || !it.requires_files.empty();
+    CHECK(followup);
+  }
+}
+
+TEST_CASE("Follow-up items and libraries are checked when loading", "[engine][exercise]") {
+  const std::string item = "[[item]]\nid = \"x\"\ntitle = \"X\"\npoints = 1\nsuite = \"s.cpp\"\n";
+  SECTION("requires names a file that is not optional") {
+    scratch_set s(item + "requires = [\"b.hpp\"]\n");
+    CHECK_THAT(load_error(s), Catch::Contains("item[0].requires") && Catch::Contains("b.hpp"));
+  }
+  SECTION("requires an optional file: loads") {
+    scratch_set s(item + "requires = [\"b.hpp\"]\n", "optional_files = [\"b.hpp\"]\n");
+    CHECK(load_error(s).empty());
+  }
+  SECTION("an optional file that is also a candidate file") {
+    scratch_set s(item, "optional_files = [\"a.hpp\"]\n");
+    CHECK_THAT(load_error(s), Catch::Contains("optional_files"));
+  }
+  SECTION("a library name that is not one") {
+    scratch_set s(item, "libraries = [\"icuuc -Wl,--wrap\"]\n");
+    CHECK_THAT(load_error(s), Catch::Contains("libraries"));
+  }
 }
 
 TEST_CASE("A malformed rubric is refused with its file and field named", "[engine][exercise]") {
