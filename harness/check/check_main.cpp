@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -23,18 +24,51 @@
 
 namespace {
 
-int results_fd() {
-  static const int fd = [] {
-    const char* path = std::getenv("GOGRADE_RESULTS");
-    return path ? ::open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
-  }();
-  return fd;
-}
+// The grader's channel: a descriptor it passed (GOGRADE_RESULTS_FD) or a
+// file (GOGRADE_RESULTS), and a nonce it wrote into a pipe (GOGRADE_NONCE_FD)
+// that every record carries. Both are taken before any other static
+// initialiser runs (init_priority; submissions may not use it), the pipe is
+// closed and the variables removed, so code under test cannot learn the
+// nonce from its environment or descriptors, and a record it forges is told
+// apart from ours.
+struct channel {
+  int fd = -1;
+  std::string nonce;
+  channel() {
+    if (const char* n = std::getenv("GOGRADE_NONCE_FD")) {
+      const int nfd = std::atoi(n);
+      char buf[128];
+      ssize_t got = 0;
+      while (got < static_cast<ssize_t>(sizeof buf)) {
+        const ssize_t r = ::read(nfd, buf + got, sizeof buf - static_cast<std::size_t>(got));
+        if (r <= 0) break;
+        got += r;
+      }
+      nonce.assign(buf, static_cast<std::size_t>(std::max<ssize_t>(got, 0)));
+      ::close(nfd);
+      ::unsetenv("GOGRADE_NONCE_FD");
+    }
+    if (const char* f = std::getenv("GOGRADE_RESULTS_FD")) {
+      const int rfd = std::atoi(f);
+      fd = ::fcntl(rfd, F_DUPFD_CLOEXEC, 20);  // off the well-known number, within a low RLIMIT_NOFILE
+      if (fd < 0) fd = ::fcntl(rfd, F_DUPFD_CLOEXEC, 5);
+      ::close(rfd);
+      ::unsetenv("GOGRADE_RESULTS_FD");
+    } else if (const char* path = std::getenv("GOGRADE_RESULTS")) {
+      fd = ::open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    }
+  }
+};
+channel grader_channel __attribute__((init_priority(101)));
+
+int results_fd() { return grader_channel.fd; }
 
 void emit(const nlohmann::json& j) {
   const int fd = results_fd();
   if (fd < 0) return;
-  std::string line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  nlohmann::json rec = j;
+  if (!grader_channel.nonce.empty()) rec["nonce"] = grader_channel.nonce;
+  std::string line = rec.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   const char* p = line.data();
   std::size_t left = line.size();
   while (left > 0) {

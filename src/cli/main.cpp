@@ -21,6 +21,7 @@
 #include "engine/grade.hpp"
 #include "engine/init.hpp"
 #include "engine/report.hpp"
+#include "engine/sandbox.hpp"
 #include "engine/stress.hpp"
 
 #ifndef GOGRADE_SOURCE_DIR
@@ -34,6 +35,7 @@ using namespace gograde;
 struct globals {
   std::string set_dir;
   std::string cache_dir;
+  bool no_sandbox = false;
 };
 
 fs::path default_cache() {
@@ -47,6 +49,12 @@ builder make_builder(const globals& g) {
   tc.source_root = GOGRADE_SOURCE_DIR;
   tc.cache_dir = g.cache_dir.empty() ? default_cache() : fs::path(g.cache_dir);
   fs::create_directories(tc.cache_dir);
+  if (g.no_sandbox) {
+    tc.sandbox = false;
+    fmt::print(stderr, "gograde: --no-sandbox: submissions are compiled and run WITHOUT a sandbox (limits only)\n");
+  } else if (const sandbox_status& st = probe_sandbox(); !st.ok) {
+    throw config_error(st.why);
+  }
   return builder(tc);
 }
 
@@ -328,6 +336,8 @@ int main(int argc, char** argv) {
   if (const char* s = std::getenv("GOGRADE_SET")) g.set_dir = s;
   app.add_option("--set", g.set_dir, "Exercise set directory (default: the built-in set)");
   app.add_option("--cache", g.cache_dir, "Build cache directory (default: $XDG_CACHE_HOME/gograde)");
+  app.add_flag("--no-sandbox", g.no_sandbox,
+               "Compile and run submissions without bubblewrap (only where no sandbox can be made; never the default)");
 
   std::string slug, sub, format = "text", out_file, dir, duration = "60s", item, shard_spec, exercise_opt;
   std::vector<std::string> slugs, formats;

@@ -10,6 +10,7 @@
 
 #include "engine/files.hpp"
 #include "engine/process.hpp"
+#include "engine/sandbox.hpp"
 
 namespace gograde {
 
@@ -208,7 +209,7 @@ void builder::ensure_pch(flavour f, runtime& rt, const fs::path& dir) {
 }
 
 build_output builder::build(flavour f, const fs::path& suite, const fs::path& submission_dir,
-                           const std::vector<std::string>& libraries) {
+                           const std::vector<std::string>& libraries, std::chrono::milliseconds compile_timeout) {
   const auto t0 = std::chrono::steady_clock::now();
   build_output out;
   const runtime& rt = ensure_runtime(f);
@@ -253,6 +254,30 @@ build_output builder::build(flavour f, const fs::path& suite, const fs::path& su
   }
   const fs::path gox = tc_.source_root / "harness" / "gox";
   const fs::path check = tc_.source_root / "harness" / "check";
+  // The compiler and the linker read the submission: they run sandboxed,
+  // seeing the system, gox's headers, the runtime, the suite's folder, the
+  // submission and their output folder, nothing else.
+  auto run_untrusted = [&](const std::vector<std::string>& argv) {
+    if (!tc_.sandbox) return run(argv, compile_timeout);
+    std::vector<sandbox_mount> mounts = {{tc_.source_root / "harness", false},
+                                         {rt.lib.parent_path(), false},
+                                         {suite.parent_path(), false},
+                                         {submission_dir, false},
+                                         {tmp, true}};
+    process_spec spec;
+    spec.argv = sandboxed(argv, mounts, tmp, {});
+    spec.timeout = compile_timeout;
+    spec.output_cap = 256 << 10;
+    spec.output_limit = 8 << 20;
+    spec.file_size_limit = 1ULL << 30;
+    std::string why;
+    auto cg = cgroup_limit::create(4ULL << 30, 256, why);
+    if (cg) spec.cgroup_procs = cg->procs_files();
+    process_result r = run_process(spec);
+    if (cg && cg->memory_exceeded() && !r.exited_ok())
+      r.output += "\ncompilation stopped: the compiler used more than 4 GiB of memory\n";
+    return r;
+  };
   auto compile = [&](bool with_pch) {
     std::vector<std::string> cc = {cxx};
     for (auto& fl : suite_flags(f, gox, check)) cc.push_back(fl);
@@ -262,7 +287,7 @@ build_output builder::build(flavour f, const fs::path& suite, const fs::path& su
       else cc.insert(cc.end(), {"-include", rt.pch.string()});
     }
     cc.insert(cc.end(), {"-I" + submission_dir.string(), "-c", suite.string(), "-o", (tmp / "suite.o").string()});
-    return run(cc, std::chrono::minutes(2));
+    return run_untrusted(cc);
   };
   process_result r = compile(!rt.pch.empty());
   // A failure with the precompiled header is confirmed without it before it
@@ -276,10 +301,10 @@ build_output builder::build(flavour f, const fs::path& suite, const fs::path& su
                          "-l:libboost_fiber.a", "-l:libboost_context.a", "-lfmt", "-pthread"});
     for (const auto& l : libraries) ld.push_back("-l" + l);
     ld.insert(ld.end(), {"-o", (tmp / "suite").string()});
-    r = run(ld, std::chrono::minutes(2));
+    r = run_untrusted(ld);
     diag += r.output;
   } else if (r.timed_out) {
-    diag += "\ncompilation stopped: it took longer than 2 minutes\n";
+    diag += fmt::format("\ncompilation stopped: it took longer than {} s\n", compile_timeout.count() / 1000);
   }
   replace_all(diag, submission_dir.string() + "/", "");
   out.diagnostics = diag;

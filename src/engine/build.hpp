@@ -26,6 +26,9 @@ struct toolchain {
   fs::path cache_dir;
   std::string cxx_normal = "g++";
   std::string cxx_race = "clang++";
+  /// Compile and run submissions inside the sandbox (engine/sandbox.hpp).
+  /// Off only when the user asked for it (--no-sandbox).
+  bool sandbox = true;
 };
 
 struct build_output {
@@ -44,7 +47,8 @@ class builder {
   /// include path, and the flavour's precompiled header (Catch2, gox) first,
   /// linked with `libraries` (-l<name>) besides gox.
   build_output build(flavour f, const fs::path& suite, const fs::path& submission_dir,
-                     const std::vector<std::string>& libraries = {});
+                     const std::vector<std::string>& libraries = {},
+                     std::chrono::milliseconds compile_timeout = std::chrono::minutes(2));
   const toolchain& tools() const { return tc_; }
 
  private:

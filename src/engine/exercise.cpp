@@ -171,6 +171,29 @@ exercise load_exercise(const fs::path& set_root, const std::string& slug) {
       throw config_error(fmt::format("{}: libraries: \"{}\" is not a library name (as in -l<name>)",
                                      meta_file.string(), l));
 
+  if (const toml::table* lim = meta["limits"].as_table()) {
+    auto get = [&](const char* key, std::uint64_t& out, std::uint64_t lo, std::uint64_t hi) {
+      const auto n = (*lim)[key];
+      if (!n) return;
+      const auto v = n.value<std::int64_t>();
+      if (!v || *v < static_cast<std::int64_t>(lo) || *v > static_cast<std::int64_t>(hi))
+        throw config_error(fmt::format("{}: limits.{}: an integer from {} to {}", meta_file.string(), key, lo, hi));
+      out = static_cast<std::uint64_t>(*v);
+    };
+    get("memory_mb", ex.limits.memory_mb, 64, 65536);
+    get("processes", ex.limits.processes, 16, 65536);
+    get("file_size_mb", ex.limits.file_size_mb, 1, 4096);
+    get("open_files", ex.limits.open_files, 32, 65536);
+    get("output_kb", ex.limits.output_kb, 16, 1 << 20);
+    get("compile_seconds", ex.limits.compile_seconds, 5, 3600);
+    for (const auto& [k, v] : *lim) {
+      const std::string key(k.str());
+      if (key != "memory_mb" && key != "processes" && key != "file_size_mb" && key != "open_files" && key != "output_kb" &&
+          key != "compile_seconds")
+        throw config_error(fmt::format("{}: limits.{}: unknown limit", meta_file.string(), key));
+    }
+  }
+
   const fs::path rubric_file = ex.graders_dir / "rubric.toml";
   const toml::table rubric = parse_file(rubric_file);
   const toml::array* items = rubric["item"].as_array();

@@ -8,6 +8,7 @@
 /// throws config_error naming the file and the field.
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -59,6 +60,18 @@ struct rubric_item {
 /// Whether the item runs in virtual time (replay and stress keep its clock).
 bool uses_virtual_time(const rubric_item& it);
 
+/// What one run of a submission may use (exercise.toml [limits]; defaults
+/// documented in the README). Wall-clock time is the rubric item's
+/// timeout_seconds; CPU time twice that.
+struct run_limits {
+  std::uint64_t memory_mb = 2048;   ///< all its processes (cgroup); compiles get the same
+  std::uint64_t processes = 512;    ///< processes and threads (pids cgroup)
+  std::uint64_t file_size_mb = 16;  ///< largest file it may write (RLIMIT_FSIZE)
+  std::uint64_t open_files = 256;   ///< RLIMIT_NOFILE
+  std::uint64_t output_kb = 1024;   ///< stdout + stderr
+  std::uint64_t compile_seconds = 120;  ///< each compile or link of a suite with the submission
+};
+
 struct mutant {
   std::string name;
   fs::path dir;
@@ -75,6 +88,7 @@ struct exercise {
   std::vector<std::string> optional_files;
   /// Libraries suites link with (`-l<name>`), e.g. icuuc for ICU.
   std::vector<std::string> libraries;
+  run_limits limits;
   fs::path exercise_dir, reference_dir, graders_dir;
   std::vector<rubric_item> items;
   std::vector<mutant> mutants;

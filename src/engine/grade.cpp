@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <memory>
 #include <future>
 #include <map>
 #include <optional>
@@ -14,6 +17,8 @@
 
 #include "engine/files.hpp"
 #include "engine/process.hpp"
+#include "engine/sandbox.hpp"
+#include "engine/scan.hpp"
 
 namespace gograde {
 
@@ -134,35 +139,93 @@ void excerpts_from_dump(run_outcome& out, const std::string& dump, const fs::pat
   }
 }
 
+std::string random_nonce() {
+  unsigned char raw[16] = {};
+  std::ifstream("/dev/urandom", std::ios::binary).read(reinterpret_cast<char*>(raw), sizeof raw);
+  std::string s;
+  for (unsigned char c : raw) s += fmt::format("{:02x}", c);
+  return s;
+}
+
 run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, const run_config& cfg,
-                    const fs::path& staged, const fs::path& data_dir, const grade_options& opt) {
+                    const fs::path& staged, const fs::path& data_dir, const run_limits& item_limits, bool sandbox,
+                    const grade_options& opt) {
   const std::string& tests = item.tests;
   const std::chrono::milliseconds timeout = opt.run_timeout.count() > 0 ? opt.run_timeout : item.timeout;
   run_outcome out;
   out.config = cfg.label;
   out.fl = fl;
-  char tmpl[] = "/tmp/gograde-results-XXXXXX";
-  const int fd = ::mkstemp(tmpl);
-  if (fd < 0) {
+  // A private directory of ours (never mounted into the sandbox) for the
+  // results file, and a working directory for the run.
+  char tmpl[] = "/tmp/gograde-run-XXXXXX";
+  if (!::mkdtemp(tmpl)) {
     out.v = verdict::internal_error;
-    out.evidence = "cannot create a results file in /tmp";
+    out.evidence = "cannot create a run directory in /tmp";
     return out;
   }
-  ::close(fd);
-  const fs::path results = tmpl;
+  const fs::path run_dir = tmpl;
+  const fs::path work = run_dir / "work";
+  const fs::path results = run_dir / "results.jsonl";
+  std::error_code ec;
+  fs::create_directories(work, ec);
+  struct cleanup {
+    fs::path dir;
+    ~cleanup() {
+      std::error_code e;
+      fs::remove_all(dir, e);
+    }
+  } cleanup_run{run_dir};
+  const int results_fd = ::open(results.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  int nonce_pipe[2] = {-1, -1};
+  if (results_fd < 0 || ::pipe2(nonce_pipe, O_CLOEXEC) != 0) {
+    if (results_fd >= 0) ::close(results_fd);
+    out.v = verdict::internal_error;
+    out.evidence = "cannot open the run's results channel";
+    return out;
+  }
+  const std::string nonce = random_nonce();
+  (void)!::write(nonce_pipe[1], nonce.data(), nonce.size());
+  ::close(nonce_pipe[1]);
+
+  std::vector<std::pair<std::string, std::string>> env = cfg.env;
+  env.emplace_back("GOGRADE_RESULTS_FD", "3");
+  env.emplace_back("GOGRADE_NONCE_FD", "4");
+  env.emplace_back("GOGRADE_DATA_DIR", data_dir.string());
+  if (fl == flavour::race) env.emplace_back("TSAN_OPTIONS", "halt_on_error=0 atexit_sleep_ms=0 exitcode=66 report_signal_unsafe=0");
+  std::vector<std::string> argv = {b.exe.string()};
+  if (!tests.empty()) argv.push_back(tests);
   process_spec spec;
-  spec.argv = {b.exe.string()};
-  if (!tests.empty()) spec.argv.push_back(tests);
-  spec.env = cfg.env;
-  spec.env.emplace_back("GOGRADE_RESULTS", results.string());
-  spec.env.emplace_back("GOGRADE_DATA_DIR", data_dir.string());
-  if (fl == flavour::race) spec.env.emplace_back("TSAN_OPTIONS", "halt_on_error=0 atexit_sleep_ms=0 exitcode=66 report_signal_unsafe=0");
+  const run_limits& lim = item_limits;
+  if (sandbox) {
+    std::vector<sandbox_mount> mounts = {{b.exe.parent_path(), false}, {work, true}};
+    if (fs::is_directory(data_dir)) mounts.push_back({data_dir, false});
+    spec.argv = sandboxed(argv, mounts, work, env);
+  } else {
+    spec.argv = argv;
+    spec.env = env;
+    spec.cwd = work.string();
+  }
+  spec.pass_fds = {results_fd, nonce_pipe[0]};
   spec.timeout = timeout;
   spec.cpu_limit = opt.run_cpu_limit.count() > 0
                        ? opt.run_cpu_limit
                        : std::chrono::duration_cast<std::chrono::seconds>(2 * timeout);
   spec.output_cap = 1 << 20;
-  const process_result pr = run_process(spec);
+  spec.output_limit = lim.output_kb * 1024;
+  spec.file_size_limit = lim.file_size_mb << 20;
+  spec.open_files_limit = lim.open_files;
+  std::string cgroup_why;
+  std::unique_ptr<cgroup_limit> cg = cgroup_limit::create(lim.memory_mb << 20, lim.processes, cgroup_why);
+  if (cg) spec.cgroup_procs = cg->procs_files();
+  else spec.processes_limit = lim.processes;  // without a pids cgroup (not enforced for root)
+  process_result pr = run_process(spec);
+  // bwrap reports a child killed by signal N as exit status 128 + N.
+  if (sandbox && pr.term_signal == 0 && pr.exit_code > 128 && pr.exit_code < 128 + 65) {
+    pr.term_signal = pr.exit_code - 128;
+    pr.exit_code = -1;
+  }
+  ::close(results_fd);
+  ::close(nonce_pipe[0]);
   out.wall = pr.wall;
   std::string env_text;
   for (const auto& [k, v] : cfg.env) env_text += k + "=" + v + " ";
@@ -171,13 +234,17 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, 
   out.replay = out.command;
 
   bool done = false;
+  int forged = 0;
   std::string internal;  // the suite's own report of an exercise fault
   std::istringstream lines(read_file(results));
-  std::error_code ec;
-  fs::remove(results, ec);
   for (std::string line; std::getline(lines, line);) {
     nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded()) continue;
+    // Only the test main knows the nonce: anything else on the channel was
+    // written by the code under test.
+    if (j.is_discarded() || !j.is_object() || j.value("nonce", "") != nonce) {
+      if (!line.empty()) ++forged;
+      continue;
+    }
     if (j.value("event", "") == "done") {
       done = true;
       continue;
@@ -207,7 +274,27 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, 
   }
   race::source_filter filter{{staged.string() + "/"}};
 
-  if (pr.timed_out) {
+  const bool clean_exit = !pr.timed_out && pr.term_signal == 0;
+  if (forged > 0) {
+    out.v = verdict::rejected;
+    out.evidence = fmt::format("{} record(s) on the grader's results channel were not written by the test main: "
+                               "the submission tried to report its own results",
+                               forged);
+  } else if (pr.output_exceeded) {
+    out.v = verdict::output_limit;
+    out.evidence = fmt::format("wrote more than {} KiB to stdout and stderr (the limit); stopped", lim.output_kb);
+  } else if (pr.term_signal == SIGXFSZ) {
+    out.v = verdict::output_limit;
+    out.evidence = fmt::format("a file it wrote grew beyond {} MiB (the limit); stopped", lim.file_size_mb);
+  } else if (cg && cg->memory_exceeded() && (!clean_exit || !done)) {
+    out.v = verdict::memory_limit;
+    out.evidence = fmt::format("used more than {} MiB of memory (the limit, all its processes); stopped{}", lim.memory_mb,
+                               pr.term_signal ? fmt::format(" by signal {}", pr.term_signal) : "");
+  } else if (cg && cg->pids_exceeded() && (!clean_exit || !done)) {
+    out.v = verdict::crash;
+    out.evidence = fmt::format("reached the limit of {} processes and threads (fork or thread creation failed)",
+                               lim.processes);
+  } else if (pr.timed_out) {
     out.v = verdict::timeout;
     out.evidence = fmt::format("still running after {} s (wall clock); {} test(s) had finished",
                                timeout.count() / 1000, out.tests.size());
@@ -330,6 +417,10 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
     items = std::move(kept);
   }
 
+  // Constructs that would blind the grader are refused before compiling.
+  std::optional<forbidden> refused;
+  if (missing.empty()) refused = scan_submission(candidate_files(ex, submission, missing));
+
   // Follow-up items whose files were not submitted: not attempted.
   std::map<std::string, std::string> not_attempted;  // item id -> the files it lacks
   for (const auto& it : items) {
@@ -344,10 +435,10 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
   for (const auto& it : items)
     for (flavour fl : it.builds) {
       auto key = std::make_pair(it.suite, fl);
-      if (builds.count(key) || !missing.empty() || not_attempted.count(it.id)) continue;
+      if (builds.count(key) || !missing.empty() || refused || not_attempted.count(it.id)) continue;
       const fs::path suite = ex.suite_path(it.suite);
       builds[key] = std::async(std::launch::async, [&b, &ex, fl, suite, staged] {
-                      return b.build(fl, suite, staged, ex.libraries);
+                      return b.build(fl, suite, staged, ex.libraries, std::chrono::seconds(ex.limits.compile_seconds));
                     }).share();
     }
 
@@ -363,6 +454,17 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
     }
     for (flavour fl : it.builds) {
       if (!io.runs.empty() && io.runs.front().v == verdict::skipped) break;
+      if (refused) {
+        run_outcome ro;
+        ro.config = "build";
+        ro.fl = fl;
+        ro.v = verdict::rejected;
+        ro.evidence = fmt::format("{}:{}: `{}`: {}. Submissions may not switch off the race detector, the test "
+                                  "suite's checks or the grader's channel; remove it.",
+                                  refused->file, refused->line, refused->what, refused->why);
+        io.runs.push_back(std::move(ro));
+        continue;
+      }
       if (!missing.empty()) {
         run_outcome ro;
         ro.config = "build";
@@ -386,7 +488,8 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
       }
       if (opt.only_flavour && fl != *opt.only_flavour) continue;
       for (const auto& rc : it.runs) {
-        io.runs.push_back(run_one(bo, fl, it, rc, staged, fs::absolute(ex.data_dir(it.suite)), opt));
+        io.runs.push_back(run_one(bo, fl, it, rc, staged, fs::absolute(ex.data_dir(it.suite)), ex.limits,
+                                  b.tools().sandbox, opt));
         if (!opt.replay_prefix.empty() && rc.kind != "par")
           io.runs.back().replay = fmt::format("{} --item {} --seed {}{}{}", opt.replay_prefix, it.id, rc.seed,
                                               rc.kind == "virt" ? " --virtual" : "",

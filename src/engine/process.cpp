@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 
 extern char** environ;
@@ -53,6 +54,8 @@ process_result run_process(const process_spec& spec) {
     res.output = std::string("pipe: ") + std::strerror(errno);
     return res;
   }
+  std::vector<const char*> cgroup_files;
+  for (const auto& f : spec.cgroup_procs) cgroup_files.push_back(f.c_str());
   const auto t0 = clock::now();
   const pid_t pid = fork();
   if (pid < 0) {
@@ -63,6 +66,34 @@ process_result run_process(const process_spec& spec) {
   }
   if (pid == 0) {
     setpgid(0, 0);
+    for (const char* f : cgroup_files) {
+      const int fd = open(f, O_WRONLY | O_CLOEXEC);
+      if (fd < 0) continue;
+      char num[24];
+      int n = 0;
+      for (pid_t self = getpid(); self > 0; self /= 10) num[n++] = static_cast<char>('0' + self % 10);
+      char rev[24];
+      for (int k = 0; k < n; ++k) rev[k] = num[n - 1 - k];
+      (void)!write(fd, rev, static_cast<std::size_t>(n));
+      close(fd);
+    }
+    // Passed descriptors become 3, 4, ...: first moved above the range, so
+    // no dup2 overwrites one not yet moved.
+    int moved[16];
+    const std::size_t npass = std::min<std::size_t>(spec.pass_fds.size(), 16);
+    for (std::size_t k = 0; k < npass; ++k) moved[k] = fcntl(spec.pass_fds[k], F_DUPFD_CLOEXEC, 64);
+    for (std::size_t k = 0; k < npass; ++k) dup2(moved[k], static_cast<int>(3 + k));
+    for (std::size_t k = 0; k < npass; ++k)
+      if (moved[k] > static_cast<int>(3 + npass)) close(moved[k]);
+    // Limits last: a low RLIMIT_NOFILE must not stop the moves above.
+    auto limit = [](int what, std::uint64_t v) {
+      if (v == 0) return;
+      const rlimit rl{static_cast<rlim_t>(v), static_cast<rlim_t>(v)};
+      setrlimit(what, &rl);
+    };
+    limit(RLIMIT_FSIZE, spec.file_size_limit);
+    limit(RLIMIT_NOFILE, spec.open_files_limit);
+    limit(RLIMIT_NPROC, spec.processes_limit);
     if (spec.cpu_limit.count() > 0) {
       const rlim_t soft = static_cast<rlim_t>(spec.cpu_limit.count());
       const rlimit rl{soft, soft + 1};
@@ -108,8 +139,12 @@ process_result run_process(const process_spec& spec) {
     res.output_bytes += static_cast<std::size_t>(got);
     const std::size_t room = spec.output_cap > res.output.size() ? spec.output_cap - res.output.size() : 0;
     res.output.append(buf, std::min(room, static_cast<std::size_t>(got)));
+    if (spec.output_limit > 0 && res.output_bytes > spec.output_limit) {
+      res.output_exceeded = true;
+      break;
+    }
   }
-  if (res.timed_out) kill(-pid, SIGKILL);
+  if (res.timed_out || res.output_exceeded) kill(-pid, SIGKILL);
   int status = 0;
   // The direct child may have exited while its group lives on: reap the child,
   // then make sure nothing of its group survives.

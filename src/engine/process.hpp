@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +21,18 @@ struct process_spec {
   /// RLIMIT_CPU of the child (0: none). At the limit the kernel sends
   /// SIGXCPU, then SIGKILL a second later.
   std::chrono::seconds cpu_limit{0};
+  /// Output beyond this many bytes (0: no limit) kills the process group:
+  /// `output_exceeded`.
+  std::size_t output_limit = 0;
+  /// RLIMIT_FSIZE, RLIMIT_NOFILE and RLIMIT_NPROC of the child (0: unchanged).
+  std::uint64_t file_size_limit = 0;
+  std::uint64_t open_files_limit = 0;
+  std::uint64_t processes_limit = 0;
+  /// Files the child writes its pid into before exec (cgroup.procs of the
+  /// cgroups that limit it).
+  std::vector<std::string> cgroup_procs;
+  /// Descriptors of ours the child gets as 3, 4, ... (in this order).
+  std::vector<int> pass_fds;
 };
 
 struct process_result {
@@ -28,6 +41,7 @@ struct process_result {
   bool timed_out = false;
   bool start_failed = false;  // could not be started (message in output)
   bool cpu_exceeded = false;  // killed after its CPU time limit
+  bool output_exceeded = false;  // killed for writing more than output_limit
   std::string output;
   std::size_t output_bytes = 0;  // total written, kept or not
   std::chrono::milliseconds wall{0};
