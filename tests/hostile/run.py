@@ -38,18 +38,21 @@ stop = threading.Event()
 threading.Thread(target=accept, daemon=True).start()
 
 def tree_digest(path):
-    h = hashlib.sha256()
-    for d, dirs, files in sorted(os.walk(path)):
-        dirs[:] = sorted(x for x in dirs if x not in ("build", ".git", ".gograde-reports"))
-        for name in sorted(files):
+    """{file: sha256} of a tree (build outputs, .git and report folders left out)."""
+    out = {}
+    for d, dirs, files in os.walk(path):
+        dirs[:] = [x for x in dirs if x not in ("build", ".git", ".gograde-reports", "__pycache__")]
+        for name in files:
             p = os.path.join(d, name)
-            h.update(p.encode())
             try:
                 with open(p, "rb") as f:
-                    h.update(f.read())
-            except OSError:
-                pass
-    return h.hexdigest()
+                    out[p] = hashlib.sha256(f.read()).hexdigest()
+            except OSError as e:
+                out[p] = str(e)
+    return out
+
+def changed(before, after):
+    return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
 
 # The corpus, with the paths and port of this machine filled in.
 corpus = os.path.join(work, "corpus")
@@ -104,10 +107,10 @@ width = max(len(r[0]) for r in rows)
 for r in rows:
     print(f"{r[0]:<{width}}  {r[1]:<14} {r[2]:<14} {r[3]:<5} {r[4]:<5}  {r[5]}")
 
-if tree_digest(canary_dir) != before_canary:
-    failures.append("the canary directory outside the sandbox changed")
-if tree_digest(root) != before_src:
-    failures.append("the source tree changed during the batch")
+if changed(before_canary, tree_digest(canary_dir)):
+    failures.append("the canary directory outside the sandbox changed: " + ", ".join(changed(before_canary, tree_digest(canary_dir))))
+if changed(before_src, tree_digest(root)):
+    failures.append("the source tree changed during the batch: " + ", ".join(changed(before_src, tree_digest(root))[:10]))
 for p in [os.path.join(root, "escaped-write"), os.path.join(canary_dir, "escaped-write"), "/etc/gograde-escaped",
           "/usr/gograde-escaped", "/root/gograde-escaped"]:
     if os.path.exists(p):
