@@ -217,7 +217,13 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, 
   std::string cgroup_why;
   std::unique_ptr<cgroup_limit> cg = cgroup_limit::create(lim.memory_mb << 20, lim.processes, cgroup_why);
   if (cg) spec.cgroup_procs = cg->procs_files();
-  else spec.processes_limit = lim.processes;  // without a pids cgroup (not enforced for root)
+  else {
+    // No cgroup here: RLIMIT_NPROC (not enforced for root) and, outside the
+    // race build, RLIMIT_AS with room for the fibers' reserved stacks.
+    // ThreadSanitizer cannot run under RLIMIT_AS: the race build goes without.
+    spec.processes_limit = lim.processes;
+    if (fl == flavour::normal) spec.address_space_limit = (lim.memory_mb + 1024) << 20;
+  }
   process_result pr = run_process(spec);
   // bwrap reports a child killed by signal N as exit status 128 + N.
   if (sandbox && pr.term_signal == 0 && pr.exit_code > 128 && pr.exit_code < 128 + 65) {

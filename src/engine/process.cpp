@@ -94,6 +94,7 @@ process_result run_process(const process_spec& spec) {
     limit(RLIMIT_FSIZE, spec.file_size_limit);
     limit(RLIMIT_NOFILE, spec.open_files_limit);
     limit(RLIMIT_NPROC, spec.processes_limit);
+    limit(RLIMIT_AS, spec.address_space_limit);
     if (spec.cpu_limit.count() > 0) {
       const rlim_t soft = static_cast<rlim_t>(spec.cpu_limit.count());
       const rlimit rl{soft, soft + 1};

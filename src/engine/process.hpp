@@ -28,6 +28,9 @@ struct process_spec {
   std::uint64_t file_size_limit = 0;
   std::uint64_t open_files_limit = 0;
   std::uint64_t processes_limit = 0;
+  /// RLIMIT_AS (0: none): the memory fallback where no cgroup can be made,
+  /// for programs without ThreadSanitizer only.
+  std::uint64_t address_space_limit = 0;
   /// Files the child writes its pid into before exec (cgroup.procs of the
   /// cgroups that limit it).
   std::vector<std::string> cgroup_procs;
