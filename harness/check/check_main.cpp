@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -173,6 +174,24 @@ void run(const std::function<void()>& fn, const std::function<void(gox::config&)
   }
   INFO("gox run (" << c.describe() << "):\n" << r.report());
   REQUIRE(r.result == gox::outcome::ok);
+}
+
+void virtual_time(gox::config& c) {
+  c.sched = gox::sched_kind::deterministic;
+  c.clock = gox::clock_kind::virtual_time;
+}
+
+long ms_since(gox::time::Time t0) {
+  return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(gox::time::Since(t0)).count());
+}
+
+std::string unhex(std::string_view hex) {
+  auto nibble = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+    out += static_cast<char>(nibble(hex[i]) * 16 + nibble(hex[i + 1]));
+  return out;
 }
 
 std::string data(const std::string& name) {

@@ -65,8 +65,7 @@ std::uint64_t files_hash(const exercise& ex, const std::vector<std::pair<std::st
 
 // The submission's candidate files, copied into a directory of their own so
 // the build sees nothing else of where they came from.
-fs::path stage(const exercise& ex, const fs::path& submission, const fs::path& cache, std::string& missing) {
-  const auto files = candidate_files(ex, submission, missing);
+fs::path stage(const exercise& ex, const std::vector<std::pair<std::string, fs::path>>& files, const fs::path& cache) {
   const fs::path dir = cache / fmt::format("submission-{:016x}", files_hash(ex, files));
   if (!fs::exists(dir)) {
     std::string error;
@@ -281,12 +280,13 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, 
   race::source_filter filter{{staged.string() + "/"}};
 
   const bool clean_exit = !pr.timed_out && pr.term_signal == 0;
+  if (fl == flavour::race) out.races = race::parse(pr.output);
   if (forged > 0) {
     out.v = verdict::rejected;
     out.evidence = fmt::format("{} record(s) on the grader's results channel were not written by the test main: "
                                "the submission tried to report its own results",
                                forged);
-  } else if (pr.output_exceeded && !(fl == flavour::race && !race::parse(pr.output).empty())) {
+  } else if (pr.output_exceeded && out.races.empty()) {
     // (A flood of race reports is a data race, judged below, not an output flood.)
     out.v = verdict::output_limit;
     out.evidence = fmt::format("wrote more than {} KiB to stdout and stderr (the limit); stopped", lim.output_kb);
@@ -315,7 +315,7 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, 
   } else if (!internal.empty()) {
     out.v = verdict::internal_error;
     out.evidence = internal + " (an error in the exercise, not the submission's)";
-  } else if (fl == flavour::race && !(out.races = race::parse(pr.output)).empty()) {
+  } else if (!out.races.empty()) {
     // A data race is the verdict; another report (use after free, ...) is a crash.
     auto race_it = std::find_if(out.races.begin(), out.races.end(),
                                 [](const race::report& r) { return r.kind == "data race"; });
@@ -394,7 +394,8 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
   g.submission = submission.string();
   g.input_hash = input_hash(ex, submission);
   std::string missing;
-  const fs::path staged = stage(ex, submission, b.tools().cache_dir, missing);
+  const auto files = candidate_files(ex, submission, missing);
+  const fs::path staged = stage(ex, files, b.tools().cache_dir);
 
   std::vector<rubric_item> items = ex.items;
   if (opt.visible_only) {
@@ -426,7 +427,7 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
 
   // Constructs that would blind the grader are refused before compiling.
   std::optional<forbidden> refused;
-  if (missing.empty()) refused = scan_submission(candidate_files(ex, submission, missing));
+  if (missing.empty()) refused = scan_submission(files);
 
   // Follow-up items whose files were not submitted: not attempted.
   std::map<std::string, std::string> not_attempted;  // item id -> the files it lacks

@@ -6,12 +6,7 @@
 #include "gox/time.hpp"
 #include "retry.hpp"
 
-namespace {
-void virtual_time(gox::config& c) {
-  c.sched = gox::sched_kind::deterministic;
-  c.clock = gox::clock_kind::virtual_time;
-}
-}  // namespace
+using gograde::check::virtual_time;
 
 TEST_CASE("Success on the first attempt returns at once", "[basic]") {
   gograde::check::run(

@@ -40,8 +40,5 @@ TEST_CASE("6 one-second jobs on 3 workers take 2 s (virtual time)", "[timing]") 
         CHECK(n == 6);
         CHECK(gox::time::Since(t0) == 2 * gox::time::Second);
       },
-      [](gox::config& c) {
-        c.sched = gox::sched_kind::deterministic;
-        c.clock = gox::clock_kind::virtual_time;
-      });
+      gograde::check::virtual_time);
 }

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "gograde/check.hpp"
+
+using gograde::check::unhex;
 #include "gox/json.hpp"
 
 struct add_case {
@@ -22,12 +24,6 @@ struct person_case {
   bool error = false;
 };
 
-inline std::string unhex(const std::string& h) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < h.size(); i += 2) out += static_cast<char>(std::stoi(h.substr(i, 2), nullptr, 16));
-  return out;
-}
-
 inline const nlohmann::json& vectors() {
   static const nlohmann::json v = nlohmann::json::parse(gograde::check::data("vectors.json"));
   return v;
@@ -36,7 +32,7 @@ inline const nlohmann::json& vectors() {
 inline std::vector<add_case> add_cases() {
   std::vector<add_case> out;
   for (const auto& c : vectors().at("add_field")) {
-    add_case a{c.at("name"), unhex(c.at("in")), c.at("key"), {}, unhex(c.value("out", "")), c.value("error", false)};
+    add_case a{c.at("name"), unhex(c.at("in").get<std::string>()), c.at("key"), {}, unhex(c.value("out", std::string())), c.value("error", false)};
     if (gox::json::Unmarshal(c.at("value").get<std::string>(), a.value)) throw std::runtime_error("bad value in vectors");
     out.push_back(std::move(a));
   }
@@ -47,7 +43,7 @@ inline std::vector<add_case> add_cases() {
 inline std::vector<person_case> person_cases() {
   std::vector<person_case> out;
   for (const auto& c : vectors().at("person"))
-    out.push_back({c.at("name"), unhex(c.at("in")), c.at("role"), unhex(c.value("out", "")), c.value("error", false)});
+    out.push_back({c.at("name"), unhex(c.at("in").get<std::string>()), c.at("role"), unhex(c.value("out", std::string())), c.value("error", false)});
   if (out.size() < 8) throw std::runtime_error("vectors.json: too few person cases");
   return out;
 }

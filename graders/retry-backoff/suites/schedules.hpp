@@ -6,6 +6,9 @@
 #include <vector>
 
 #include "gograde/check.hpp"
+
+using gograde::check::ms_since;
+using gograde::check::virtual_time;
 #include "gox/error.hpp"
 #include "gox/time.hpp"
 
@@ -26,15 +29,6 @@ inline std::vector<schedule> schedules() {
                    s.at("attempt_at_ms").get<std::vector<long>>(), s.at("return_at_ms"), s.at("ok")});
   if (out.size() < 10) throw std::runtime_error("vectors.json: too few schedules");
   return out;
-}
-
-inline void virtual_time(gox::config& c) {
-  c.sched = gox::sched_kind::deterministic;
-  c.clock = gox::clock_kind::virtual_time;
-}
-
-inline long ms_since(gox::time::Time t0) {
-  return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(gox::time::Since(t0)).count());
 }
 
 // An operation that fails with a new error each call until call `succeed_on`.

@@ -9,17 +9,13 @@
 #include <vector>
 
 #include "gograde/check.hpp"
+
+using gograde::check::unhex;
 #include "gox/utf8.hpp"
 
 struct rev_vector {
   std::string name, in, out;
 };
-
-inline std::string unhex(const std::string& h) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < h.size(); i += 2) out += static_cast<char>(std::stoi(h.substr(i, 2), nullptr, 16));
-  return out;
-}
 
 inline const std::vector<rev_vector>& vectors(const char* section) {
   static const nlohmann::json all = nlohmann::json::parse(gograde::check::data("vectors.json"));
@@ -28,7 +24,7 @@ inline const std::vector<rev_vector>& vectors(const char* section) {
   std::lock_guard lock(mu);
   auto& v = cache[section];
   if (v.empty())
-    for (const auto& c : all.at(section)) v.push_back({c.at("name"), unhex(c.at("in")), unhex(c.at("out"))});
+    for (const auto& c : all.at(section)) v.push_back({c.at("name"), unhex(c.at("in").get<std::string>()), unhex(c.at("out").get<std::string>())});
   return v;
 }
 

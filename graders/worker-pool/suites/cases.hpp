@@ -7,6 +7,9 @@
 #include <vector>
 
 #include "gograde/check.hpp"
+
+using gograde::check::ms_since;
+using gograde::check::virtual_time;
 #include "gox/chan.hpp"
 #include "gox/time.hpp"
 
@@ -51,15 +54,6 @@ inline std::vector<runall_case> runall_cases() {
                    c.at("results").get<std::vector<int>>()});
   if (out.size() < 3) throw std::runtime_error("vectors.json: too few runall cases");
   return out;
-}
-
-inline void virtual_time(gox::config& c) {
-  c.sched = gox::sched_kind::deterministic;
-  c.clock = gox::clock_kind::virtual_time;
-}
-
-inline long ms_since(gox::time::Time t0) {
-  return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(gox::time::Since(t0)).count());
 }
 
 // A jobs channel holding `jobs`, closed.

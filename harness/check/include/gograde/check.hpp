@@ -22,8 +22,10 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "gox/runtime.hpp"
+#include "gox/time.hpp"
 
 namespace gograde::check {
 
@@ -34,6 +36,17 @@ gox::config config();
 /// virtual time for a timing check). REQUIRES: called from a test case.
 void run(const std::function<void()>& fn,
          const std::function<void(gox::config&)>& adjust = nullptr);
+
+/// An `adjust` for run(): the deterministic scheduler in virtual time (the
+/// grader's seed kept), for checks of exact instants.
+void virtual_time(gox::config& c);
+
+/// Whole milliseconds of the gox clock since t0 (exact in virtual time).
+long ms_since(gox::time::Time t0);
+
+/// The bytes a hex string spells ("41ff" -> "A\xff"): test-data files keep
+/// raw bytes (invalid UTF-8 included) as hex.
+std::string unhex(std::string_view hex);
 
 /// The bytes of the exercise's test-data file `name` (graders/<slug>/data/ for
 /// hidden suites, exercises/<slug>/tests/data/ for the visible one; the
