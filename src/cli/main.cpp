@@ -12,10 +12,12 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <thread>
 
 #include "engine/batch.hpp"
 #include "engine/build.hpp"
+#include "engine/catalog.hpp"
 #include "engine/exercise.hpp"
 #include "engine/files.hpp"
 #include "engine/grade.hpp"
@@ -23,6 +25,8 @@
 #include "engine/report.hpp"
 #include "engine/sandbox.hpp"
 #include "engine/stress.hpp"
+#include "sets/store.hpp"
+#include "sets/url.hpp"
 
 #ifndef GOGRADE_SOURCE_DIR
 #error "GOGRADE_SOURCE_DIR: the directory holding harness/ and the default set"
@@ -33,10 +37,40 @@ namespace {
 using namespace gograde;
 
 struct globals {
-  std::string set_dir;
+  std::string set_dir;  // --set: grade against this directory only
   std::string cache_dir;
   bool no_sandbox = false;
 };
+
+sets::store the_store() { return sets::store(sets::store::default_root()); }
+
+// The built-in set, named by its manifest.
+set_source builtin_set() {
+  const set_manifest m = load_manifest(GOGRADE_SOURCE_DIR);
+  return {{m.name, m.version, "", "", ""}, GOGRADE_SOURCE_DIR};
+}
+
+// The sets a command sees: --set DIR alone, else the built-in set and every
+// set added from git.
+catalog make_catalog(const globals& g) {
+  catalog c;
+  if (!g.set_dir.empty()) {
+    const fs::path dir = fs::absolute(g.set_dir).lexically_normal();
+    set_origin o;
+    if (fs::exists(dir / kManifestFile)) {
+      const set_manifest m = load_manifest(dir);
+      o.name = m.name;
+      o.version = m.version;
+    } else {
+      o.name = valid_set_name(dir.filename().string()) ? dir.filename().string() : "local";
+    }
+    c.add({o, dir});
+    return c;
+  }
+  c.add(builtin_set());
+  the_store().add_to(c);
+  return c;
+}
 
 fs::path default_cache() {
   if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::path(x) / "gograde";
@@ -47,7 +81,8 @@ fs::path default_cache() {
 builder make_builder(const globals& g) {
   toolchain tc;
   tc.source_root = GOGRADE_SOURCE_DIR;
-  tc.cache_dir = g.cache_dir.empty() ? default_cache() : fs::path(g.cache_dir);
+  // Absolute: the sandbox binds it at the same path, whatever the working directory.
+  tc.cache_dir = fs::absolute(g.cache_dir.empty() ? default_cache() : fs::path(g.cache_dir)).lexically_normal();
   fs::create_directories(tc.cache_dir);
   if (g.no_sandbox) {
     tc.sandbox = false;
@@ -84,17 +119,19 @@ std::chrono::milliseconds parse_duration(const std::string& s) {
 }
 
 int cmd_list(const globals& g) {
-  for (const auto& slug : list_exercises(g.set_dir)) {
-    const exercise ex = load_exercise(g.set_dir, slug);
+  const catalog cat = make_catalog(g);
+  for (const auto& [set, slug] : cat.exercises()) {
+    const exercise ex = load_exercise(set->root, slug);
     std::string tags;
     for (const auto& t : ex.tags) tags += (tags.empty() ? "" : ", ") + t;
-    fmt::print("{:<20} {:<24} {:<7} {:>3} min  {}\n", ex.slug, ex.title, ex.difficulty, ex.time_budget_minutes, tags);
+    fmt::print("{:<20} {:<24} {:<7} {:>3} min  {}{}\n", cat.display_name(*set, slug), ex.title, ex.difficulty,
+               ex.time_budget_minutes, tags, cat.sets().size() > 1 ? "  (set " + set->origin.name + ")" : "");
   }
   return 0;
 }
 
 int cmd_show(const globals& g, const std::string& slug) {
-  const exercise ex = load_exercise(g.set_dir, slug);
+  const exercise ex = make_catalog(g).load(slug);
   std::ifstream in(ex.statement());
   std::cout << in.rdbuf() << "\n";
   fmt::print("Rubric ({} points):\n", ex.max_points());
@@ -108,7 +145,7 @@ int cmd_show(const globals& g, const std::string& slug) {
 }
 
 int cmd_init(const globals& g, const std::string& slug, std::string dir, bool force) {
-  const exercise ex = load_exercise(g.set_dir, slug);
+  const exercise ex = make_catalog(g).load(slug);
   if (dir.empty()) dir = slug;
   const auto written = init_workspace(ex, dir, GOGRADE_SOURCE_DIR, force);
   fmt::print("Wrote {} file(s) to {}:\n", written.size(), dir);
@@ -149,7 +186,7 @@ grade_options options_for(const std::string& slug, const std::string& sub, bool 
 
 int cmd_grade(const globals& g, const std::string& slug, const std::string& sub, bool visible, const std::string& format,
               const std::string& out_file) {
-  const exercise ex = load_exercise(g.set_dir, slug);
+  const exercise ex = make_catalog(g).load(slug);
   builder b = make_builder(g);
   return print_grade(grade(b, ex, sub, options_for(slug, sub, visible)), format, out_file);
 }
@@ -157,13 +194,15 @@ int cmd_grade(const globals& g, const std::string& slug, const std::string& sub,
 // grade --all: the submission holds one directory per exercise.
 int cmd_grade_all(const globals& g, const std::string& sub, const std::string& format, const std::string& out_file) {
   builder b = make_builder(g);
+  const catalog cat = make_catalog(g);
   int worst = 0;
   std::string text;
   bool any = false;
-  for (const auto& slug : list_exercises(g.set_dir)) {
+  for (const auto& [set, name] : cat.exercises()) {
+    const std::string slug = cat.display_name(*set, name);  // set/slug when shared: a nested directory
     if (!fs::is_directory(fs::path(sub) / slug)) continue;
     any = true;
-    const exercise ex = load_exercise(g.set_dir, slug);
+    const exercise ex = cat.load(slug);
     const std::string path = (fs::path(sub) / slug).string();
     const grade_result r = grade(b, ex, path, options_for(slug, path, false));
     text += render(r, format, out_file.empty() && ::isatty(1));
@@ -177,7 +216,7 @@ int cmd_grade_all(const globals& g, const std::string& sub, const std::string& f
 
 int cmd_replay(const globals& g, const std::string& slug, const std::string& sub, int seed, const std::string& item,
                bool visible, bool virt, bool race_only, bool normal_only) {
-  const exercise ex = load_exercise(g.set_dir, slug);
+  const exercise ex = make_catalog(g).load(slug);
   builder b = make_builder(g);
   grade_options opt = options_for(slug, sub, visible);
   opt.only_item = item;
@@ -195,7 +234,7 @@ int cmd_replay(const globals& g, const std::string& slug, const std::string& sub
 
 int cmd_stress(const globals& g, const std::string& slug, const std::string& sub, const std::string& duration,
                int threads, int seeds, const std::string& item, bool visible) {
-  const exercise ex = load_exercise(g.set_dir, slug);
+  const exercise ex = make_catalog(g).load(slug);
   builder b = make_builder(g);
   stress_options opt;
   opt.duration = parse_duration(duration);
@@ -251,9 +290,9 @@ int cmd_stress(const globals& g, const std::string& slug, const std::string& sub
   return exit_for(worst);
 }
 
-int cmd_validate(const globals& g, std::vector<std::string> slugs) {
-  if (slugs.empty()) slugs = list_exercises(g.set_dir);
-  builder b = make_builder(g);
+// References pass with full marks, mutants get their expected verdicts.
+// Returns 0, 1 (some off) or 3 (an internal error).
+int validate_exercises(builder& b, const std::vector<exercise>& exercises) {
   int bad = 0, internal = 0;
   // One row per graded submission; its full report when off the expectation.
   auto row = [&](const std::string& slug, const std::string& name, const std::string& expected,
@@ -267,24 +306,43 @@ int cmd_validate(const globals& g, std::vector<std::string> slugs) {
     internal += r.overall == verdict::internal_error;
   };
   fmt::print("{:<18} {:<26} {:<15} {:<15} {}\n", "exercise", "submission", "expected", "got", "");
-  for (const auto& slug : slugs) {
-    const exercise ex = load_exercise(g.set_dir, slug);
+  for (const auto& ex : exercises) {
     const grade_result ref = grade(b, ex, ex.reference_dir, {});
-    row(slug, "reference", "passed", ref, ref.overall == verdict::passed && ref.score == ref.max_score);
+    row(ex.slug, "reference", "passed", ref, ref.overall == verdict::passed && ref.score == ref.max_score);
     for (const auto& m : ex.mutants) {
       const grade_result r = grade(b, ex, m.dir, {});
       const auto want = parse_verdict(m.expected);
-      row(slug, m.name, m.expected, r, want && r.overall == *want);
+      row(ex.slug, m.name, m.expected, r, want && r.overall == *want);
     }
   }
+  std::cout.flush();
   if (internal) return 3;
   return bad ? 1 : 0;
 }
 
+// Arguments name exercises, or a whole set by its name; none: every exercise.
+int cmd_validate(const globals& g, const std::vector<std::string>& names) {
+  const catalog cat = make_catalog(g);
+  std::vector<exercise> exercises;
+  for (const auto& [set, slug] : cat.exercises()) {
+    const std::string shown = cat.display_name(*set, slug);
+    const bool wanted = names.empty() || std::any_of(names.begin(), names.end(), [&](const std::string& n) {
+                          return n == shown || n == set->origin.name + "/" + slug || n == set->origin.name;
+                        });
+    if (wanted) exercises.push_back(cat.load(set->origin.name + "/" + slug));
+  }
+  for (const auto& n : names)  // an unknown or ambiguous name says so
+    if (std::none_of(cat.sets().begin(), cat.sets().end(), [&](const set_source& s) { return s.origin.name == n; }))
+      cat.load(n);
+  builder b = make_builder(g);
+  return validate_exercises(b, exercises);
+}
+
 int cmd_batch(const globals& g, const std::string& dir, const std::string& slug, int jobs, const std::string& shard_spec,
               bool force, std::string out_dir, std::vector<std::string> formats) {
+  const catalog cat = make_catalog(g);
   batch_options opt;
-  opt.set_root = g.set_dir;
+  opt.sets = &cat;
   opt.exercise = slug;
   opt.jobs = jobs;
   opt.force = force;
@@ -324,6 +382,145 @@ int cmd_batch(const globals& g, const std::string& dir, const std::string& slug,
   return rc;
 }
 
+// ---- sets ---------------------------------------------------------------------
+
+// Fetch progress on stderr: one line rewritten in place on a terminal; in a
+// log, a line every few seconds and each fetch's last line.
+sets::progress_fn progress_printer() {
+  const bool tty = ::isatty(2);
+  auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+  return [tty, last](const std::string& line, bool final) {
+    const auto now = std::chrono::steady_clock::now();
+    if (tty) {
+      fmt::print(stderr, "\r{}\033[K{}", line, final ? "\n" : "");
+    } else if (final || now - *last >= std::chrono::seconds(3)) {
+      *last = now;
+      fmt::print(stderr, "{}\n", line);
+    }
+    std::fflush(stderr);
+  };
+}
+
+// --verify: every reference and mutant of the new version, before it is used.
+std::function<void(const fs::path&, const sets::set_state&)> verifier(const globals& g, bool verify) {
+  if (!verify) return nullptr;
+  return [&g](const fs::path& root, const sets::set_state& st) {
+    fmt::print(stderr, "verifying {} at commit {}: references and mutants ...\n", st.name.empty() ? st.url : st.name,
+               st.commit.substr(0, 12));
+    std::vector<exercise> exercises;
+    for (const auto& slug : list_exercises(root)) exercises.push_back(load_exercise(root, slug));
+    builder b = make_builder(g);
+    if (validate_exercises(b, exercises) != 0)
+      throw config_error(fmt::format("--verify: commit {} fails `gograde validate` (rows marked WRONG above)",
+                                     st.commit.substr(0, 12)));
+  };
+}
+
+int cmd_sets_add(const globals& g, const std::string& url, const std::string& name, const std::string& ref, bool verify) {
+  sets::change_options opt;
+  opt.name = name;
+  opt.ref = ref;
+  opt.progress = progress_printer();
+  opt.verify = verifier(g, verify);
+  const auto res = the_store().add(url, opt);
+  fmt::print("{}\n", res.message);
+  fmt::print("grade against it: gograde grade {}/{} SUBMISSION\n", res.after.name,
+             res.after.exercises.empty() ? "SLUG" : res.after.exercises.front());
+  return 0;
+}
+
+int cmd_sets_list() {
+  const sets::store st = the_store();
+  std::vector<std::string> problems;
+  const auto all = st.list(&problems);
+  const set_source b = builtin_set();
+  fmt::print("{:<16} {:<10} {:<20} {:<13} {:>9}  {}\n", "set", "version", "follows", "commit", "exercises", "from");
+  fmt::print("{:<16} {:<10} {:<20} {:<13} {:>9}  {}\n", b.origin.name, b.origin.version, "(built in)", "-",
+             list_exercises(b.root).size(), b.root.string());
+  for (const auto& s : all)
+    fmt::print("{:<16} {:<10} {:<20} {:<13} {:>9}  {}\n", s.name, s.version, s.ref_kind + " " + s.ref,
+               s.commit.substr(0, 12), s.exercises.size(), s.url);
+  for (const auto& p : problems) fmt::print(stderr, "gograde: skipped a damaged set: {}\n", p);
+  if (all.empty()) fmt::print("\nno set added yet: gograde sets add URL\n");
+  return 0;
+}
+
+int cmd_sets_show(const std::string& name) {
+  const sets::store st = the_store();
+  if (name == "builtin") {
+    const set_source b = builtin_set();
+    fmt::print("set:        {} {} (built in)\nfiles:      {}\n", b.origin.name, b.origin.version, b.root.string());
+    for (const auto& slug : list_exercises(b.root))
+      fmt::print("  {:<20} {}\n", slug, load_exercise(b.root, slug).title);
+    return 0;
+  }
+  const auto s = st.find(name);
+  if (!s) {
+    std::vector<std::string> names{"builtin"};
+    for (const auto& x : st.list()) names.push_back(x.name);
+    throw config_error(fmt::format("no set \"{}\" (sets: {})", name, fmt::join(names, ", ")));
+  }
+  fmt::print("set:         {} {}\n", s->name, s->version);
+  if (!s->description.empty()) fmt::print("description: {}\n", s->description);
+  fmt::print("from:        {}\nfollows:     {} {}{}\ncommit:      {}\nadded:       {}\nupdated:     {}\nfiles:       {}\n",
+             s->url, s->ref_kind, s->ref, s->ref_kind == "commit" ? " (pinned)" : "", s->commit, s->added_at,
+             s->updated_at, st.checkout(*s).string());
+  fmt::print("exercises ({}):\n", s->exercises.size());
+  for (const auto& slug : s->exercises) {
+    std::string title;
+    try {
+      title = load_exercise(st.checkout(*s), slug).title;
+    } catch (const config_error& e) {
+      title = std::string("(unreadable: ") + e.what() + ")";
+    }
+    fmt::print("  {:<20} {}\n", s->name + "/" + slug, title);
+  }
+  return 0;
+}
+
+int cmd_sets_update(const globals& g, const std::string& name, bool force, bool verify) {
+  sets::store st = the_store();
+  std::vector<std::string> names;
+  if (!name.empty()) names.push_back(name);
+  else
+    for (const auto& s : st.list()) names.push_back(s.name);
+  if (names.empty()) {
+    fmt::print("no set added yet: gograde sets add URL\n");
+    return 0;
+  }
+  sets::change_options opt;
+  opt.force = force;
+  opt.progress = progress_printer();
+  opt.verify = verifier(g, verify);
+  int rc = 0;
+  for (const auto& n : names) {
+    try {
+      fmt::print("{}\n", st.update(n, opt).message);
+    } catch (const config_error& e) {
+      if (names.size() == 1) throw;
+      fmt::print(stderr, "gograde: {}\n", e.what());  // the other sets still get their update
+      rc = 2;
+    }
+  }
+  return rc;
+}
+
+int cmd_sets_pin(const globals& g, const std::string& name, const std::string& ref, bool verify) {
+  sets::change_options opt;
+  opt.progress = progress_printer();
+  opt.verify = verifier(g, verify);
+  fmt::print("{}\n", the_store().pin(name, ref, opt).message);
+  return 0;
+}
+
+int cmd_sets_remove(const std::string& name) {
+  sets::store st = the_store();
+  const auto s = st.find(name);
+  st.remove(name);
+  fmt::print("removed set \"{}\" ({})\n", name, s ? s->url : "");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -332,9 +529,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer("Exit codes: 0 all passed, 1 something failed, 2 usage or configuration error, 3 internal error.");
   globals g;
-  g.set_dir = GOGRADE_SOURCE_DIR;
   if (const char* s = std::getenv("GOGRADE_SET")) g.set_dir = s;
-  app.add_option("--set", g.set_dir, "Exercise set directory (default: the built-in set)");
+  app.add_option("--set", g.set_dir,
+                 "Grade against this set directory only (default: the built-in set and the sets added from git)");
   app.add_option("--cache", g.cache_dir, "Build cache directory (default: $XDG_CACHE_HOME/gograde)");
   app.add_flag("--no-sandbox", g.no_sandbox,
                "Compile and run submissions without bubblewrap (only where no sandbox can be made; never the default)");
@@ -388,7 +585,7 @@ int main(int argc, char** argv) {
   replay->add_flag("--normal", normal_only, "Only the normal build")->excludes(race_flag);
 
   auto* validate = app.add_subcommand("validate", "Prove a set sound: references pass, mutants get their verdicts");
-  validate->add_option("exercise", slugs, "Exercises (default: all)");
+  validate->add_option("exercise", slugs, "Exercises, or set names for all of a set's (default: all)");
 
   auto* batch = app.add_subcommand("batch", "Grade a directory of submissions: reports plus a summary; resumable");
   batch->add_option("dir", dir, "One subdirectory per candidate")->required();
@@ -399,6 +596,29 @@ int main(int argc, char** argv) {
   batch->add_option("-o,--output", out_file, "Report directory (default: <dir>/.gograde-reports)");
   batch->add_option("--format", formats, "Report formats besides json (default: html)")->check(CLI::IsMember(fmts))->delimiter(',');
 
+  auto* sets_cmd = app.add_subcommand("sets", "Exercise sets from git: add, list, show, update, pin, remove");
+  sets_cmd->require_subcommand(1);
+  std::string url, set_name, ref;
+  bool verify = false;
+  auto* sets_add = sets_cmd->add_subcommand("add", "Fetch a set from a git URL or a local repository and add it");
+  sets_add->add_option("url", url, "Local path, file://, git://, http(s)://, ssh:// or user@host:path")->required();
+  sets_add->add_option("--name", set_name, "The set's name (default: its manifest's name)");
+  sets_add->add_option("--ref", ref, "Branch, tag or commit to use (default: the remote's default branch)");
+  sets_add->add_flag("--verify", verify, "Run `gograde validate` on it before adding it");
+  auto* sets_list = sets_cmd->add_subcommand("list", "The sets: version, what each follows, commit, URL");
+  auto* sets_show = sets_cmd->add_subcommand("show", "One set: URL, ref, commit, exercises");
+  sets_show->add_option("name", set_name, "Set name")->required();
+  auto* sets_update = sets_cmd->add_subcommand("update", "Fetch and switch to the newest commit of what a set follows");
+  sets_update->add_option("name", set_name, "Set name (default: every set)");
+  sets_update->add_flag("--force", force, "Accept a history rewritten upstream");
+  sets_update->add_flag("--verify", verify, "Run `gograde validate` on the new version before switching to it");
+  auto* sets_pin = sets_cmd->add_subcommand("pin", "Make a set follow a branch, a tag, or stay at a commit");
+  sets_pin->add_option("name", set_name, "Set name")->required();
+  sets_pin->add_option("ref", ref, "Branch, tag or commit")->required();
+  sets_pin->add_flag("--verify", verify, "Run `gograde validate` on that version before switching to it");
+  auto* sets_remove = sets_cmd->add_subcommand("remove", "Delete a set and everything fetched for it");
+  sets_remove->add_option("name", set_name, "Set name")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -406,6 +626,12 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   try {
+    if (*sets_add) return cmd_sets_add(g, url, set_name, ref, verify);
+    if (*sets_list) return cmd_sets_list();
+    if (*sets_show) return cmd_sets_show(set_name);
+    if (*sets_update) return cmd_sets_update(g, set_name, force, verify);
+    if (*sets_pin) return cmd_sets_pin(g, set_name, ref, verify);
+    if (*sets_remove) return cmd_sets_remove(set_name);
     if (*list) return cmd_list(g);
     if (*show) return cmd_show(g, slug);
     if (*init) return cmd_init(g, slug, dir, force);

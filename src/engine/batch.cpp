@@ -38,7 +38,7 @@ batch_row grade_entry(builder& b, const batch_entry& e, const batch_options& opt
   const fs::path base = opt.out_dir / e.candidate / e.exercise;
   const fs::path json_path = base.string() + ".json";
   try {
-    const exercise ex = load_exercise(opt.set_root, e.exercise);
+    const exercise ex = opt.sets->load(e.exercise);
     const std::string hash = input_hash(ex, e.submission);
     if (!opt.force && fs::exists(json_path)) {
       const auto j = nlohmann::json::parse(read_file(json_path), nullptr, false);
@@ -89,11 +89,14 @@ batch_row grade_entry(builder& b, const batch_entry& e, const batch_options& opt
 
 std::vector<batch_entry> discover_batch(const fs::path& dir, const batch_options& opt) {
   if (!fs::is_directory(dir)) throw config_error(dir.string() + ": not a directory");
-  const std::vector<std::string> slugs = list_exercises(opt.set_root);
-  if (!opt.exercise.empty() && std::find(slugs.begin(), slugs.end(), opt.exercise) == slugs.end())
-    throw config_error("no exercise \"" + opt.exercise + "\" in " + opt.set_root.string());
+  if (!opt.exercise.empty()) opt.sets->load(opt.exercise);  // unknown or ambiguous: config_error
+  // Exercises by the name commands show them (slug, or set/slug when shared).
+  std::vector<std::string> slugs;
   std::vector<exercise> all;
-  for (const auto& s : slugs) all.push_back(load_exercise(opt.set_root, s));
+  for (const auto& [set, slug] : opt.sets->exercises()) {
+    slugs.push_back(opt.sets->display_name(*set, slug));
+    all.push_back(opt.sets->load(slugs.back()));
+  }
   std::error_code ec;
   const fs::path out = fs::weakly_canonical(opt.out_dir, ec);
   std::vector<batch_entry> entries;
@@ -115,7 +118,7 @@ std::vector<batch_entry> discover_batch(const fs::path& dir, const batch_options
     for (const auto& ex : all)
       if (std::all_of(ex.candidate_files.begin(), ex.candidate_files.end(),
                       [&](const std::string& f) { return fs::is_regular_file(cand / f); }))
-        fits.push_back(ex.slug);
+        fits.push_back(slugs[static_cast<std::size_t>(&ex - all.data())]);
     if (fits.size() == 1) entries.push_back({name, fits.front(), cand, {}});
     else
       entries.push_back({name, "?", cand,

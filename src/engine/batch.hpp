@@ -5,7 +5,7 @@
 /// Layout of the batch directory: one subdirectory per candidate, holding
 /// either the files of one exercise (which exercise: --exercise, or the one
 /// whose candidate files are all present) or one subdirectory per exercise,
-/// named by its slug. Reports go to `out_dir/<candidate>/<slug>.<ext>` and
+/// named by its slug (or set/slug, nested, when several sets have the slug). Reports go to `out_dir/<candidate>/<slug>.<ext>` and
 /// the summary to `out_dir/summary.{json,md}` and `out_dir/index.html`.
 ///
 /// A submission is skipped when its JSON report exists with the same input
@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/catalog.hpp"
 #include "engine/grade.hpp"
 
 namespace gograde {
@@ -28,7 +29,7 @@ struct batch_entry {
 };
 
 struct batch_options {
-  fs::path set_root;
+  const catalog* sets = nullptr;  // where exercises are looked up (required)
   std::string exercise;  // for candidates holding one exercise's files; empty: detect
   int jobs = 1;
   int shard_index = 1, shard_count = 1;  // this machine grades shard K of N

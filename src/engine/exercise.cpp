@@ -1,5 +1,7 @@
 #include "engine/exercise.hpp"
 
+#include "engine/catalog.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -121,7 +123,58 @@ int exercise::max_points() const {
   return n;
 }
 
+bool valid_set_name(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  if (!std::islower(static_cast<unsigned char>(name[0])) && !std::isdigit(static_cast<unsigned char>(name[0])))
+    return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-' ||
+           c == '_';
+  });
+}
+
+set_manifest load_manifest(const fs::path& root) {
+  const fs::path file = root / kManifestFile;
+  if (!fs::exists(file))
+    throw config_error(fmt::format("{}: missing: a set needs a manifest (name, version, exercises; see the README)",
+                                   kManifestFile));
+  const toml::table t = parse_file(file);
+  set_manifest m;
+  m.name = need_string(t, "name", file);
+  if (!valid_set_name(m.name))
+    throw config_error(fmt::format("{}: name: \"{}\" is not a set name (lower-case letters, digits, - and _, "
+                                   "starting with a letter or digit, at most 64)", file.string(), m.name));
+  m.version = need_string(t, "version", file);
+  if (m.version.empty()) throw config_error(fmt::format("{}: version: must not be empty", file.string()));
+  if (const auto d = t["description"]; d && !d.is_string())
+    throw config_error(fmt::format("{}: description: must be a string", file.string()));
+  m.description = t["description"].value_or(std::string());
+  if (!t["exercises"]) throw config_error(fmt::format("{}: exercises: required list of slugs", file.string()));
+  m.exercises = string_list(t, "exercises", file);
+  if (m.exercises.empty()) throw config_error(fmt::format("{}: exercises: at least one exercise", file.string()));
+  for (std::size_t i = 0; i < m.exercises.size(); ++i) {
+    const std::string& e = m.exercises[i];
+    if (!safe_relative(e) || e.find('/') != std::string::npos)
+      throw config_error(fmt::format("{}: exercises[{}]: \"{}\" escapes the set (a slug: no '/', '..' or absolute path)",
+                                     file.string(), i, e));
+    if (std::find(m.exercises.begin(), m.exercises.begin() + static_cast<std::ptrdiff_t>(i), e) !=
+        m.exercises.begin() + static_cast<std::ptrdiff_t>(i))
+      throw config_error(fmt::format("{}: exercises[{}]: \"{}\" is listed twice", file.string(), i, e));
+  }
+  for (const auto& [k, v] : t) {
+    const std::string key(k.str());
+    if (key != "name" && key != "version" && key != "description" && key != "exercises")
+      throw config_error(fmt::format("{}: {}: unknown field (name, version, description, exercises)", file.string(), key));
+  }
+  return m;
+}
+
 std::vector<std::string> list_exercises(const fs::path& set_root) {
+  if (fs::exists(set_root / kManifestFile)) {
+    auto v = load_manifest(set_root).exercises;
+    std::sort(v.begin(), v.end());
+    return v;
+  }
   std::vector<std::string> out;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(set_root / "exercises", ec))

@@ -79,8 +79,19 @@ struct mutant {
   std::string why;
 };
 
+/// Where an exercise came from: its set and the exact version of it. Every
+/// grade report carries this (a set from git: its URL and resolved commit).
+struct set_origin {
+  std::string name;     ///< "builtin", a set added with `gograde sets add`, or a directory's
+  std::string version;  ///< the manifest's version ("" without a manifest)
+  std::string url;      ///< where the set was fetched from, without credentials ("" when local)
+  std::string ref;      ///< the branch, tag or commit it follows ("" when local)
+  std::string commit;   ///< the commit checked out ("" when not from git)
+};
+
 struct exercise {
   std::string slug, title, difficulty;
+  set_origin origin;
   std::vector<std::string> tags;
   int time_budget_minutes = 0;
   std::vector<std::string> candidate_files;
@@ -104,7 +115,9 @@ struct exercise {
   int max_points() const;
 };
 
-/// The slugs of the set's exercises, sorted.
+/// The slugs of the set's exercises, sorted: the manifest's list when the set
+/// has one (gograde-set.toml, see catalog.hpp), else every exercises/<slug>/
+/// holding an exercise.toml.
 std::vector<std::string> list_exercises(const fs::path& set_root);
 
 /// Throws config_error (unknown slug, malformed file).

@@ -373,6 +373,7 @@ std::string input_hash(const exercise& ex, const fs::path& submission) {
   std::string missing;
   std::uint64_t h = files_hash(ex, candidate_files(ex, submission, missing));
   h = hash_string("missing:" + missing, h);
+  h = hash_string("set:" + ex.origin.name + "@" + ex.origin.commit, h);
   std::vector<fs::path> own;
   std::error_code ec;
   for (const fs::path& root : {ex.exercise_dir / "tests", ex.exercise_dir / "exercise.toml", ex.graders_dir / "suites",
@@ -391,6 +392,7 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
   grade_result g;
   g.exercise = ex.slug;
   g.title = ex.title;
+  g.set = ex.origin;
   g.submission = submission.string();
   g.input_hash = input_hash(ex, submission);
   std::string missing;

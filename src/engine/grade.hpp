@@ -81,6 +81,7 @@ struct item_outcome {
 
 struct grade_result {
   std::string exercise, title, submission;
+  set_origin set;  // the set and the exact version of it the exercise came from
   verdict overall = verdict::passed;
   int score = 0, max_score = 0;
   std::vector<item_outcome> items;
@@ -110,7 +111,7 @@ struct grade_options {
 };
 
 /// A hash of everything a grade depends on: the submission's candidate files
-/// and the exercise's suites and rubric. Equal hashes, equal verdicts (the
+/// and the exercise's suites and rubric, and the commit of its set. Equal hashes, equal verdicts (the
 /// batch command skips inputs it has graded already).
 std::string input_hash(const exercise& ex, const fs::path& submission);
 

@@ -30,8 +30,19 @@ std::string indent(const std::string& s, const std::string& pad) {
 
 }  // namespace
 
+std::string set_line(const set_origin& o) {
+  if (o.name.empty()) return {};
+  std::string s = o.name;
+  if (!o.version.empty()) s += " " + o.version;
+  if (!o.commit.empty()) s += ", commit " + o.commit;
+  if (!o.ref.empty()) s += ", following " + o.ref;
+  if (!o.url.empty()) s += ", from " + o.url;
+  return s;
+}
+
 std::string to_text(const grade_result& g, bool color, bool verbose) {
   std::string s = fmt::format("{} ({}) — {}\n", g.exercise, g.title, g.submission);
+  if (!g.set.name.empty()) s += "  set: " + set_line(g.set) + "\n";
   for (const auto& it : g.items) {
     s += fmt::format("  {:<10} {:>2}/{:<2} {}  [{}]\n", paint(color, colour_of(it.v), to_string(it.v)), it.awarded,
                      it.item.points, it.item.title, it.item.id);
@@ -87,6 +98,8 @@ nlohmann::json to_json(const grade_result& g) {
   return {{"schema", "gograde.grade/1"}, {"exercise", g.exercise}, {"title", g.title},
           {"submission", g.submission}, {"verdict", to_string(g.overall)}, {"score", g.score},
           {"max_score", g.max_score}, {"wall_ms", g.wall.count()}, {"input_hash", g.input_hash},
+          {"set", {{"name", g.set.name}, {"version", g.set.version}, {"url", g.set.url}, {"ref", g.set.ref},
+                   {"commit", g.set.commit}}},
           {"build_log", g.build_log},
           {"items", items}};
 }
@@ -233,8 +246,13 @@ std::string to_junit(const grade_result& g) {
   s += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\">\n",
                    markup_escape(g.exercise), g.items.size(), failures, errors, skipped, seconds(g.wall));
   s += fmt::format("    <properties><property name=\"submission\" value=\"{}\"/><property name=\"score\" "
-                   "value=\"{}/{}\"/><property name=\"verdict\" value=\"{}\"/></properties>\n",
-                   markup_escape(g.submission), g.score, g.max_score, to_string(g.overall));
+                   "value=\"{}/{}\"/><property name=\"verdict\" value=\"{}\"/>{}</properties>\n",
+                   markup_escape(g.submission), g.score, g.max_score, to_string(g.overall),
+                   g.set.name.empty() ? std::string()
+                                      : fmt::format("<property name=\"set\" value=\"{}\"/><property name=\"set_commit\" "
+                                                    "value=\"{}\"/><property name=\"set_url\" value=\"{}\"/>",
+                                                    markup_escape(g.set.name + (g.set.version.empty() ? "" : " " + g.set.version)),
+                                                    markup_escape(g.set.commit), markup_escape(g.set.url)));
   for (const auto& it : g.items) {
     std::chrono::milliseconds t{0};
     for (const auto& r : it.runs) t += r.wall;
@@ -262,6 +280,7 @@ std::string to_markdown(const grade_result& g) {
   std::string s = fmt::format("# {} — {}\n\n", g.exercise, g.title);
   s += fmt::format("Submission `{}`: **{}**, score **{}/{}**\n\n", g.submission, to_string(g.overall), g.score,
                    g.max_score);
+  if (!g.set.name.empty()) s += "Set: " + md_cell(set_line(g.set)) + "\n\n";
   s += "| Item | Points | Verdict |\n|---|---:|---|\n";
   for (const auto& it : g.items)
     s += fmt::format("| {} (`{}`) | {}/{} | {}{} |\n", md_cell(it.item.title), it.item.id, it.awarded, it.item.points,
@@ -297,8 +316,9 @@ std::string to_html(const grade_result& g) {
                    to_string(g.overall), kCss);
   s += fmt::format("<h1>{} <span class=\"badge {}\" id=\"verdict\">{}</span></h1>\n", markup_escape(g.title),
                    html_class(g.overall), to_string(g.overall));
-  s += fmt::format("<div class=\"sub\">exercise <b>{}</b> · submission <code>{}</code></div>\n", markup_escape(g.exercise),
-                   markup_escape(g.submission));
+  s += fmt::format("<div class=\"sub\">exercise <b>{}</b> · submission <code>{}</code>{}</div>\n", markup_escape(g.exercise),
+                   markup_escape(g.submission),
+                   g.set.name.empty() ? "" : " · set <span id=\"set\">" + markup_escape(set_line(g.set)) + "</span>");
   s += fmt::format("<div class=\"score\" id=\"score\">{} / {}</div><div class=\"bar\"><div style=\"width:{}%\"></div></div>\n",
                    g.score, g.max_score, pct);
   s += "<h2>Rubric</h2>\n<table><tr><th>Item</th><th>Verdict</th><th>Points</th></tr>\n";
@@ -365,6 +385,7 @@ nlohmann::json to_gradescope(const grade_result& g) {
                      {"status", it.v == verdict::passed ? "passed" : "failed"},
                      {"output", it.v == verdict::passed ? std::string("passed") : item_evidence(it)}});
   std::string output = fmt::format("{}: {}, score {}/{}", g.exercise, to_string(g.overall), g.score, g.max_score);
+  if (!g.set.name.empty()) output += "\nset: " + set_line(g.set);
   if (!g.build_log.empty()) output += "\n\nCompiler output:\n" + g.build_log;
   return {{"score", g.score},
           {"execution_time", static_cast<double>(g.wall.count()) / 1000.0},

@@ -23,6 +23,10 @@ namespace gograde {
 
 /// `color`: ANSI colours (a terminal). `verbose`: every run, not only failures.
 std::string to_text(const grade_result& g, bool color, bool verbose = false);
+
+/// The set an exercise came from, in one line: name, version, commit, the ref
+/// it follows and its URL ("" for an exercise of no named set).
+std::string set_line(const set_origin& o);
 nlohmann::json to_json(const grade_result& g);
 std::string to_junit(const grade_result& g);
 std::string to_markdown(const grade_result& g);

@@ -22,6 +22,8 @@ inline grade_result sample_grade() {
   g.exercise = "safe-counter";
   g.title = "Safe counter";
   g.submission = "candidates/bob <&>";
+  g.set = {"acme", "1.2.0", "https://git.example.com/acme/interviews.git", "main",
+           "3f2a9c1d0b8e7f6a5d4c3b2a1908f7e6d5c4b3a2"};
   g.input_hash = "00000000deadbeef";
   g.wall = std::chrono::milliseconds(1234);
 
@@ -89,6 +91,7 @@ inline grade_result compile_error_grade() {
   g.exercise = "safe-counter";
   g.title = "Safe counter";
   g.submission = "candidates/erin";
+  g.set = {"builtin", "1.0.0", "", "", ""};
   g.input_hash = "0000000000c0ffee";
   g.wall = std::chrono::milliseconds(900);
   item_outcome it;

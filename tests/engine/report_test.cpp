@@ -73,12 +73,16 @@ TEST_CASE("The HTML report is self-contained and draws the timeline", "[report]"
   const std::string html = to_html(fixture::sample_grade());
   for (const char* external : {"http://", "https://", "<script", "<link", "src=", "@import"}) {
     INFO(external);
-    // The SVG namespace URI is an identifier, never fetched.
+    // The SVG namespace URI is an identifier, never fetched; the set's URL is
+    // text the page shows (checked below), not a link.
     std::string h = html;
     replace_all(h, "xmlns=\"http://www.w3.org/2000/svg\"", "");
+    replace_all(h, "from https://git.example.com/acme/interviews.git</span>", "");
     CHECK(h.find(external) == std::string::npos);
   }
   CHECK(html.find("<svg class=\"timeline\"") != std::string::npos);
+  CHECK(html.find("set <span id=\"set\">acme 1.2.0, commit 3f2a9c1d0b8e7f6a5d4c3b2a1908f7e6d5c4b3a2, following main") !=
+        std::string::npos);
   // Four events, two lanes; the last at 3 s is at the axis' right end.
   CHECK(html.find("aria-label=\"timeline of 4 event(s)\"") != std::string::npos);
   CHECK(html.find("<title>attempt 3 at 3 s</title><circle cx=\"750.0\"") != std::string::npos);
