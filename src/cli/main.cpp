@@ -44,10 +44,16 @@ struct globals {
 
 sets::store the_store() { return sets::store(sets::store::default_root()); }
 
-// The built-in set, named by its manifest.
+// The built-in set, named by its manifest; when gograde's sources are a git
+// checkout, the commit of its exercises too (and whether they were changed).
 set_source builtin_set() {
   const set_manifest m = load_manifest(GOGRADE_SOURCE_DIR);
-  return {{m.name, m.version, "", "", ""}, GOGRADE_SOURCE_DIR};
+  set_source b{{m.name, m.version, GOGRADE_SOURCE_DIR, "", ""}, GOGRADE_SOURCE_DIR};
+  if (const auto head = sets::repository_head(GOGRADE_SOURCE_DIR, {kManifestFile, "exercises", "reference", "graders"})) {
+    b.origin.commit = head->commit;
+    b.origin.ref = head->changed ? "HEAD, with local changes" : "HEAD";
+  }
+  return b;
 }
 
 // The sets a command sees: --set DIR alone, else the built-in set and every
@@ -435,8 +441,10 @@ int cmd_sets_list() {
   const auto all = st.list(&problems);
   const set_source b = builtin_set();
   fmt::print("{:<16} {:<10} {:<20} {:<13} {:>9}  {}\n", "set", "version", "follows", "commit", "exercises", "from");
-  fmt::print("{:<16} {:<10} {:<20} {:<13} {:>9}  {}\n", b.origin.name, b.origin.version, "(built in)", "-",
-             list_exercises(b.root).size(), b.root.string());
+  fmt::print("{:<16} {:<10} {:<20} {:<13} {:>9}  {}\n", b.origin.name, b.origin.version,
+             b.origin.ref == "HEAD" || b.origin.ref.empty() ? "(built in)" : "(built in, changed)",
+             b.origin.commit.empty() ? "-" : b.origin.commit.substr(0, 12), list_exercises(b.root).size(),
+             b.root.string());
   for (const auto& s : all)
     fmt::print("{:<16} {:<10} {:<20} {:<13} {:>9}  {}\n", s.name, s.version, s.ref_kind + " " + s.ref,
                s.commit.substr(0, 12), s.exercises.size(), s.url);
@@ -449,7 +457,8 @@ int cmd_sets_show(const std::string& name) {
   const sets::store st = the_store();
   if (name == "builtin") {
     const set_source b = builtin_set();
-    fmt::print("set:        {} {} (built in)\nfiles:      {}\n", b.origin.name, b.origin.version, b.root.string());
+    fmt::print("set:         {} {} (built in)\nfiles:       {}\n", b.origin.name, b.origin.version, b.root.string());
+    if (!b.origin.commit.empty()) fmt::print("commit:      {} ({})\n", b.origin.commit, b.origin.ref);
     for (const auto& slug : list_exercises(b.root))
       fmt::print("  {:<20} {}\n", slug, load_exercise(b.root, slug).title);
     return 0;

@@ -742,6 +742,28 @@ change_result store::pin(const std::string& name, const std::string& ref, const 
   return res;
 }
 
+std::optional<head_state> repository_head(const fs::path& dir, const std::vector<std::string>& paths) {
+  libgit2_once();
+  repo_h repo;
+  if (git_repository_open_ext(repo.out(), dir.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) < 0) return std::nullopt;
+  const auto commit = peel_to_commit(repo.get(), "HEAD");
+  if (!commit) return std::nullopt;
+  head_state h{*commit, false};
+  std::vector<char*> specs;
+  for (const auto& p : paths) specs.push_back(const_cast<char*>(p.c_str()));
+  git_status_options so;
+  git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
+  so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+  so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+  so.pathspec = {specs.data(), specs.size()};
+  git_status_list* list = nullptr;
+  if (git_status_list_new(&list, repo.get(), &so) == 0) {
+    h.changed = git_status_list_entrycount(list) > 0;
+    git_status_list_free(list);
+  }
+  return h;
+}
+
 void store::remove(const std::string& name) {
   store_lock lock(root_);
   need(*this, name);

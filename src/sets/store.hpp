@@ -98,4 +98,14 @@ class store {
   fs::path root_;
 };
 
+/// The commit a directory's own git repository has checked out (HEAD), and
+/// whether `paths` (relative to it) differ from that commit; nullopt when
+/// `dir` is not the top of a git repository. For the built-in set: a report
+/// names the exact version of gograde's own exercises.
+struct head_state {
+  std::string commit;
+  bool changed = false;
+};
+std::optional<head_state> repository_head(const fs::path& dir, const std::vector<std::string>& paths);
+
 }  // namespace gograde::sets
