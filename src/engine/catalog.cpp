@@ -16,15 +16,22 @@ bool inside(const fs::path& root, const fs::path& p) {
   return !rel.empty() && *rel.begin() != "..";
 }
 
-// Every symlink under `root` (not followed) must resolve inside it, whatever
-// its target is relative to.
+// Every symlink in the set's trees (not followed) must resolve inside the
+// set, whatever its target is relative to. (The rest of a repository is never
+// read; a checkout from git refuses outside links anywhere.)
 void check_symlinks(const fs::path& root) {
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::none, ec);
-       it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) break;
-    if (!it->is_symlink(ec)) continue;
-    const fs::path link = it->path();
+  std::vector<fs::path> links;
+  if (fs::is_symlink(root / kManifestFile, ec)) links.push_back(root / kManifestFile);
+  for (const char* tree : {"exercises", "reference", "graders"}) {
+    if (fs::is_symlink(root / tree, ec)) links.push_back(root / tree);
+    for (auto it = fs::recursive_directory_iterator(root / tree, fs::directory_options::none, ec);
+         it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (ec) break;
+      if (it->is_symlink(ec)) links.push_back(it->path());
+    }
+  }
+  for (const fs::path& link : links) {
     const fs::path target = fs::read_symlink(link, ec);
     const fs::path rel = link.lexically_relative(root);
     if (target.is_absolute() || !inside(root, link.parent_path() / target))
