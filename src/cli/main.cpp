@@ -453,14 +453,27 @@ int cmd_sets_list() {
   return 0;
 }
 
+// A set's exercises with their titles; one that cannot be read says why.
+void print_exercises(const fs::path& root, const std::vector<std::string>& slugs, const std::string& prefix) {
+  fmt::print("exercises ({}):\n", slugs.size());
+  for (const auto& slug : slugs) {
+    std::string title;
+    try {
+      title = load_exercise(root, slug).title;
+    } catch (const config_error& e) {
+      title = std::string("(unreadable: ") + e.what() + ")";
+    }
+    fmt::print("  {:<20} {}\n", prefix + slug, title);
+  }
+}
+
 int cmd_sets_show(const std::string& name) {
   const sets::store st = the_store();
   if (name == "builtin") {
     const set_source b = builtin_set();
     fmt::print("set:         {} {} (built in)\nfiles:       {}\n", b.origin.name, b.origin.version, b.root.string());
     if (!b.origin.commit.empty()) fmt::print("commit:      {} ({})\n", b.origin.commit, b.origin.ref);
-    for (const auto& slug : list_exercises(b.root))
-      fmt::print("  {:<20} {}\n", slug, load_exercise(b.root, slug).title);
+    print_exercises(b.root, list_exercises(b.root), "");
     return 0;
   }
   const auto s = st.find(name);
@@ -474,16 +487,7 @@ int cmd_sets_show(const std::string& name) {
   fmt::print("from:        {}\nfollows:     {} {}{}\ncommit:      {}\nadded:       {}\nupdated:     {}\nfiles:       {}\n",
              s->url, s->ref_kind, s->ref, s->ref_kind == "commit" ? " (pinned)" : "", s->commit, s->added_at,
              s->updated_at, st.checkout(*s).string());
-  fmt::print("exercises ({}):\n", s->exercises.size());
-  for (const auto& slug : s->exercises) {
-    std::string title;
-    try {
-      title = load_exercise(st.checkout(*s), slug).title;
-    } catch (const config_error& e) {
-      title = std::string("(unreadable: ") + e.what() + ")";
-    }
-    fmt::print("  {:<20} {}\n", s->name + "/" + slug, title);
-  }
+  print_exercises(st.checkout(*s), s->exercises, s->name + "/");
   return 0;
 }
 

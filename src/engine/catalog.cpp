@@ -70,26 +70,30 @@ void catalog::add(set_source s) {
   for (const auto& o : sets_)
     if (o.origin.name == s.origin.name)
       throw config_error(fmt::format("two sets named \"{}\" ({} and {})", s.origin.name, o.root.string(), s.root.string()));
+  slugs_.push_back(list_exercises(s.root));
   sets_.push_back(std::move(s));
 }
 
 std::vector<std::pair<const set_source*, std::string>> catalog::exercises() const {
   std::vector<std::pair<const set_source*, std::string>> out;
-  for (const auto& s : sets_)
-    for (auto& slug : list_exercises(s.root)) out.emplace_back(&s, std::move(slug));
+  for (std::size_t i = 0; i < sets_.size(); ++i)
+    for (const auto& slug : slugs_[i]) out.emplace_back(&sets_[i], slug);
   return out;
 }
 
 std::string catalog::display_name(const set_source& s, const std::string& slug) const {
-  for (const auto& o : sets_)
-    if (&o != &s) {
-      const auto v = list_exercises(o.root);
-      if (std::find(v.begin(), v.end(), slug) != v.end()) return s.origin.name + "/" + slug;
-    }
+  for (std::size_t i = 0; i < sets_.size(); ++i)
+    if (&sets_[i] != &s && std::find(slugs_[i].begin(), slugs_[i].end(), slug) != slugs_[i].end())
+      return s.origin.name + "/" + slug;
   return slug;
 }
 
 exercise catalog::load(const std::string& name) const {
+  auto from = [](const set_source& s, const std::string& slug) {
+    exercise ex = load_exercise(s.root, slug);
+    ex.origin = s.origin;
+    return ex;
+  };
   const auto slash = name.find('/');
   std::vector<std::pair<const set_source*, std::string>> hits;
   if (slash != std::string::npos) {
@@ -101,17 +105,11 @@ exercise catalog::load(const std::string& name) const {
       throw config_error(fmt::format("no set \"{}\" (sets: {}; add one with `gograde sets add URL`)", set,
                                      fmt::join(names, ", ")));
     }
-    exercise ex = load_exercise(s->root, slug);
-    ex.origin = s->origin;
-    return ex;
+    return from(*s, slug);
   }
   for (const auto& [s, slug] : exercises())
     if (slug == name) hits.emplace_back(s, slug);
-  if (hits.size() == 1) {
-    exercise ex = load_exercise(hits[0].first->root, name);
-    ex.origin = hits[0].first->origin;
-    return ex;
-  }
+  if (hits.size() == 1) return from(*hits[0].first, name);
   if (hits.size() > 1) {
     std::vector<std::string> names;
     for (const auto& [s, slug] : hits) names.push_back(s->origin.name + "/" + slug);
@@ -120,15 +118,6 @@ exercise catalog::load(const std::string& name) const {
   std::vector<std::string> known;
   for (const auto& [s, slug] : exercises()) known.push_back(display_name(*s, slug));
   throw config_error(fmt::format("no exercise \"{}\" (known: {})", name, known.empty() ? "none" : fmt::format("{}", fmt::join(known, ", "))));
-}
-
-bool catalog::has(const std::string& name) const {
-  try {
-    load(name);
-    return true;
-  } catch (const config_error&) {
-    return false;
-  }
 }
 
 }  // namespace gograde

@@ -51,7 +51,8 @@ struct set_source {
 
 class catalog {
  public:
-  /// Adds a set; a second set of the same name is a config_error.
+  /// Adds a set and reads its list of exercises; a second set of the same
+  /// name is a config_error.
   void add(set_source s);
   const std::vector<set_source>& sets() const { return sets_; }
 
@@ -66,11 +67,10 @@ class catalog {
   /// what there is) and loads it, with its origin filled in.
   exercise load(const std::string& name) const;
 
-  /// Whether `name` names an exercise of the catalog (no throw).
-  bool has(const std::string& name) const;
-
  private:
+  // Read once, when a set is added: every lookup consults these.
   std::vector<set_source> sets_;
+  std::vector<std::vector<std::string>> slugs_;  // list_exercises of sets_[i]
 };
 
 }  // namespace gograde

@@ -245,6 +245,13 @@ struct remote_refs {
   std::vector<std::string> branches, tags;
 };
 
+// The branches and tags fetched so far (what the remote had at the last fetch).
+void read_local_refs(git_repository* repo, remote_refs& refs) {
+  refs.branches = ref_names(repo, "refs/remotes/origin/*", 20);
+  refs.tags = ref_names(repo, "refs/tags/*", 10);
+}
+
+
 // Fetches every branch (as refs/remotes/origin/*) and tag into `repo`, with
 // progress and credentials. Throws config_error saying why it could not.
 remote_refs fetch(git_repository* repo, const remote_url& u, const progress_fn& progress) {
@@ -300,8 +307,7 @@ remote_refs fetch(git_repository* repo, const remote_url& u, const progress_fn& 
                                        human_bytes(ctx.bytes), secs)
                          : fmt::format("fetched {}: nothing new ({:.1f} s)", u.url, secs),
              true);
-  refs.branches = ref_names(repo, "refs/remotes/origin/*", 20);
-  refs.tags = ref_names(repo, "refs/tags/*", 10);
+  read_local_refs(repo, refs);
   return refs;
 }
 
@@ -350,9 +356,13 @@ std::optional<resolved> resolve(git_repository* repo, const std::string& ref) {
   return std::nullopt;
 }
 
+// "branches: main, dev; tags: v1", for messages about a ref not found.
+std::string known_refs(const remote_refs& refs) {
+  return fmt::format("branches: {}; tags: {}", list_or_none(refs.branches), list_or_none(refs.tags));
+}
+
 std::string no_such_ref(const std::string& ref, const std::string& url, const remote_refs& refs) {
-  return fmt::format("no branch, tag or commit \"{}\" in {} (branches: {}; tags: {})", ref, url,
-                     list_or_none(refs.branches), list_or_none(refs.tags));
+  return fmt::format("no branch, tag or commit \"{}\" in {} ({})", ref, url, known_refs(refs));
 }
 
 // ---- checkout -----------------------------------------------------------------
@@ -673,10 +683,9 @@ change_result store::update(const std::string& name, const change_options& opt) 
   }
   const auto r = resolve(repo.get(), prev.ref);
   if (!r || r->kind != prev.ref_kind)
-    throw config_error(fmt::format("{} {} no longer exists in {} (branches: {}; tags: {}); {}; follow another ref with "
+    throw config_error(fmt::format("{} {} no longer exists in {} ({}); {}; follow another ref with "
                                    "`gograde sets pin {} REF`",
-                                   prev.ref_kind, prev.ref, prev.url, list_or_none(refs.branches),
-                                   list_or_none(refs.tags), keeping, name));
+                                   prev.ref_kind, prev.ref, prev.url, known_refs(refs), keeping, name));
   if (r->commit == prev.commit) {
     res.message = fmt::format("{} is up to date: {} {} at {}", name, prev.ref_kind, prev.ref, describe(prev));
     return res;
@@ -715,8 +724,7 @@ change_result store::pin(const std::string& name, const std::string& ref, const 
   } catch (const config_error& e) {
     // Pinning to what was fetched before works without the network.
     offline = e.what();
-    refs.branches = ref_names(repo.get(), "refs/remotes/origin/*", 20);
-    refs.tags = ref_names(repo.get(), "refs/tags/*", 10);
+    read_local_refs(repo.get(), refs);
   }
   const auto r = resolve(repo.get(), ref);
   if (!r)
