@@ -21,6 +21,7 @@
 #include "engine/exercise.hpp"
 #include "engine/files.hpp"
 #include "engine/grade.hpp"
+#include "engine/process.hpp"
 #include "engine/init.hpp"
 #include "engine/report.hpp"
 #include "engine/sandbox.hpp"
@@ -84,11 +85,15 @@ fs::path default_cache() {
   return fs::temp_directory_path() / "gograde-cache";
 }
 
+// Absolute: the sandbox binds it at the same path, whatever the working directory.
+fs::path cache_dir_of(const globals& g) {
+  return fs::absolute(g.cache_dir.empty() ? default_cache() : fs::path(g.cache_dir)).lexically_normal();
+}
+
 builder make_builder(const globals& g) {
   toolchain tc;
   tc.source_root = GOGRADE_SOURCE_DIR;
-  // Absolute: the sandbox binds it at the same path, whatever the working directory.
-  tc.cache_dir = fs::absolute(g.cache_dir.empty() ? default_cache() : fs::path(g.cache_dir)).lexically_normal();
+  tc.cache_dir = cache_dir_of(g);
   fs::create_directories(tc.cache_dir);
   if (g.no_sandbox) {
     tc.sandbox = false;
@@ -368,6 +373,20 @@ int cmd_batch(const globals& g, const std::string& dir, const std::string& slug,
   builder b = make_builder(g);
   const auto all = discover_batch(dir, opt);
   const auto mine = shard(all, opt.shard_index, opt.shard_count);
+  // Each submission is graded by a gograde process of its own: one that
+  // crashes or hangs costs its own row, never the batch.
+  opt.isolate = [&g, &opt](const batch_entry& e) {
+    std::vector<std::string> argv = {"/proc/self/exe"};
+    if (!g.set_dir.empty()) argv.insert(argv.end(), {"--set", fs::absolute(g.set_dir).string()});
+    argv.insert(argv.end(), {"--cache", cache_dir_of(g).string()});
+    if (g.no_sandbox) argv.push_back("--no-sandbox");
+    argv.insert(argv.end(), {"batch-entry", "--candidate", e.candidate, "--exercise", e.exercise, "--submission",
+                             fs::absolute(e.submission).string(), "--out", fs::absolute(opt.out_dir).string(),
+                             "--formats", fmt::format("{}", fmt::join(opt.formats, ","))});
+    if (opt.force) argv.push_back("--force");
+    return argv;
+  };
+  if (const std::string err = b.prepare(); !err.empty()) throw std::runtime_error(err);
   fmt::print(stderr, "grading {} submission(s){} on {} job(s); reports in {}\n", mine.size(),
              opt.shard_count > 1 ? fmt::format(" (shard {}/{} of {})", opt.shard_index, opt.shard_count, all.size()) : "",
              jobs, opt.out_dir.string());
@@ -386,6 +405,25 @@ int cmd_batch(const globals& g, const std::string& dir, const std::string& slug,
     else if (r.verdict_name != "passed" && rc == 0) rc = 1;
   }
   return rc;
+}
+
+// One entry of a batch, graded in this process on behalf of a batch: the row
+// goes to stdout after kRowMarker. GOGRADE_TEST_CRASH (a candidate's name)
+// makes this process crash on that candidate: how the tests prove that a
+// crash costs one row, not the batch.
+int cmd_batch_entry(const globals& g, const batch_entry& e, const std::string& out_dir,
+                    const std::vector<std::string>& formats, bool force) {
+  if (const char* crash = std::getenv("GOGRADE_TEST_CRASH"); crash && e.candidate == crash) std::abort();
+  const catalog cat = make_catalog(g);
+  batch_options opt;
+  opt.sets = &cat;
+  opt.force = force;
+  opt.out_dir = out_dir;
+  opt.formats = formats;
+  builder b = make_builder(g);
+  const batch_row row = grade_entry(b, e, opt);
+  std::cout << kRowMarker << row_json(row) << std::endl;
+  return 0;
 }
 
 // ---- sets ---------------------------------------------------------------------
@@ -534,6 +572,28 @@ int cmd_sets_remove(const std::string& name) {
   return 0;
 }
 
+// A program run in the sandbox a submission's run gets (the system, a
+// writable working directory, the paths given read-only), its output passed
+// through: to see what the sandbox lets a program do.
+int cmd_sandbox_exec(const std::vector<std::string>& argv, const std::vector<std::string>& ro) {
+  if (argv.empty()) throw config_error("sandbox-exec: a program is required (gograde sandbox-exec -- PROGRAM ARGS)");
+  if (const sandbox_status& st = probe_sandbox(); !st.ok) throw config_error(st.why);
+  std::string tmpl = fmt::format("/tmp/gograde-exec-{}-XXXXXX", process_tag());
+  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("cannot create a working directory in /tmp");
+  const fs::path work = tmpl.c_str();
+  std::vector<sandbox_mount> mounts = {{work, true}};
+  for (const auto& p : ro) mounts.push_back({fs::absolute(p).lexically_normal(), false});
+  process_spec spec;
+  sandboxed(spec, argv, mounts, work, {});
+  spec.timeout = std::chrono::seconds(60);
+  const process_result r = run_process(spec);
+  std::error_code ec;
+  fs::remove_all(work, ec);
+  fmt::print("{}", r.output);
+  if (r.start_failed) throw config_error(r.output);
+  return r.timed_out ? 124 : r.exit_code >= 0 ? r.exit_code : 128 + r.term_signal;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -632,6 +692,22 @@ int main(int argc, char** argv) {
   auto* sets_remove = sets_cmd->add_subcommand("remove", "Delete a set and everything fetched for it");
   sets_remove->add_option("name", set_name, "Set name")->required();
 
+  batch_entry entry;
+  std::string entry_sub;
+  auto* batch_entry_cmd = app.add_subcommand("batch-entry", "One entry of a batch (used by batch)");
+  batch_entry_cmd->group("");  // internal: not listed
+  batch_entry_cmd->add_option("--candidate", entry.candidate)->required();
+  batch_entry_cmd->add_option("--exercise", entry.exercise)->required();
+  batch_entry_cmd->add_option("--submission", entry_sub)->required();
+  batch_entry_cmd->add_option("--out", out_file)->required();
+  batch_entry_cmd->add_option("--formats", formats)->delimiter(',');
+  batch_entry_cmd->add_flag("--force", force);
+
+  std::vector<std::string> exec_argv, exec_ro;
+  auto* sandbox_exec = app.add_subcommand("sandbox-exec", "Run a program in the sandbox a submission's run gets");
+  sandbox_exec->add_option("--ro", exec_ro, "Show this path read-only too (repeatable)");
+  sandbox_exec->add_option("program", exec_argv, "The program and its arguments (after --)")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -658,6 +734,11 @@ int main(int argc, char** argv) {
     if (*stress_cmd) return cmd_stress(g, slug, sub, duration, threads, seeds, item, visible);
     if (*replay) return cmd_replay(g, slug, sub, seed, item, visible, virt, race_only, normal_only);
     if (*validate) return cmd_validate(g, slugs);
+    if (*sandbox_exec) return cmd_sandbox_exec(exec_argv, exec_ro);
+    if (*batch_entry_cmd) {
+      entry.submission = entry_sub;
+      return cmd_batch_entry(g, entry, out_file, formats, force);
+    }
     if (*batch) {
       if (!formats.empty()) formats.insert(formats.begin(), "json");
       return cmd_batch(g, dir, exercise_opt, jobs, shard_spec, force, out_file, formats);

@@ -3,12 +3,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
+#include <sstream>
 #include <atomic>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "engine/files.hpp"
+#include "engine/process.hpp"
 #include "engine/report.hpp"
 
 namespace gograde {
@@ -17,14 +20,23 @@ namespace {
 
 bool hidden(const fs::path& p) { return p.filename().string().rfind('.', 0) == 0; }
 
+// Directories, and symbolic links (refused when discovered: a candidate's
+// folder is read as data, never followed elsewhere).
 std::vector<fs::path> subdirs(const fs::path& dir) {
   std::vector<fs::path> v;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec))
-    if (e.is_directory() && !hidden(e.path())) v.push_back(e.path());
+    if ((e.is_symlink(ec) || e.is_directory(ec)) && !hidden(e.path())) v.push_back(e.path());
   std::sort(v.begin(), v.end());
   return v;
 }
+
+bool is_link(const fs::path& p) {
+  std::error_code ec;
+  return fs::is_symlink(fs::symlink_status(p, ec));
+}
+
+}  // namespace
 
 batch_row grade_entry(builder& b, const batch_entry& e, const batch_options& opt) {
   batch_row row;
@@ -85,7 +97,70 @@ batch_row grade_entry(builder& b, const batch_entry& e, const batch_options& opt
   return row;
 }
 
+namespace {
+
+nlohmann::json row_object(const batch_row& r) {
+  nlohmann::json reports = nlohmann::json::array();
+  for (const auto& p : r.reports) reports.push_back(p.string());
+  return {{"candidate", r.entry.candidate}, {"exercise", r.entry.exercise},
+          {"submission", r.entry.submission.string()}, {"status", r.status},
+          {"verdict", r.verdict_name}, {"score", r.score}, {"max_score", r.max_score},
+          {"wall_ms", r.wall.count()}, {"message", r.message}, {"reports", reports}};
+}
+
+// One entry graded in a child process: whatever happens to it is this entry's.
+batch_row grade_isolated(const batch_entry& e, const batch_options& opt) {
+  process_spec spec;
+  spec.argv = opt.isolate(e);
+  spec.timeout = opt.entry_timeout;
+  spec.die_with_parent = true;
+  spec.output_cap = 4 << 20;
+  const process_result r = run_process(spec);
+  std::optional<batch_row> row;
+  std::istringstream lines(r.output);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind(kRowMarker, 0) == 0) row = row_from_json(line.substr(std::strlen(kRowMarker)));
+  if (row && r.exited_ok()) return *row;
+  batch_row bad;
+  bad.entry = e;
+  bad.status = "error";
+  bad.verdict_name = "internal_error";
+  bad.wall = r.wall;
+  const std::string how = r.timed_out        ? fmt::format("ran past {} s", opt.entry_timeout.count() / 1000)
+                          : r.term_signal    ? fmt::format("was killed by signal {} ({})", r.term_signal,
+                                                           ::strsignal(r.term_signal))
+                          : r.start_failed   ? "could not start: " + r.output
+                                             : fmt::format("ended with exit status {} and no result", r.exit_code);
+  std::string tail = r.output.size() > 600 ? r.output.substr(r.output.size() - 600) : r.output;
+  bad.message = fmt::format("grading this submission failed in gograde itself (the grading process {}); the other "
+                            "submissions were graded. Our fault, not the candidate's: please report it.{}",
+                            how, tail.empty() ? "" : "\n" + tail);
+  return bad;
+}
+
 }  // namespace
+
+std::string row_json(const batch_row& r) { return row_object(r).dump(); }
+
+std::optional<batch_row> row_from_json(const std::string& line) {
+  const auto j = nlohmann::json::parse(line, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  try {
+    batch_row r;
+    r.entry = {j.at("candidate").get<std::string>(), j.at("exercise").get<std::string>(),
+               fs::path(j.at("submission").get<std::string>()), {}};
+    r.status = j.at("status").get<std::string>();
+    r.verdict_name = j.at("verdict").get<std::string>();
+    r.score = j.at("score").get<int>();
+    r.max_score = j.at("max_score").get<int>();
+    r.wall = std::chrono::milliseconds(j.at("wall_ms").get<long long>());
+    r.message = j.at("message").get<std::string>();
+    for (const auto& p : j.at("reports")) r.reports.emplace_back(p.get<std::string>());
+    return r;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
 
 std::vector<batch_entry> discover_batch(const fs::path& dir, const batch_options& opt) {
   if (!fs::is_directory(dir)) throw config_error(dir.string() + ": not a directory");
@@ -103,9 +178,16 @@ std::vector<batch_entry> discover_batch(const fs::path& dir, const batch_options
   for (const fs::path& cand : subdirs(dir)) {
     if (!opt.out_dir.empty() && fs::weakly_canonical(cand, ec) == out) continue;
     const std::string name = cand.filename().string();
+    if (is_link(cand)) {
+      entries.push_back({name, "?", cand, "a symbolic link, not a directory of its own: not graded"});
+      continue;
+    }
     bool per_exercise = false;
     for (const auto& s : slugs)
-      if (fs::is_directory(cand / s)) {
+      if (is_link(cand / s)) {
+        entries.push_back({name, s, cand / s, "a symbolic link, not a directory of its own: not graded"});
+        per_exercise = true;
+      } else if (fs::is_directory(cand / s)) {
         entries.push_back({name, s, cand / s, {}});
         per_exercise = true;
       }
@@ -117,7 +199,10 @@ std::vector<batch_entry> discover_batch(const fs::path& dir, const batch_options
     std::vector<std::string> fits;
     for (const auto& ex : all)
       if (std::all_of(ex.candidate_files.begin(), ex.candidate_files.end(),
-                      [&](const std::string& f) { return fs::is_regular_file(cand / f); }))
+                      [&](const std::string& f) {  // any entry of that name: intake judges what it is
+                        std::error_code fec;
+                        return fs::exists(fs::symlink_status(cand / f, fec));
+                      }))
         fits.push_back(slugs[static_cast<std::size_t>(&ex - all.data())]);
     if (fits.size() == 1) entries.push_back({name, fits.front(), cand, {}});
     else
@@ -141,9 +226,11 @@ std::vector<batch_row> run_batch(builder& b, const std::vector<batch_entry>& ent
   std::vector<batch_row> rows(entries.size());
   std::atomic<std::size_t> next{0};
   std::mutex mu;
+  sweep_stale(opt.out_dir, 1);  // reports half written by a killed batch
   auto worker = [&] {
     for (std::size_t i; (i = next++) < entries.size();) {
-      rows[i] = grade_entry(b, entries[i], opt);
+      rows[i] = opt.isolate && entries[i].problem.empty() ? grade_isolated(entries[i], opt)
+                                                          : grade_entry(b, entries[i], opt);
       std::lock_guard g(mu);
       if (on_row) on_row(rows[i]);
     }
@@ -185,14 +272,7 @@ std::string batch_summary_markdown(const std::vector<batch_row>& rows) {
 
 std::string batch_summary_json(const std::vector<batch_row>& rows) {
   nlohmann::json arr = nlohmann::json::array();
-  for (const auto& r : rows) {
-    nlohmann::json reports = nlohmann::json::array();
-    for (const auto& p : r.reports) reports.push_back(p.string());
-    arr.push_back({{"candidate", r.entry.candidate}, {"exercise", r.entry.exercise},
-                   {"submission", r.entry.submission.string()}, {"status", r.status},
-                   {"verdict", r.verdict_name}, {"score", r.score}, {"max_score", r.max_score},
-                   {"wall_ms", r.wall.count()}, {"message", r.message}, {"reports", reports}});
-  }
+  for (const auto& r : rows) arr.push_back(row_object(r));
   return nlohmann::json{{"schema", "gograde.batch/1"}, {"rows", arr}}.dump(2) + "\n";
 }
 

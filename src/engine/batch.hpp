@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,7 +38,17 @@ struct batch_options {
   fs::path out_dir;
   std::vector<std::string> formats{"json", "html"};  // json is always written
   grade_options grading;
+  /// When set, each entry is graded in a child process running the command
+  /// this returns for it; the child prints its row (row_json) on a line
+  /// starting with kRowMarker. A child that crashes, hangs past
+  /// `entry_timeout` or prints no row costs that entry alone: its row is an
+  /// internal_error and the batch goes on.
+  std::function<std::vector<std::string>(const batch_entry&)> isolate;
+  std::chrono::milliseconds entry_timeout{std::chrono::hours(2)};
 };
+
+/// The line prefix of a row printed by an isolated grading process.
+inline constexpr const char* kRowMarker = "gograde-row: ";
 
 struct batch_row {
   batch_entry entry;
@@ -55,6 +66,13 @@ std::vector<batch_entry> discover_batch(const fs::path& dir, const batch_options
 
 /// Entry i (0-based, in discover order) belongs to shard (i mod N) + 1.
 std::vector<batch_entry> shard(const std::vector<batch_entry>& all, int index, int count);
+
+/// Grades one entry in this process (resumed when its report is current).
+batch_row grade_entry(builder& b, const batch_entry& e, const batch_options& opt);
+
+/// A row as one line of JSON, and back (nullopt when malformed).
+std::string row_json(const batch_row& r);
+std::optional<batch_row> row_from_json(const std::string& line);
 
 /// Grades the entries on `opt.jobs` threads; `on_row` is called (serialised)
 /// as each finishes. Rows come back in entry order.

@@ -90,7 +90,19 @@ std::string describe_failure(const process_result& r) {
 
 }  // namespace
 
-builder::builder(toolchain tc) : tc_(std::move(tc)) {}
+builder::builder(toolchain tc) : tc_(std::move(tc)) {
+  // What killed graders left behind: half-made cache entries, run directories.
+  sweep_stale(tc_.cache_dir, 1);
+  std::error_code ec;
+  sweep_stale(fs::temp_directory_path(ec));
+}
+
+std::string builder::prepare() {
+  auto normal = std::async(std::launch::async, [this] { return ensure_runtime(flavour::normal).error; });
+  const std::string race = ensure_runtime(flavour::race).error;
+  const std::string n = normal.get();
+  return n.empty() ? race : n;
+}
 
 const builder::runtime& builder::ensure_runtime(flavour f) {
   std::lock_guard lock(mu_);
@@ -219,7 +231,7 @@ build_output builder::build(flavour f, const fs::path& suite, const fs::path& su
     return out;
   }
   const std::string cxx = f == flavour::race ? tc_.cxx_race : tc_.cxx_normal;
-  std::uint64_t h = hash_string(cxx + join(flavour_flags(f, true)) + rt.lib.string() + "pch:" + rt.pch.string() + "v2");
+  std::uint64_t h = hash_string(cxx + join(flavour_flags(f, true)) + rt.lib.string() + "pch:" + rt.pch.string() + "v3-jail");
   h = hash_string(hex(hash_file(suite)), h);
   // Headers beside the suite (shared helpers) are inputs too.
   std::vector<fs::path> beside;
@@ -265,7 +277,7 @@ build_output builder::build(flavour f, const fs::path& suite, const fs::path& su
                                          {submission_dir, false},
                                          {tmp, true}};
     process_spec spec;
-    spec.argv = sandboxed(argv, mounts, tmp, {});
+    sandboxed(spec, argv, mounts, tmp, {});
     spec.timeout = compile_timeout;
     spec.output_cap = 256 << 10;
     spec.output_limit = 8 << 20;
@@ -274,6 +286,7 @@ build_output builder::build(flavour f, const fs::path& suite, const fs::path& su
     auto cg = cgroup_limit::create(4ULL << 30, 256, why);
     if (cg) spec.cgroup_procs = cg->procs_files();
     process_result r = run_process(spec);
+    reclaim(mounts);
     if (cg && cg->memory_exceeded() && !r.exited_ok())
       r.output += "\ncompilation stopped: the compiler used more than 4 GiB of memory\n";
     return r;

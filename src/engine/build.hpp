@@ -42,7 +42,11 @@ struct build_output {
 
 class builder {
  public:
+  /// Removes what killed graders left in the cache and in /tmp (see sweep_stale).
   explicit builder(toolchain tc);
+  /// Builds the runtime of both flavours now (at once), so that processes
+  /// sharing the cache find it made. Returns the first error, or "".
+  std::string prepare();
   /// Builds `suite` with the submission's files (in `submission_dir`) on the
   /// include path, and the flavour's precompiled header (Catch2, gox) first,
   /// linked with `libraries` (-l<name>) besides gox.

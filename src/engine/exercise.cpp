@@ -233,16 +233,21 @@ exercise load_exercise(const fs::path& set_root, const std::string& slug) {
         throw config_error(fmt::format("{}: limits.{}: an integer from {} to {}", meta_file.string(), key, lo, hi));
       out = static_cast<std::uint64_t>(*v);
     };
-    get("memory_mb", ex.limits.memory_mb, 64, 65536);
-    get("processes", ex.limits.processes, 16, 65536);
-    get("file_size_mb", ex.limits.file_size_mb, 1, 4096);
-    get("open_files", ex.limits.open_files, 32, 65536);
-    get("output_kb", ex.limits.output_kb, 16, 1 << 20);
-    get("compile_seconds", ex.limits.compile_seconds, 5, 3600);
+    struct known {
+      const char* key;
+      std::uint64_t run_limits::*field;
+      std::uint64_t lo, hi;
+    };
+    static constexpr known kKnown[] = {
+        {"memory_mb", &run_limits::memory_mb, 64, 65536},       {"processes", &run_limits::processes, 16, 65536},
+        {"file_size_mb", &run_limits::file_size_mb, 1, 4096},   {"open_files", &run_limits::open_files, 32, 65536},
+        {"output_kb", &run_limits::output_kb, 16, 1 << 20},     {"compile_seconds", &run_limits::compile_seconds, 5, 3600},
+        {"file_kb", &run_limits::file_kb, 1, 65536},            {"submission_kb", &run_limits::submission_kb, 1, 1 << 20},
+        {"stall_seconds", &run_limits::stall_seconds, 1, 3600}};
+    for (const auto& k : kKnown) get(k.key, ex.limits.*k.field, k.lo, k.hi);
     for (const auto& [k, v] : *lim) {
       const std::string key(k.str());
-      if (key != "memory_mb" && key != "processes" && key != "file_size_mb" && key != "open_files" && key != "output_kb" &&
-          key != "compile_seconds")
+      if (std::none_of(std::begin(kKnown), std::end(kKnown), [&](const known& x) { return key == x.key; }))
         throw config_error(fmt::format("{}: limits.{}: unknown limit", meta_file.string(), key));
     }
   }

@@ -70,6 +70,11 @@ struct run_limits {
   std::uint64_t open_files = 256;   ///< RLIMIT_NOFILE
   std::uint64_t output_kb = 1024;   ///< stdout + stderr
   std::uint64_t compile_seconds = 120;  ///< each compile or link of a suite with the submission
+  std::uint64_t file_kb = 256;          ///< each file of a submission, as read (larger: rejected)
+  std::uint64_t submission_kb = 1024;   ///< all files of a submission together
+  /// A run whose processes use no CPU for this long (all asleep, stopped or
+  /// blocked) is ended as a timeout without waiting for the wall limit.
+  std::uint64_t stall_seconds = 3;
 };
 
 struct mutant {

@@ -1,6 +1,10 @@
 #include "engine/files.hpp"
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <fstream>
 #include <functional>
@@ -22,8 +26,39 @@ void replace_all(std::string& s, const std::string& from, const std::string& to)
   for (std::size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size()) s.replace(at, from.size(), to);
 }
 
+namespace {
+
+// Field 22 of /proc/PID/stat: when the process started, in clock ticks since
+// boot; "" when there is no such process or it has ended (a zombie, which
+// nobody may have reaped yet, has ended).
+std::string start_time(long pid) {
+  const std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  const auto close = stat.rfind(')');
+  if (close == std::string::npos || close + 2 >= stat.size()) return {};
+  std::istringstream fields(stat.substr(close + 2));
+  std::string f;
+  for (int k = 3; k <= 22 && fields >> f; ++k)
+    if (k == 3 && (f == "Z" || f == "X")) return {};
+  return f;
+}
+
+}  // namespace
+
+const std::string& process_tag() {
+  static const std::string tag = std::to_string(::getpid()) + "." + start_time(::getpid());
+  return tag;
+}
+
+bool process_alive(const std::string& tag) {
+  const auto dot = tag.find('.');
+  if (dot == std::string::npos) return false;
+  const long pid = std::atol(tag.substr(0, dot).c_str());
+  const std::string start = start_time(pid);
+  return pid > 0 && !start.empty() && start == tag.substr(dot + 1);
+}
+
 fs::path temp_sibling(const fs::path& p) {
-  return p.string() + ".tmp-" + std::to_string(::getpid()) + "-" +
+  return p.string() + ".tmp-" + process_tag() + "-" +
          std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()));
 }
 
@@ -54,6 +89,40 @@ fs::path make_staging_dir(const fs::path& final_dir, std::string& error) {
     return {};
   }
   return tmp;
+}
+
+namespace {
+
+// The process tag in a leftover's name ("" when the name is not one of ours).
+std::string leftover_tag(const std::string& name) {
+  std::size_t at = 0;
+  if (name.rfind("gograde-run-", 0) == 0) at = 12;
+  else if (name.rfind("gograde-exec-", 0) == 0) at = 13;
+  else if (const auto k = name.rfind(".tmp-"); k != std::string::npos) at = k + 5;
+  else return {};
+  std::size_t end = at;
+  while (end < name.size() && ((name[end] >= '0' && name[end] <= '9') || name[end] == '.')) ++end;
+  if (end == at || end >= name.size() || name[end] != '-') return {};
+  return name.substr(at, end - at);
+}
+
+}  // namespace
+
+int sweep_stale(const fs::path& dir, int depth) {
+  int removed = 0;
+  std::error_code ec;
+  std::vector<fs::path> below;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string tag = leftover_tag(e.path().filename().string());
+    if (!tag.empty() && tag != process_tag() && !process_alive(tag)) {
+      std::error_code rec;
+      if (fs::remove_all(e.path(), rec) > 0) ++removed;
+    } else if (depth > 0 && e.is_directory(ec) && !e.is_symlink(ec)) {
+      below.push_back(e.path());
+    }
+  }
+  for (const auto& d : below) removed += sweep_stale(d, depth - 1);
+  return removed;
 }
 
 void publish_dir(const fs::path& staging, const fs::path& final_dir) {

@@ -18,8 +18,15 @@ std::string read_file(const fs::path& p);
 /// Replaces every occurrence of `from` (non-empty) in `s`.
 void replace_all(std::string& s, const std::string& from, const std::string& to);
 
-/// A name beside `p` unique to this process and thread (`p` + ".tmp-PID-TID"),
-/// for writing something before renaming it to `p`.
+/// "PID.START": this process's id and its start time (clock ticks since
+/// boot), which together name it for good: a PID alone is reused.
+const std::string& process_tag();
+
+/// Whether the process a tag names is still running.
+bool process_alive(const std::string& tag);
+
+/// A name beside `p` unique to this process and thread (`p` +
+/// ".tmp-PID.START-TID"), for writing something before renaming it to `p`.
 fs::path temp_sibling(const fs::path& p);
 
 /// Writes `text` to `p` through temp_sibling(p) and a rename, creating the
@@ -34,6 +41,13 @@ std::string shell_quote(const std::string& s);
 /// A new, empty staging directory beside `final_dir`, unique to this process
 /// and thread. Empty path (and `error` set) when it cannot be created.
 fs::path make_staging_dir(const fs::path& final_dir, std::string& error);
+
+/// Removes what killed gograde processes left in `dir`: staging names
+/// (`*.tmp-TAG-*`) and private run directories (`gograde-run-TAG-*`,
+/// `gograde-exec-TAG-*`) whose process (see process_tag) has ended; with `depth` > 0, in
+/// subdirectories too, that many levels down. Never fails (what cannot be
+/// removed stays). Returns how many entries it removed.
+int sweep_stale(const fs::path& dir, int depth = 0);
 
 /// Renames `staging` to `final_dir`; when a concurrent writer published first,
 /// keeps theirs and removes `staging`.

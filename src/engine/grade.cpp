@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "engine/files.hpp"
+#include "engine/intake.hpp"
 #include "engine/process.hpp"
 #include "engine/sandbox.hpp"
 #include "engine/scan.hpp"
@@ -31,47 +32,31 @@ constexpr const char* kNames[] = {"passed", "failed", "compile_error", "data_rac
 // the program did wrong, most specific evidence first.
 constexpr int kSeverity[] = {0, 1, 10, 9, 8, 7, 6, 5, 4, 3, 11, 12, -1};
 
-// The submission's candidate files (name in the build, where they are now).
-// Files the exercise wants but the submission lacks are listed in `missing`.
-std::vector<std::pair<std::string, fs::path>> candidate_files(const exercise& ex, const fs::path& submission,
-                                                              std::string& missing) {
-  std::vector<std::pair<std::string, fs::path>> files;
-  if (fs::is_directory(submission)) {
-    for (const auto& f : ex.candidate_files) {
-      if (fs::is_regular_file(submission / f)) files.emplace_back(f, submission / f);
-      else missing += (missing.empty() ? "" : ", ") + f;
-    }
-    for (const auto& f : ex.optional_files)
-      if (fs::is_regular_file(submission / f)) files.emplace_back(f, submission / f);
-  } else if (fs::is_regular_file(submission)) {
-    const std::string name = submission.filename().string();
-    if (std::find(ex.candidate_files.begin(), ex.candidate_files.end(), name) == ex.candidate_files.end())
-      throw config_error(fmt::format("{}: not a file of {} (expected {})", submission.string(), ex.slug,
-                                     fmt::format("{}", fmt::join(ex.candidate_files, ", "))));
-    files.emplace_back(name, submission);
-    for (const auto& f : ex.candidate_files)
-      if (f != name) missing += (missing.empty() ? "" : ", ") + f;
-  } else {
-    throw config_error(fmt::format("{}: no such file or directory", submission.string()));
-  }
-  return files;
-}
-
-std::uint64_t files_hash(const exercise& ex, const std::vector<std::pair<std::string, fs::path>>& files) {
+std::uint64_t files_hash(const exercise& ex, const submission_files& sub) {
   std::uint64_t h = hash_string(ex.slug);
-  for (const auto& [name, path] : files) h = hash_string(name + fmt::format("{:x}", hash_file(path)), h);
+  for (const auto& f : sub.files) h = hash_string(f.name + fmt::format("{:x}", hash_string(f.name + "\n" + f.bytes)), h);
+  for (const auto& r : sub.refused) h = hash_string("refused:" + r, h);
   return h;
 }
 
-// The submission's candidate files, copied into a directory of their own so
-// the build sees nothing else of where they came from.
-fs::path stage(const exercise& ex, const std::vector<std::pair<std::string, fs::path>>& files, const fs::path& cache) {
-  const fs::path dir = cache / fmt::format("submission-{:016x}", files_hash(ex, files));
+// The submission's files, written from what was read into a directory of
+// their own (readable by the sandbox's identity), so the build sees nothing
+// else of where they came from.
+fs::path stage(const exercise& ex, const submission_files& sub, const fs::path& cache) {
+  const fs::path dir = cache / fmt::format("submission-{:016x}", files_hash(ex, sub));
   if (!fs::exists(dir)) {
     std::string error;
     const fs::path tmp = make_staging_dir(dir, error);
     if (tmp.empty()) throw std::runtime_error(error);  // the cache is ours: an internal error
-    for (const auto& [name, path] : files) fs::copy_file(path, tmp / name, fs::copy_options::overwrite_existing);
+    for (const auto& f : sub.files) {
+      std::ofstream out(tmp / f.name, std::ios::binary | std::ios::trunc);
+      out << f.bytes;
+      if (!out.flush()) throw std::runtime_error("cannot write " + (tmp / f.name).string());
+      fs::permissions(tmp / f.name, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                                        fs::perms::others_read);
+    }
+    fs::permissions(tmp, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                             fs::perms::others_read | fs::perms::others_exec);
     publish_dir(tmp, dir);
   }
   return dir;
@@ -156,13 +141,13 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, 
   out.fl = fl;
   // A private directory of ours (never mounted into the sandbox) for the
   // results file, and a working directory for the run.
-  char tmpl[] = "/tmp/gograde-run-XXXXXX";
-  if (!::mkdtemp(tmpl)) {
+  std::string tmpl = fmt::format("/tmp/gograde-run-{}-XXXXXX", process_tag());
+  if (!::mkdtemp(tmpl.data())) {
     out.v = verdict::internal_error;
     out.evidence = "cannot create a run directory in /tmp";
     return out;
   }
-  const fs::path run_dir = tmpl;
+  const fs::path run_dir = tmpl.c_str();
   const fs::path work = run_dir / "work";
   const fs::path results = run_dir / "results.jsonl";
   std::error_code ec;
@@ -198,7 +183,7 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, 
   if (sandbox) {
     std::vector<sandbox_mount> mounts = {{b.exe.parent_path(), false}, {work, true}};
     if (fs::is_directory(data_dir)) mounts.push_back({data_dir, false});
-    spec.argv = sandboxed(argv, mounts, work, env);
+    sandboxed(spec, argv, mounts, work, env);
   } else {
     spec.argv = argv;
     spec.env = env;
@@ -210,6 +195,7 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, 
                        ? opt.run_cpu_limit
                        : std::chrono::duration_cast<std::chrono::seconds>(2 * timeout);
   spec.output_cap = 1 << 20;
+  spec.stall_limit = std::min<std::chrono::milliseconds>(std::chrono::seconds(lim.stall_seconds), timeout);
   spec.output_limit = lim.output_kb * 1024;
   spec.file_size_limit = lim.file_size_mb << 20;
   spec.open_files_limit = lim.open_files;
@@ -301,6 +287,12 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, 
     out.v = verdict::crash;
     out.evidence = fmt::format("reached the limit of {} processes and threads (fork or thread creation failed)",
                                lim.processes);
+  } else if (pr.stalled) {
+    out.v = verdict::timeout;
+    out.evidence = fmt::format("made no progress for {} s: every thread asleep, stopped or blocked (a sleep that "
+                               "never ends, a lock or a channel nobody will release, a stopped process); ended then, "
+                               "{} test(s) had finished",
+                               spec.stall_limit.count() / 1000, out.tests.size());
   } else if (pr.timed_out) {
     out.v = verdict::timeout;
     out.evidence = fmt::format("still running after {} s (wall clock); {} test(s) had finished",
@@ -370,9 +362,9 @@ std::optional<verdict> parse_verdict(const std::string& s) noexcept {
 int severity(verdict v) noexcept { return kSeverity[static_cast<int>(v)]; }
 
 std::string input_hash(const exercise& ex, const fs::path& submission) {
-  std::string missing;
-  std::uint64_t h = files_hash(ex, candidate_files(ex, submission, missing));
-  h = hash_string("missing:" + missing, h);
+  const submission_files sub = read_submission(ex, submission);
+  std::uint64_t h = files_hash(ex, sub);
+  h = hash_string("missing:" + sub.missing, h);
   h = hash_string("set:" + ex.origin.name + "@" + ex.origin.commit, h);
   std::vector<fs::path> own;
   std::error_code ec;
@@ -395,9 +387,9 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
   g.set = ex.origin;
   g.submission = submission.string();
   g.input_hash = input_hash(ex, submission);
-  std::string missing;
-  const auto files = candidate_files(ex, submission, missing);
-  const fs::path staged = stage(ex, files, b.tools().cache_dir);
+  const submission_files sub = read_submission(ex, submission);
+  const std::string& missing = sub.missing;
+  const fs::path staged = stage(ex, sub, b.tools().cache_dir);
 
   std::vector<rubric_item> items = ex.items;
   if (opt.visible_only) {
@@ -427,16 +419,25 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
     items = std::move(kept);
   }
 
-  // Constructs that would blind the grader are refused before compiling.
-  std::optional<forbidden> refused;
-  if (missing.empty()) refused = scan_submission(files);
+  // Files that are not plain data, and constructs that would blind the
+  // grader, are refused before compiling.
+  std::string refused;
+  if (!sub.refused.empty()) {
+    refused = fmt::format("{}. Only regular files of the submission's own, within the size limits, are graded.",
+                          fmt::join(sub.refused, "; "));
+  } else if (missing.empty()) {
+    if (const auto f = scan_submission(sub.files))
+      refused = fmt::format("{}:{}: `{}`: {}. Submissions may not switch off the race detector, the test suite's "
+                            "checks or the grader's channel; remove it.",
+                            f->file, f->line, f->what, f->why);
+  }
 
   // Follow-up items whose files were not submitted: not attempted.
   std::map<std::string, std::string> not_attempted;  // item id -> the files it lacks
   for (const auto& it : items) {
     std::string lacks;
     for (const auto& f : it.requires_files)
-      if (!fs::is_regular_file(staged / f)) lacks += (lacks.empty() ? "" : ", ") + f;
+      if (!sub.has(f)) lacks += (lacks.empty() ? "" : ", ") + f;
     if (!lacks.empty()) not_attempted[it.id] = lacks;
   }
 
@@ -445,7 +446,7 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
   for (const auto& it : items)
     for (flavour fl : it.builds) {
       auto key = std::make_pair(it.suite, fl);
-      if (builds.count(key) || !missing.empty() || refused || not_attempted.count(it.id)) continue;
+      if (builds.count(key) || !missing.empty() || !refused.empty() || not_attempted.count(it.id)) continue;
       const fs::path suite = ex.suite_path(it.suite);
       builds[key] = std::async(std::launch::async, [&b, &ex, fl, suite, staged] {
                       return b.build(fl, suite, staged, ex.libraries, std::chrono::seconds(ex.limits.compile_seconds));
@@ -455,6 +456,8 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
   for (const auto& it : items) {
     item_outcome io;
     io.item = it;
+    std::ptrdiff_t timed_out_at = 0;  // 1 + index of the run that timed out
+    int not_run = 0;
     if (auto na = not_attempted.find(it.id); na != not_attempted.end() && missing.empty()) {
       run_outcome ro;
       ro.config = "not attempted";
@@ -464,14 +467,12 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
     }
     for (flavour fl : it.builds) {
       if (!io.runs.empty() && io.runs.front().v == verdict::skipped) break;
-      if (refused) {
+      if (!refused.empty()) {
         run_outcome ro;
         ro.config = "build";
         ro.fl = fl;
         ro.v = verdict::rejected;
-        ro.evidence = fmt::format("{}:{}: `{}`: {}. Submissions may not switch off the race detector, the test "
-                                  "suite's checks or the grader's channel; remove it.",
-                                  refused->file, refused->line, refused->what, refused->why);
+        ro.evidence = refused;
         io.runs.push_back(std::move(ro));
         continue;
       }
@@ -498,14 +499,24 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
       }
       if (opt.only_flavour && fl != *opt.only_flavour) continue;
       for (const auto& rc : it.runs) {
+        // Once a configuration timed out, the item has its verdict: the others
+        // are not each made to wait out the limit again.
+        if (timed_out_at) {
+          ++not_run;
+          continue;
+        }
         io.runs.push_back(run_one(bo, fl, it, rc, staged, fs::absolute(ex.data_dir(it.suite)), ex.limits,
                                   b.tools().sandbox, opt));
+        if (io.runs.back().v == verdict::timeout) timed_out_at = &io.runs.back() - io.runs.data() + 1;
         if (!opt.replay_prefix.empty() && rc.kind != "par")
           io.runs.back().replay = fmt::format("{} --item {} --seed {}{}{}", opt.replay_prefix, it.id, rc.seed,
                                               rc.kind == "virt" ? " --virtual" : "",
                                               fl == flavour::race ? " --race" : "");
       }
     }
+    if (timed_out_at && not_run > 0)
+      io.runs[timed_out_at - 1].evidence +=
+          fmt::format("\n  (the item's {} other configuration(s) were not run: one timeout decides the item)", not_run);
     if (!io.runs.empty() && io.runs.front().v == verdict::skipped) io.v = verdict::skipped;
     for (const auto& r : io.runs)
       if (severity(r.v) > severity(io.v)) io.v = r.v;

@@ -3,17 +3,95 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
+#include <dirent.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 extern char** environ;
 
 namespace gograde {
+
+namespace {
+
+// One sample of a process tree: CPU used so far and whether any thread of it
+// is runnable (or in uninterruptible sleep, which is I/O in progress).
+struct tree_sample {
+  std::uint64_t cpu_ticks = 0;
+  bool runnable = false;
+  bool any = false;
+};
+
+// "pid (comm) S ppid ..." -> state, ppid, utime + stime. The command name may
+// hold spaces and parentheses: fields start after the last ')'.
+bool read_stat(const std::string& path, char& state, long& ppid, std::uint64_t& ticks) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char buf[1024];
+  const ssize_t n = ::read(fd, buf, sizeof buf - 1);
+  ::close(fd);
+  if (n <= 0) return false;
+  buf[n] = '\0';
+  const char* p = std::strrchr(buf, ')');
+  if (!p || p[1] != ' ') return false;
+  unsigned long long utime = 0, stime = 0;
+  if (std::sscanf(p + 2, "%c %ld %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &state, &ppid, &utime, &stime) != 4)
+    return false;
+  ticks = utime + stime;
+  return true;
+}
+
+tree_sample sample_tree(pid_t root) {
+  struct proc {
+    long pid, ppid;
+    char state;
+    std::uint64_t ticks;
+  };
+  std::vector<proc> all;
+  if (DIR* d = ::opendir("/proc")) {
+    while (const dirent* e = ::readdir(d)) {
+      if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+      proc p{std::atol(e->d_name), 0, '?', 0};
+      if (read_stat(std::string("/proc/") + e->d_name + "/stat", p.state, p.ppid, p.ticks)) all.push_back(p);
+    }
+    ::closedir(d);
+  }
+  std::vector<long> tree = {root};
+  for (std::size_t k = 0; k < tree.size(); ++k)
+    for (const auto& p : all)
+      if (p.ppid == tree[k]) tree.push_back(p.pid);
+  tree_sample s;
+  for (const auto& p : all) {
+    if (std::find(tree.begin(), tree.end(), p.pid) == tree.end()) continue;
+    s.any = true;
+    s.cpu_ticks += p.ticks;
+    if (p.state == 'R' || p.state == 'D') s.runnable = true;
+    if (s.runnable) continue;
+    // The process's state is its main thread's: look at the others too.
+    const std::string tasks = "/proc/" + std::to_string(p.pid) + "/task";
+    if (DIR* d = ::opendir(tasks.c_str())) {
+      while (const dirent* e = ::readdir(d)) {
+        if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+        char st = '?';
+        long pp = 0;
+        std::uint64_t t = 0;
+        if (read_stat(tasks + "/" + e->d_name + "/stat", st, pp, t) && (st == 'R' || st == 'D')) s.runnable = true;
+      }
+      ::closedir(d);
+    }
+  }
+  return s;
+}
+
+}  // namespace
 
 process_result run_process(const process_spec& spec) {
   using clock = std::chrono::steady_clock;
@@ -26,7 +104,7 @@ process_result run_process(const process_spec& spec) {
   // Everything the child needs is prepared before fork: after it, only
   // async-signal-safe calls.
   std::vector<std::string> envs;
-  for (char** e = environ; *e; ++e) {
+  for (char** e = spec.inherit_env ? environ : nullptr; e && *e; ++e) {
     std::string kv = *e;
     bool replaced = false;
     for (const auto& [k, v] : spec.env)
@@ -57,6 +135,7 @@ process_result run_process(const process_spec& spec) {
   std::vector<const char*> cgroup_files;
   for (const auto& f : spec.cgroup_procs) cgroup_files.push_back(f.c_str());
   const auto t0 = clock::now();
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) {
     for (int fd : {out[0], out[1], err[0], err[1]}) close(fd);
@@ -66,6 +145,10 @@ process_result run_process(const process_spec& spec) {
   }
   if (pid == 0) {
     setpgid(0, 0);
+    if (spec.die_with_parent) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent) _exit(127);  // the parent died before the line above
+    }
     for (const char* f : cgroup_files) {
       const int fd = open(f, O_WRONLY | O_CLOEXEC);
       if (fd < 0) continue;
@@ -121,14 +204,34 @@ process_result run_process(const process_spec& spec) {
   const auto deadline = t0 + spec.timeout;
   char buf[65536];
   bool open_out = true;
+  // Progress: sampled every quarter second when a stall limit is set.
+  const bool watch = spec.stall_limit.count() > 0;
+  const auto sample_every = std::chrono::milliseconds(250);
+  auto last_progress = clock::now(), next_sample = clock::now() + sample_every;
+  std::uint64_t last_ticks = 0;
   while (open_out) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+    const auto now = clock::now();
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
     if (left.count() <= 0) {
       res.timed_out = true;
       break;
     }
+    if (watch && now >= next_sample) {
+      next_sample = now + sample_every;
+      const tree_sample s = sample_tree(pid);
+      if (!s.any || s.runnable || s.cpu_ticks > last_ticks + 1) last_progress = now;
+      last_ticks = s.cpu_ticks;
+      if (now - last_progress >= spec.stall_limit) {
+        res.stalled = true;
+        break;
+      }
+    }
+    long long wait_ms = std::min<long long>(left.count(), watch ? 250 : 1000);
+    if (watch)
+      wait_ms = std::min<long long>(
+          wait_ms, std::max<long long>(1, std::chrono::duration_cast<std::chrono::milliseconds>(next_sample - now).count()));
     pollfd p{out[0], POLLIN, 0};
-    int n = poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1000)));
+    int n = poll(&p, 1, static_cast<int>(wait_ms));
     if (n < 0 && errno != EINTR) break;
     if (n <= 0) continue;
     ssize_t got = read(out[0], buf, sizeof buf);
@@ -145,7 +248,7 @@ process_result run_process(const process_spec& spec) {
       break;
     }
   }
-  if (res.timed_out || res.output_exceeded) kill(-pid, SIGKILL);
+  if (res.timed_out || res.output_exceeded || res.stalled) kill(-pid, SIGKILL);
   int status = 0;
   // The direct child may have exited while its group lives on: reap the child,
   // then make sure nothing of its group survives.
@@ -167,7 +270,7 @@ process_result run_process(const process_spec& spec) {
   else if (WIFSIGNALED(status)) res.term_signal = WTERMSIG(status);
   // At the limit: SIGXCPU, or SIGKILL from the kernel at the hard limit
   // (when SIGXCPU is caught or ignored).
-  if (spec.cpu_limit.count() > 0 && !res.timed_out)
+  if (spec.cpu_limit.count() > 0 && !res.timed_out && !res.stalled)
     res.cpu_exceeded = res.term_signal == SIGXCPU ||
                        (res.term_signal == SIGKILL && res.cpu >= std::chrono::milliseconds(spec.cpu_limit));
   return res;

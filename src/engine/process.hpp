@@ -15,6 +15,8 @@ namespace gograde {
 struct process_spec {
   std::vector<std::string> argv;
   std::vector<std::pair<std::string, std::string>> env;  // added to (or replacing in) ours
+  /// false: the child's environment is exactly `env`, nothing of ours.
+  bool inherit_env = true;
   std::string cwd;                                       // empty: ours
   std::chrono::milliseconds timeout{60000};
   std::size_t output_cap = 4u << 20;  // bytes kept; the rest is counted, not kept
@@ -36,6 +38,14 @@ struct process_spec {
   std::vector<std::string> cgroup_procs;
   /// Descriptors of ours the child gets as 3, 4, ... (in this order).
   std::vector<int> pass_fds;
+  /// Non-zero: the process and its descendants are ended (`stalled`) once
+  /// they have made no progress for this long: no thread runnable and less
+  /// than a clock tick of CPU used per sample (every thread asleep, stopped
+  /// or blocked). Load does not trigger it: a starved thread is runnable.
+  std::chrono::milliseconds stall_limit{0};
+  /// The child is killed when the thread that started it dies (a killed
+  /// grader leaves no grading process behind).
+  bool die_with_parent = false;
 };
 
 struct process_result {
@@ -45,6 +55,7 @@ struct process_result {
   bool start_failed = false;  // could not be started (message in output)
   bool cpu_exceeded = false;  // killed after its CPU time limit
   bool output_exceeded = false;  // killed for writing more than output_limit
+  bool stalled = false;          // killed after stall_limit without progress
   std::string output;
   std::size_t output_bytes = 0;  // total written, kept or not
   std::chrono::milliseconds wall{0};

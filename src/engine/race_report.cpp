@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
-#include <regex>
 #include <sstream>
 
 namespace gograde::race {
@@ -23,23 +22,46 @@ std::vector<std::string_view> split_lines(std::string_view s) {
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+bool digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Every parser below is a single pass over one line: the program under test
+// writes this text, so no backtracking matcher ever sees it.
+
 // "    #3 func(args) /path/file.cpp:12:5 (bin+0x1234) (BuildId: ab)"
 bool parse_frame(std::string_view line, frame& f) {
-  static const std::regex re(R"(^\s*#\d+ (.*) (\S+) \([^()]*\+0x[0-9a-f]+\)(?: \(BuildId: [0-9a-f]+\))?\s*$)");
-  std::match_results<std::string_view::const_iterator> m;
-  if (!std::regex_match(line.begin(), line.end(), m, re)) return false;
-  f.function = m[1].str();
-  std::string loc = m[2].str();
+  std::string_view l = trim(line);
+  if (l.size() < 2 || l[0] != '#') return false;
+  std::size_t k = 1;
+  while (k < l.size() && l[k] >= '0' && l[k] <= '9') ++k;
+  if (k == 1 || k >= l.size() || l[k] != ' ') return false;
+  l.remove_prefix(k + 1);
+  if (const auto b = l.rfind(" (BuildId: "); b != std::string_view::npos && l.back() == ')') l = trim(l.substr(0, b));
+  // The module: "(bin+0x1234)" at the end.
+  if (l.empty() || l.back() != ')') return false;
+  const auto open = l.rfind('(');
+  if (open == std::string_view::npos || open == 0 || l[open - 1] != ' ') return false;
+  const std::string_view module = l.substr(open + 1, l.size() - open - 2);
+  if (module.find("+0x") == std::string_view::npos || module.find_first_of("()") != std::string_view::npos) return false;
+  l = l.substr(0, open - 1);
+  const auto sp = l.rfind(' ');
+  if (sp == std::string_view::npos || sp == 0) return false;
+  f.function = std::string(l.substr(0, sp));
+  const std::string loc(l.substr(sp + 1));
   // loc: file:line:col, file:line, or a module name / <null>
-  auto last = loc.rfind(':');
-  auto is_num = [](const std::string& s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-  };
-  if (last != std::string::npos && is_num(loc.substr(last + 1))) {
-    std::string head = loc.substr(0, last);
-    int a = std::atoi(loc.c_str() + last + 1);
-    auto prev = head.rfind(':');
-    if (prev != std::string::npos && is_num(head.substr(prev + 1))) {
+  const auto last = loc.rfind(':');
+  if (last != std::string::npos && digits(std::string_view(loc).substr(last + 1))) {
+    const std::string head = loc.substr(0, last);
+    const int a = std::atoi(loc.c_str() + last + 1);
+    const auto prev = head.rfind(':');
+    if (prev != std::string::npos && digits(std::string_view(head).substr(prev + 1))) {
       f.file = head.substr(0, prev);
       f.line = std::atoi(head.c_str() + prev + 1);
       f.column = a;
@@ -53,22 +75,98 @@ bool parse_frame(std::string_view line, frame& f) {
   return true;
 }
 
+// "WARNING: ThreadSanitizer: data race (pid=123)" -> "data race"
+bool parse_warning(std::string_view l, std::string& kind) {
+  constexpr std::string_view p = "WARNING: ThreadSanitizer: ";
+  if (!starts_with(l, p)) return false;
+  l = trim(l.substr(p.size()));
+  if (const auto at = l.rfind(" (pid="); at != std::string_view::npos && l.back() == ')' &&
+                                          digits(l.substr(at + 6, l.size() - at - 7)))
+    l = l.substr(0, at);
+  kind = std::string(l);
+  return true;
+}
+
+// "  Previous write of size 8 at 0x7b04 by thread T2 (mutexes: ...):"
+bool parse_access(std::string_view line, access& a) {
+  if (line.empty() || (line[0] != ' ' && line[0] != '\t')) return false;
+  std::string_view l = trim(line);
+  if (l.empty() || l.back() != ':') return false;
+  a = access{};
+  if (starts_with(l, "Previous ")) {
+    a.previous = true;
+    l.remove_prefix(9);
+  }
+  if (starts_with(l, "atomic ") || starts_with(l, "Atomic ")) {
+    a.atomic = true;
+    l.remove_prefix(7);
+  }
+  if (starts_with(l, "read ") || starts_with(l, "Read ")) l.remove_prefix(5);
+  else if (starts_with(l, "write ") || starts_with(l, "Write ")) {
+    a.write = true;
+    l.remove_prefix(6);
+  } else return false;
+  if (!starts_with(l, "of size ")) return false;
+  l.remove_prefix(8);
+  std::size_t k = 0;
+  while (k < l.size() && l[k] >= '0' && l[k] <= '9') ++k;
+  if (k == 0 || !starts_with(l.substr(k), " at ")) return false;
+  a.size = std::atoi(std::string(l.substr(0, k)).c_str());
+  l.remove_prefix(k + 4);
+  const auto by = l.find(" by ");
+  if (by == 0 || by == std::string_view::npos || l.substr(0, by).find(' ') != std::string_view::npos) return false;
+  l.remove_prefix(by + 4);
+  if (starts_with(l, "main thread")) {
+    a.thread = "main thread";
+    return true;
+  }
+  if (!starts_with(l, "thread T")) return false;
+  std::size_t e = 8;
+  while (e < l.size() && l[e] >= '0' && l[e] <= '9') ++e;
+  if (e == 8) return false;
+  a.thread = std::string(l.substr(7, e - 7));
+  return true;
+}
+
+// "  Thread T8 'worker @pool.hpp:12' (tid=..., running) created by ..."
+bool parse_thread(std::string_view line, std::string& id, std::string& name) {
+  if (line.empty() || (line[0] != ' ' && line[0] != '\t')) return false;
+  std::string_view l = trim(line);
+  if (!starts_with(l, "Thread T")) return false;
+  std::size_t e = 8;
+  while (e < l.size() && l[e] >= '0' && l[e] <= '9') ++e;
+  if (e == 8 || e >= l.size() || l[e] != ' ') return false;
+  id = std::string(l.substr(7, e - 7));
+  l.remove_prefix(e + 1);
+  name.clear();
+  if (starts_with(l, "'")) {
+    const auto close = l.find("' (");
+    if (close == std::string_view::npos) return false;
+    name = std::string(l.substr(1, close - 1));
+    l.remove_prefix(close + 2);
+  }
+  return starts_with(l, "(");
+}
+
+// "  Location is heap block of size 8 at ...:" -> "heap block of size 8 at ..."
+bool parse_location(std::string_view line, std::string& where) {
+  if (line.empty() || (line[0] != ' ' && line[0] != '\t')) return false;
+  std::string_view l = trim(line);
+  if (!starts_with(l, "Location is ")) return false;
+  l.remove_prefix(12);
+  if (!l.empty() && l.back() == ':') l.remove_suffix(1);
+  where = std::string(trim(l));
+  return true;
+}
+
 }  // namespace
 
 std::vector<report> parse(std::string_view output) {
-  static const std::regex warn_re(R"(^WARNING: ThreadSanitizer: (.*?)(?: \(pid=\d+\))?\s*$)");
-  static const std::regex access_re(
-      R"(^\s+(Previous )?(atomic |Atomic )?(read|write|Read|Write) of size (\d+) at \S+ by (main thread|thread T\d+).*:\s*$)");
-  static const std::regex thread_re(R"(^\s+Thread (T\d+)(?: '([^']*)')? \(.*)");
-  static const std::regex location_re(R"(^\s+Location is (.*?):?\s*$)");
-
   std::vector<report> out;
   const auto lines = split_lines(output);
-  std::match_results<std::string_view::const_iterator> m;
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (!std::regex_match(lines[i].begin(), lines[i].end(), m, warn_re)) continue;
     report r;
-    r.kind = m[1].str();
+    if (!parse_warning(lines[i], r.kind)) continue;
     std::map<std::string, std::pair<std::string, std::string>> names;  // T8 -> name, created_at
     std::ostringstream text;
     text << lines[i] << "\n";
@@ -85,34 +183,24 @@ std::vector<report> parse(std::string_view output) {
         ++j;
         break;
       }
-      if (std::regex_match(l.begin(), l.end(), m, access_re)) {
-        access a;
-        a.previous = m[1].matched;
-        a.atomic = m[2].matched;
-        std::string rw = m[3].str();
-        a.write = rw == "write" || rw == "Write";
-        a.size = std::atoi(m[4].str().c_str());
-        std::string by = m[5].str();
-        a.thread = by == "main thread" ? by : by.substr(7);
+      if (access a; parse_access(l, a)) {
         r.accesses.push_back(std::move(a));
         cur = &r.accesses.back();
         in_other_stack = false;
         continue;
       }
-      if (std::regex_match(l.begin(), l.end(), m, thread_re)) {
-        std::string name = m[2].matched ? m[2].str() : "";
+      if (std::string id, name; parse_thread(l, id, name)) {
         std::string created;
         if (auto at = name.rfind(" @"); at != std::string::npos) {
           created = name.substr(at + 2);
           name = name.substr(0, at);
         }
-        names[m[1].str()] = {name, created};
+        names[id] = {name, created};
         cur = nullptr;
         in_other_stack = true;
         continue;
       }
-      if (std::regex_match(l.begin(), l.end(), m, location_re)) {
-        r.location = m[1].str();
+      if (parse_location(l, r.location)) {
         cur = nullptr;
         in_other_stack = true;
         continue;

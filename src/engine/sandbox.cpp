@@ -4,9 +4,13 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -17,22 +21,43 @@ namespace gograde {
 
 namespace {
 
+bool grader_is_root() { return ::geteuid() == 0; }
+
 std::vector<std::string> base_args() {
-  return {"bwrap",
-          "--unshare-all",  // user (if possible), pid, ipc, uts, cgroup, net: no network at all
-          "--die-with-parent",
-          "--new-session",  // no TIOCSTI into the grader's terminal
-          "--ro-bind", "/usr", "/usr",
-          "--symlink", "usr/bin", "/bin",
-          "--symlink", "usr/sbin", "/sbin",
-          "--symlink", "usr/lib", "/lib",
-          "--symlink", "usr/lib64", "/lib64",
-          "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
-          "--ro-bind-try", "/etc/alternatives", "/etc/alternatives",
-          "--proc", "/proc",
-          "--dev", "/dev",
-          "--tmpfs", "/tmp",
-          "--clearenv"};
+  std::vector<std::string> a = {"bwrap"};
+  if (grader_is_root()) {
+    // No user namespace: one made by root maps root to root and keeps every
+    // capability in it. The jail becomes an unprivileged uid of the host
+    // instead, with only the two capabilities it needs for that.
+    a.insert(a.end(), {"--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-net", "--unshare-cgroup-try",
+                       "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"});
+  } else {
+    a.insert(a.end(), {"--unshare-all", "--unshare-user"});  // network included: none at all
+  }
+  a.insert(a.end(), {"--die-with-parent",
+                     "--new-session",  // no TIOCSTI into the grader's terminal
+                     "--ro-bind", "/usr", "/usr",
+                     "--symlink", "usr/bin", "/bin",
+                     "--symlink", "usr/sbin", "/sbin",
+                     "--symlink", "usr/lib", "/lib",
+                     "--symlink", "usr/lib64", "/lib64",
+                     "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
+                     "--ro-bind-try", "/etc/alternatives", "/etc/alternatives",
+                     "--proc", "/proc",
+                     "--dev", "/dev",
+                     "--perms", "1777", "--tmpfs", "/tmp",  // as on any system: everyone's, sticky
+                     "--clearenv"});
+  return a;
+}
+
+// lchown of `p` and everything under it (never following a link).
+void chown_tree(const fs::path& p, uid_t uid, gid_t gid) {
+  (void)::lchown(p.c_str(), uid, gid);
+  std::error_code ec;
+  if (!fs::is_directory(fs::symlink_status(p, ec))) return;
+  for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::none, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+    (void)::lchown(it->path().c_str(), uid, gid);
 }
 
 std::string read_small(const fs::path& p) {
@@ -83,13 +108,55 @@ std::uint64_t counter(const fs::path& file, const std::string& key) {
   return 0;
 }
 
+// Empties and removes the cgroups that killed graders left under `parent`
+// ("gograde-PID-N" whose PID is gone).
+void remove_cgroup(const fs::path& d) {
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    std::istringstream procs(read_small(d / "cgroup.procs"));
+    bool any = false;
+    for (pid_t p; procs >> p;) {
+      any = true;
+      ::kill(p, SIGKILL);
+    }
+    std::error_code ec;
+    if (!any && fs::remove(d, ec)) break;
+    if (!fs::exists(d)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+void sweep_cgroups(const fs::path& parent) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(parent, ec)) {
+    const std::string n = e.path().filename().string();
+    if (n.rfind("gograde-", 0) != 0) continue;
+    const std::string tag = n.substr(8, n.rfind('-') - 8);  // "gograde-TAG-N"
+    if (tag.find('.') != std::string::npos && tag != process_tag() && !process_alive(tag)) remove_cgroup(e.path());
+  }
+}
+
 }  // namespace
+
+const fs::path& jail_path() {
+  static const fs::path path = [] {
+    std::error_code ec;
+    const fs::path p = fs::read_symlink("/proc/self/exe", ec).parent_path() / "gograde-jail";
+    return fs::is_regular_file(p, ec) ? p : fs::path();
+  }();
+  return path;
+}
 
 const sandbox_status& probe_sandbox() {
   static const sandbox_status status = [] {
     sandbox_status s;
+    if (jail_path().empty()) {
+      s.why = "gograde-jail, the sandbox's last step, is not beside the gograde executable (build or install it "
+              "with gograde). Submissions are untrusted code: grading refuses to run them without it; to grade "
+              "anyway, unsandboxed, pass --no-sandbox.";
+      return s;
+    }
     process_spec spec;
-    spec.argv = sandboxed({"/usr/bin/true"}, {}, "/tmp", {});
+    sandboxed(spec, {"/usr/bin/true"}, {}, "/tmp", {});
     spec.timeout = std::chrono::seconds(20);
     const process_result r = run_process(spec);
     if (r.exited_ok()) {
@@ -106,25 +173,56 @@ const sandbox_status& probe_sandbox() {
   return status;
 }
 
-std::vector<std::string> sandboxed(const std::vector<std::string>& argv, const std::vector<sandbox_mount>& mounts,
-                                   const fs::path& cwd, const std::vector<std::pair<std::string, std::string>>& env) {
+void sandboxed(process_spec& spec, const std::vector<std::string>& argv, const std::vector<sandbox_mount>& mounts,
+               const fs::path& cwd, const std::vector<std::pair<std::string, std::string>>& env) {
   std::vector<std::string> a = base_args();
+  const std::string jail = jail_path().string();
+  // The directories leading to each mount are made traversable (bubblewrap
+  // makes them 0700, which the unprivileged identity could not enter), unless
+  // another mount already provides them.
+  std::vector<fs::path> paths = {jail_path()};
+  for (const auto& m : mounts) paths.push_back(m.path);
+  std::set<fs::path> parents;
+  for (const auto& p : paths)
+    for (fs::path d = p.parent_path(); d.has_relative_path(); d = d.parent_path()) {
+      const bool provided = std::any_of(paths.begin(), paths.end(), [&](const fs::path& q) {
+        const auto rel = d.lexically_relative(q);
+        return !rel.empty() && *rel.begin() != "..";
+      });
+      if (!provided && d != "/tmp") parents.insert(d);
+    }
+  for (const auto& d : parents) a.insert(a.end(), {"--perms", "0755", "--dir", d.string()});
+  a.insert(a.end(), {"--ro-bind", jail, jail});
   for (const auto& m : mounts) {
     const std::string p = m.path.string();
     a.insert(a.end(), {m.writable ? "--bind" : "--ro-bind", p, p});
+    if (m.writable && grader_is_root()) chown_tree(m.path, kSandboxId, kSandboxId);
   }
   a.insert(a.end(), {"--remount-ro", "/"});  // the sandbox's own root: nothing to write there either
-  a.insert(a.end(), {"--chdir", cwd.string(), "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", cwd.string()});
+  a.insert(a.end(), {"--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", cwd.string()});
   for (const auto& [k, v] : env) a.insert(a.end(), {"--setenv", k, v});
+  // The jail changes directory once it is the sandbox's identity (a writable
+  // mount belongs to that identity, which root without capabilities may not enter).
+  a.insert(a.end(), {"--", jail, "--chdir", cwd.string()});
+  if (grader_is_root())
+    a.insert(a.end(), {"--uid", std::to_string(kSandboxId), "--gid", std::to_string(kSandboxId)});
   a.push_back("--");
   a.insert(a.end(), argv.begin(), argv.end());
-  return a;
+  spec.argv = std::move(a);
+  spec.inherit_env = false;  // bubblewrap (the sandbox's pid 1) holds none of the grader's environment
+  spec.env.clear();
+}
+
+void reclaim(const std::vector<sandbox_mount>& mounts) {
+  if (!grader_is_root()) return;
+  for (const auto& m : mounts)
+    if (m.writable) chown_tree(m.path, ::geteuid(), ::getegid());
 }
 
 std::unique_ptr<cgroup_limit> cgroup_limit::create(std::uint64_t memory_bytes, std::uint64_t pids, std::string& why) {
   static std::atomic<unsigned> seq{0};
   std::unique_ptr<cgroup_limit> c(new cgroup_limit());
-  const std::string name = fmt::format("gograde-{}-{}", ::getpid(), seq++);
+  const std::string name = fmt::format("gograde-{}-{}", process_tag(), seq++);
   bool v2 = false;
   const fs::path mem = own_cgroup("memory", v2);
   if (mem.empty()) {
@@ -132,6 +230,7 @@ std::unique_ptr<cgroup_limit> cgroup_limit::create(std::uint64_t memory_bytes, s
     return nullptr;
   }
   std::error_code ec;
+  sweep_cgroups(mem);
   c->memory_dir_ = mem / name;
   if (!fs::create_directory(c->memory_dir_, ec)) {
     why = fmt::format("cannot create a cgroup under {}: {}", mem.string(), ec ? ec.message() : "exists");
@@ -153,6 +252,7 @@ std::unique_ptr<cgroup_limit> cgroup_limit::create(std::uint64_t memory_bytes, s
   } else {
     bool pv2 = false;
     const fs::path p = own_cgroup("pids", pv2);
+    if (!p.empty() && !pv2) sweep_cgroups(p);
     if (!p.empty() && !pv2 && fs::create_directory(p / name, ec)) {
       c->dirs_.push_back(p / name);
       if (write_value(p / name / "pids.max", std::to_string(pids))) {
@@ -178,20 +278,7 @@ bool cgroup_limit::pids_exceeded() const {
 cgroup_limit::~cgroup_limit() {
   // Whatever is still in the cgroup is killed, then the cgroup removed
   // (retried: the kernel frees a cgroup once its last task is reaped).
-  for (const auto& d : dirs_) {
-    for (int attempt = 0; attempt < 200; ++attempt) {
-      std::istringstream procs(read_small(d / "cgroup.procs"));
-      bool any = false;
-      for (pid_t p; procs >> p;) {
-        any = true;
-        ::kill(p, SIGKILL);
-      }
-      std::error_code ec;
-      if (!any && fs::remove(d, ec)) break;
-      if (!fs::exists(d)) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
+  for (const auto& d : dirs_) remove_cgroup(d);
 }
 
 }  // namespace gograde

@@ -3,20 +3,41 @@
 ///
 /// The race build is only as good as ThreadSanitizer's view of the program,
 /// and the suite only as good as its assertions. A submission may not switch
-/// either off: sanitizer hooks and options (`__tsan_default_options`,
-/// `__tsan_default_suppressions`, any `__tsan_`/`__sanitizer_` symbol),
-/// attributes that drop instrumentation (`no_sanitize`,
-/// `disable_sanitizer_instrumentation`, `#pragma clang attribute`, `_Pragma`),
-/// inline assembly, code that runs before the test main (constructor
-/// attributes, `init_priority`), absolute or device `#include`s, and
-/// redefinitions of the suites' macros and names (CHECK, REQUIRE, TEST_CASE,
-/// main, ...). Comments and string literals are ignored.
+/// either off. The scan reads what the compiler reads, in one linear pass
+/// (no backtracking: any input, of any size, is scanned in time proportional
+/// to its length): lines spliced by backslash-newline first, then tokens
+/// (comments skipped, string, character and raw literals as literals,
+/// digraphs as their punctuators), then directives and identifiers:
+///
+///  - identifiers the implementation reserves (`__x`, `_X`: sanitizer hooks
+///    such as `__tsan_default_options`, `__asm__`, `__attribute__` spellings
+///    such as `__constructor__`), except a short list of ordinary ones
+///    (`__cplusplus`, `__FILE__`, `__VA_ARGS__`, `__attribute__`,
+///    `__builtin_*`, `__atomic_*`, ...); `_Pragma`; `asm`;
+///  - ThreadSanitizer's dynamic annotations (`AnnotateBenignRaceSized`, ...),
+///    attributes that drop instrumentation (`no_sanitize*`,
+///    `disable_sanitizer_instrumentation`, `no_instrument_function`), code run
+///    before or after the test main (`constructor`, `destructor`,
+///    `init_priority`, however spelled or reached through a macro);
+///  - C linkage (`extern "C"`: a `write` or `exit` of its own), replacing
+///    global allocation (`operator new`/`delete`), definitions inside the
+///    grader's namespaces (`gox`, `gograde`, `Catch`);
+///  - the grader's and the sanitizer's configuration (`TSAN_OPTIONS`,
+///    `GOGRADE_*`, `LD_PRELOAD`);
+///  - directives: every `#pragma` but `once`; `#line`; `#include` of an
+///    absolute path, a path with a `..` part, a backslash, or a name built by
+///    a macro; `#include_next` and non-standard directives; `#define` or
+///    `#undef` of the suites' names (CHECK, REQUIRE, TEST_CASE, main, ...) or
+///    of a reserved name; token pasting (`##`), which builds names no scan of
+///    the source can see.
+///
+/// The first construct found is reported with its file and line.
 
-#include <filesystem>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
+
+#include "engine/intake.hpp"
 
 namespace gograde {
 
@@ -27,10 +48,10 @@ struct forbidden {
   std::string why;   ///< what it would have done
 };
 
-/// The first forbidden construct in the files (name, path), if any.
-std::optional<forbidden> scan_submission(const std::vector<std::pair<std::string, std::filesystem::path>>& files);
+/// The first forbidden construct in `text` (named `file`), if any.
+std::optional<forbidden> scan_source(const std::string& file, const std::string& text);
 
-/// `text` with comments and string/char literals blanked (newlines kept).
-std::string strip_comments_and_literals(const std::string& text);
+/// The first forbidden construct in the files, if any.
+std::optional<forbidden> scan_submission(const std::vector<submitted_file>& files);
 
 }  // namespace gograde
