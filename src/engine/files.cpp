@@ -1,7 +1,11 @@
 #include "engine/files.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <cerrno>
 #include <cstring>
@@ -19,6 +23,20 @@ std::string read_file(const fs::path& p) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+std::string read_untrusted_file(const fs::path& p, std::size_t cap) {
+  const int fd = ::open(p.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return {};
+  std::string out;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    char buf[65536];
+    for (ssize_t n; out.size() < cap && (n = ::read(fd, buf, sizeof buf)) > 0;)
+      out.append(buf, std::min(static_cast<std::size_t>(n), cap - out.size()));
+  }
+  ::close(fd);
+  return out;
 }
 
 void replace_all(std::string& s, const std::string& from, const std::string& to) {

@@ -15,6 +15,11 @@ namespace fs = std::filesystem;
 /// The whole file, or "" when it cannot be read.
 std::string read_file(const fs::path& p);
 
+/// Up to `cap` bytes of `p` when it is a regular file, opened without
+/// following a link or blocking; "" otherwise. For files a sandboxed program
+/// could have planted (a link to /etc/shadow must not be read by the grader).
+std::string read_untrusted_file(const fs::path& p, std::size_t cap);
+
 /// Replaces every occurrence of `from` (non-empty) in `s`.
 void replace_all(std::string& s, const std::string& from, const std::string& to);
 

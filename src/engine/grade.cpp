@@ -17,6 +17,7 @@
 
 #include "engine/files.hpp"
 #include "engine/intake.hpp"
+#include "engine/judge.hpp"
 #include "engine/process.hpp"
 #include "engine/sandbox.hpp"
 #include "engine/scan.hpp"
@@ -175,7 +176,17 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, 
   env.emplace_back("GOGRADE_RESULTS_FD", "3");
   env.emplace_back("GOGRADE_NONCE_FD", "4");
   env.emplace_back("GOGRADE_DATA_DIR", data_dir.string());
-  if (fl == flavour::race) env.emplace_back("TSAN_OPTIONS", "halt_on_error=0 atexit_sleep_ms=0 exitcode=66 report_signal_unsafe=0");
+  // ThreadSanitizer's flags come from the environment (which overrides any
+  // default compiled in), and its reports go to files it opens itself in a
+  // folder of their own: a program that closes or redirects its stderr does
+  // not silence them, and exit status 66 says a report was made at all.
+  const fs::path tsan_dir = run_dir / "tsan";
+  if (fl == flavour::race) {
+    fs::create_directories(tsan_dir, ec);
+    env.emplace_back("TSAN_OPTIONS", fmt::format("halt_on_error=0 atexit_sleep_ms=0 exitcode={} "
+                                                 "report_signal_unsafe=0 log_path={}",
+                                                 kRaceExitCode, (tsan_dir / "report").string()));
+  }
   std::vector<std::string> argv = {b.exe.string()};
   if (!tests.empty()) argv.push_back(tests);
   process_spec spec;
@@ -183,6 +194,7 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, 
   if (sandbox) {
     std::vector<sandbox_mount> mounts = {{b.exe.parent_path(), false}, {work, true}};
     if (fs::is_directory(data_dir)) mounts.push_back({data_dir, false});
+    if (fl == flavour::race) mounts.push_back({tsan_dir, true});
     sandboxed(spec, argv, mounts, work, env);
   } else {
     spec.argv = argv;
@@ -253,66 +265,49 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, 
       t.events.push_back({e.value("t_ms", 0.0), e.value("label", ""), e.value("lane", "")});
     out.tests.push_back(std::move(t));
   }
-  auto first = [&](auto pred) { return std::find_if(out.tests.begin(), out.tests.end(), pred); };
-  // A gox run that ended badly (recorded by gograde::check::run), by precedence.
-  auto gox_end = out.tests.end();
-  verdict gox_verdict = verdict::passed;
-  for (const auto& [kind, v] : {std::pair{"deadlock", verdict::deadlock}, std::pair{"leak", verdict::leak},
-                                std::pair{"panic", verdict::crash}}) {
-    gox_end = first([kind = std::string(kind)](const test_outcome& x) { return x.kind == kind; });
-    gox_verdict = v;
-    if (gox_end != out.tests.end()) break;
+  std::string tsan_error;
+  if (fl == flavour::race) {
+    // Reports from the files ThreadSanitizer wrote (read as data: the program
+    // could have planted links there), and any it printed.
+    std::string text = pr.output;
+    std::vector<fs::path> logs;
+    for (const auto& e : fs::directory_iterator(tsan_dir, ec)) logs.push_back(e.path());
+    std::sort(logs.begin(), logs.end());
+    for (const auto& l : logs) text += "\n" + read_untrusted_file(l, 4u << 20);
+    out.races = race::parse(text);
+    if (const auto at = text.find("ERROR: ThreadSanitizer"); at != std::string::npos)
+      tsan_error = text.substr(at, std::min(text.find('\n', at), at + 400) - at);
   }
-  race::source_filter filter{{staged.string() + "/"}};
 
-  const bool clean_exit = !pr.timed_out && pr.term_signal == 0;
-  if (fl == flavour::race) out.races = race::parse(pr.output);
-  if (forged > 0) {
-    out.v = verdict::rejected;
-    out.evidence = fmt::format("{} record(s) on the grader's results channel were not written by the test main: "
-                               "the submission tried to report its own results",
-                               forged);
-  } else if (pr.output_exceeded && out.races.empty()) {
-    // (A flood of race reports is a data race, judged below, not an output flood.)
-    out.v = verdict::output_limit;
-    out.evidence = fmt::format("wrote more than {} KiB to stdout and stderr (the limit); stopped", lim.output_kb);
-  } else if (pr.term_signal == SIGXFSZ) {
-    out.v = verdict::output_limit;
-    out.evidence = fmt::format("a file it wrote grew beyond {} MiB (the limit); stopped", lim.file_size_mb);
-  } else if (cg && cg->memory_exceeded() && (!clean_exit || !done)) {
-    out.v = verdict::memory_limit;
-    out.evidence = fmt::format("used more than {} MiB of memory (the limit, all its processes); stopped{}", lim.memory_mb,
-                               pr.term_signal ? fmt::format(" by signal {}", pr.term_signal) : "");
-  } else if (cg && cg->pids_exceeded() && (!clean_exit || !done)) {
-    out.v = verdict::crash;
-    out.evidence = fmt::format("reached the limit of {} processes and threads (fork or thread creation failed)",
-                               lim.processes);
-  } else if (pr.stalled) {
-    out.v = verdict::timeout;
-    out.evidence = fmt::format("made no progress for {} s: every thread asleep, stopped or blocked (a sleep that "
-                               "never ends, a lock or a channel nobody will release, a stopped process); ended then, "
-                               "{} test(s) had finished",
-                               spec.stall_limit.count() / 1000, out.tests.size());
-  } else if (pr.timed_out) {
-    out.v = verdict::timeout;
-    out.evidence = fmt::format("still running after {} s (wall clock); {} test(s) had finished",
-                               timeout.count() / 1000, out.tests.size());
-  } else if (pr.cpu_exceeded) {
-    out.v = verdict::timeout;
-    out.evidence = fmt::format("used its {} s of CPU time (all threads); {} test(s) had finished",
-                               spec.cpu_limit.count(), out.tests.size());
-  } else if (pr.start_failed) {
-    out.v = verdict::internal_error;
-    out.evidence = pr.output;
-  } else if (!internal.empty()) {
-    out.v = verdict::internal_error;
-    out.evidence = internal + " (an error in the exercise, not the submission's)";
-  } else if (!out.races.empty()) {
-    // A data race is the verdict; another report (use after free, ...) is a crash.
-    auto race_it = std::find_if(out.races.begin(), out.races.end(),
-                                [](const race::report& r) { return r.kind == "data race"; });
-    out.v = race_it != out.races.end() ? verdict::data_race : verdict::crash;
-    const race::report& shown = race_it != out.races.end() ? *race_it : out.races.front();
+  run_facts facts;
+  facts.fl = fl;
+  facts.exit_code = pr.exit_code;
+  facts.term_signal = pr.term_signal;
+  facts.start_failed = pr.start_failed;
+  facts.start_error = pr.start_failed ? pr.output : "";
+  facts.timed_out = pr.timed_out;
+  facts.stalled = pr.stalled;
+  facts.cpu_exceeded = pr.cpu_exceeded;
+  facts.output_exceeded = pr.output_exceeded;
+  facts.memory_exceeded = cg && cg->memory_exceeded();
+  facts.pids_exceeded = cg && cg->pids_exceeded();
+  facts.timeout = timeout;
+  facts.stall_limit = spec.stall_limit;
+  facts.cpu_limit = spec.cpu_limit;
+  facts.limits = lim;
+  facts.forged = forged;
+  facts.done = done;
+  facts.internal = internal;
+  facts.tests = out.tests;
+  facts.test_spec = tests;
+  facts.races = out.races;
+  facts.tsan_error = tsan_error;
+  const judgement j = judge(facts);
+  out.v = j.v;
+  out.evidence = j.evidence;
+  race::source_filter filter{{staged.string() + "/"}};
+  if (j.race != judgement::npos) {
+    const race::report& shown = out.races[j.race];
     out.evidence = race_evidence(shown, filter);
     for (const auto& a : shown.accesses) {
       const auto frames = race::program_frames(a.stack, filter);
@@ -322,27 +317,8 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, 
                                                 a.write ? "write" : "read", a.fiber.empty() ? a.thread : a.fiber)));
     }
     if (out.races.size() > 1) out.evidence += fmt::format("\n  (and {} more report(s))", out.races.size() - 1);
-  } else if (gox_end != out.tests.end()) {
-    out.v = gox_verdict;
-    out.evidence = "in \"" + gox_end->name + "\":\n" + gox_end->detail;
-    excerpts_from_dump(out, gox_end->detail, staged);
-  } else if (pr.term_signal != 0) {
-    out.v = verdict::crash;
-    out.evidence = fmt::format("killed by signal {} ({}) after {} test(s) had finished", pr.term_signal,
-                               ::strsignal(pr.term_signal), out.tests.size());
-  } else if (!done) {
-    out.v = verdict::crash;
-    out.evidence = fmt::format("the suite ended (exit status {}) before reporting every test; {} had finished",
-                               pr.exit_code, out.tests.size());
-    if (!out.tests.empty()) out.evidence += ", the last: \"" + out.tests.back().name + "\"";
-  } else if (out.tests.empty()) {
-    out.v = verdict::internal_error;
-    out.evidence = "no test of the suite matches \"" + tests + "\" (an error in the exercise)";
-  } else if (auto t4 = first([](const test_outcome& x) { return !x.passed; }); t4 != out.tests.end()) {
-    out.v = verdict::failed;
-    out.evidence = "\"" + t4->name + "\": " + t4->detail;
-  } else {
-    out.v = verdict::passed;
+  } else if (j.test != judgement::npos && out.tests[j.test].kind != "ok") {
+    excerpts_from_dump(out, out.tests[j.test].detail, staged);
   }
   // Paths in the evidence as the candidate knows them: relative to the submission.
   replace_all(out.evidence, staged.string() + "/", "");

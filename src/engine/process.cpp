@@ -160,6 +160,10 @@ process_result run_process(const process_spec& spec) {
       (void)!write(fd, rev, static_cast<std::size_t>(n));
       close(fd);
     }
+    // The output and error pipes first move out of the way: a process with
+    // few descriptors open got them as 3 and 4, where passed ones go.
+    const int out_w = fcntl(out[1], F_DUPFD_CLOEXEC, 100);
+    const int err_w = fcntl(err[1], F_DUPFD_CLOEXEC, 100);
     // Passed descriptors become 3, 4, ...: first moved above the range, so
     // no dup2 overwrites one not yet moved.
     int moved[16];
@@ -183,18 +187,18 @@ process_result run_process(const process_spec& spec) {
       const rlimit rl{soft, soft + 1};
       setrlimit(RLIMIT_CPU, &rl);
     }
-    dup2(out[1], 1);
-    dup2(out[1], 2);
-    int devnull = open("/dev/null", O_RDONLY);
+    dup2(out_w, 1);
+    dup2(out_w, 2);
+    const int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (devnull >= 0) dup2(devnull, 0);
     if (!spec.cwd.empty() && chdir(spec.cwd.c_str()) != 0) {
       int e = errno;
-      (void)!write(err[1], &e, sizeof e);
+      (void)!write(err_w, &e, sizeof e);
       _exit(127);
     }
     execvpe(argv[0], argv.data(), envp.data());  // a bare name is looked up in PATH
     int e = errno;
-    (void)!write(err[1], &e, sizeof e);
+    (void)!write(err_w, &e, sizeof e);
     _exit(127);
   }
   setpgid(pid, pid);
@@ -209,7 +213,13 @@ process_result run_process(const process_spec& spec) {
   const auto sample_every = std::chrono::milliseconds(250);
   auto last_progress = clock::now(), next_sample = clock::now() + sample_every;
   std::uint64_t last_ticks = 0;
-  while (open_out) {
+  // Until the process has exited, whether or not its output is still open
+  // (a program may close its stdout and stderr and live on): the limits hold
+  // either way, and nothing here blocks past them.
+  int status = 0;
+  rusage ru{};
+  bool exited = false;
+  for (;;) {
     const auto now = clock::now();
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
     if (left.count() <= 0) {
@@ -230,15 +240,24 @@ process_result run_process(const process_spec& spec) {
     if (watch)
       wait_ms = std::min<long long>(
           wait_ms, std::max<long long>(1, std::chrono::duration_cast<std::chrono::milliseconds>(next_sample - now).count()));
+    if (!open_out) {
+      const pid_t w = wait4(pid, &status, WNOHANG, &ru);
+      if (w == pid || (w < 0 && errno != EINTR)) {
+        exited = w == pid;
+        break;
+      }
+      ::usleep(static_cast<useconds_t>(std::min<long long>(wait_ms, 5) * 1000));
+      continue;
+    }
     pollfd p{out[0], POLLIN, 0};
-    int n = poll(&p, 1, static_cast<int>(wait_ms));
-    if (n < 0 && errno != EINTR) break;
+    const int n = poll(&p, 1, static_cast<int>(wait_ms));
+    if (n < 0 && errno != EINTR) open_out = false;
     if (n <= 0) continue;
-    ssize_t got = read(out[0], buf, sizeof buf);
+    const ssize_t got = read(out[0], buf, sizeof buf);
     if (got <= 0) {
       if (got < 0 && errno == EINTR) continue;
       open_out = false;
-      break;
+      continue;
     }
     res.output_bytes += static_cast<std::size_t>(got);
     const std::size_t room = spec.output_cap > res.output.size() ? spec.output_cap - res.output.size() : 0;
@@ -249,12 +268,11 @@ process_result run_process(const process_spec& spec) {
     }
   }
   if (res.timed_out || res.output_exceeded || res.stalled) kill(-pid, SIGKILL);
-  int status = 0;
   // The direct child may have exited while its group lives on: reap the child,
   // then make sure nothing of its group survives.
-  rusage ru{};
-  while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR) {
-  }
+  if (!exited)
+    while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR) {
+    }
   res.cpu = std::chrono::milliseconds(ru.ru_utime.tv_sec * 1000 + ru.ru_utime.tv_usec / 1000 +
                                       ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000);
   kill(-pid, SIGKILL);

@@ -192,6 +192,8 @@ const char* identifier_rule(std::string_view id) {
   if (starts(id, "no_sanitize") || id == "disable_sanitizer_instrumentation" || id == "no_instrument_function")
     return "an attribute that removes sanitizer instrumentation";
   if (id == "constructor" || id == "destructor" || id == "init_priority") return kEarly;
+  if (id == "dlsym" || id == "dlvsym" || id == "dlopen" || id == "dlmopen")
+    return "dynamic loading: it reaches the sanitizer's or the grader's functions by a name built at run time";
   if (id == "TSAN_OPTIONS" || id == "LD_PRELOAD" || starts(id, "GOGRADE_"))
     return "the grader's or the sanitizer's configuration";
   return nullptr;

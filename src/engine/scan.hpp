@@ -19,6 +19,8 @@
 ///    `disable_sanitizer_instrumentation`, `no_instrument_function`), code run
 ///    before or after the test main (`constructor`, `destructor`,
 ///    `init_priority`, however spelled or reached through a macro);
+///  - dynamic loading (`dlsym`, `dlopen`: an annotation or hook reached by
+///    a name built at run time);
 ///  - C linkage (`extern "C"`: a `write` or `exit` of its own), replacing
 ///    global allocation (`operator new`/`delete`), definitions inside the
 ///    grader's namespaces (`gox`, `gograde`, `Catch`);

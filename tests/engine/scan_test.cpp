@@ -23,6 +23,8 @@ TEST_CASE("The scan refuses sanitizer hooks however the source spells them", "[s
   CHECK(refused("const char* __ts\\\nan_default_options();") == "__tsan_default_options");
   CHECK(refused("const char* __ts\\  \nan_default_suppressions();") == "__tsan_default_suppressions");
   CHECK(refused("void f() { AnnotateBenignRaceSized(__FILE__, __LINE__, &x, 8, \"\"); }") == "AnnotateBenignRaceSized");
+  CHECK(refused("auto f = (void (*)(const char*, int, const volatile void*, long, const char*))dlsym(RTLD_DEFAULT, "
+                "\"Annotate\" \"BenignRaceSized\");") == "dlsym");
   CHECK(refused("[[clang::no_sanitize(\"thread\")]] void f();") == "no_sanitize");
   CHECK(refused("__attribute__((no_sanitize_thread)) void f();") == "no_sanitize_thread");
   CHECK(refused("__attribute__((__no_sanitize__(\"thread\"))) void f();") == "__no_sanitize__");

@@ -1,0 +1,161 @@
+#include "engine/judge.hpp"
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <string.h>
+
+#include <algorithm>
+#include <functional>
+
+namespace gograde {
+
+namespace {
+
+using evidence_fn = std::function<judgement(const run_facts&)>;
+
+struct rule {
+  const char* name;
+  bool (*applies)(const run_facts&);
+  evidence_fn decide;
+};
+
+bool clean_exit(const run_facts& f) { return !f.timed_out && f.term_signal == 0; }
+
+judgement say(verdict v, std::string evidence) { return {v, std::move(evidence)}; }
+
+// The first test a gox run ended badly in, by precedence: deadlock, leak, panic.
+std::pair<std::size_t, verdict> gox_end(const run_facts& f) {
+  for (const auto& [kind, v] : {std::pair{"deadlock", verdict::deadlock}, std::pair{"leak", verdict::leak},
+                                std::pair{"panic", verdict::crash}})
+    for (std::size_t k = 0; k < f.tests.size(); ++k)
+      if (f.tests[k].kind == kind) return {k, v};
+  return {judgement::npos, verdict::passed};
+}
+
+std::size_t first_failed(const run_facts& f) {
+  for (std::size_t k = 0; k < f.tests.size(); ++k)
+    if (!f.tests[k].passed) return k;
+  return judgement::npos;
+}
+
+const rule kRules[] = {
+    {"forged records", [](const run_facts& f) { return f.forged > 0; },
+     [](const run_facts& f) {
+       return say(verdict::rejected,
+                  fmt::format("{} record(s) on the grader's results channel were not written by the test main: the "
+                              "submission tried to report its own results",
+                              f.forged));
+     }},
+    {"output flood", [](const run_facts& f) { return f.output_exceeded && f.races.empty(); },
+     [](const run_facts& f) {
+       return say(verdict::output_limit,
+                  fmt::format("wrote more than {} KiB to stdout and stderr (the limit); stopped", f.limits.output_kb));
+     }},
+    {"file size", [](const run_facts& f) { return f.term_signal == SIGXFSZ; },
+     [](const run_facts& f) {
+       return say(verdict::output_limit,
+                  fmt::format("a file it wrote grew beyond {} MiB (the limit); stopped", f.limits.file_size_mb));
+     }},
+    {"memory", [](const run_facts& f) { return f.memory_exceeded && (!clean_exit(f) || !f.done); },
+     [](const run_facts& f) {
+       return say(verdict::memory_limit,
+                  fmt::format("used more than {} MiB of memory (the limit, all its processes); stopped{}",
+                              f.limits.memory_mb,
+                              f.term_signal ? fmt::format(" by signal {}", f.term_signal) : ""));
+     }},
+    {"processes", [](const run_facts& f) { return f.pids_exceeded && (!clean_exit(f) || !f.done); },
+     [](const run_facts& f) {
+       return say(verdict::crash, fmt::format("reached the limit of {} processes and threads (fork or thread "
+                                              "creation failed)",
+                                              f.limits.processes));
+     }},
+    {"no progress", [](const run_facts& f) { return f.stalled; },
+     [](const run_facts& f) {
+       return say(verdict::timeout,
+                  fmt::format("made no progress for {} s: every thread asleep, stopped or blocked (a sleep that never "
+                              "ends, a lock or a channel nobody will release, a stopped process); ended then, {} "
+                              "test(s) had finished",
+                              f.stall_limit.count() / 1000, f.tests.size()));
+     }},
+    {"wall clock", [](const run_facts& f) { return f.timed_out; },
+     [](const run_facts& f) {
+       return say(verdict::timeout, fmt::format("still running after {} s (wall clock); {} test(s) had finished",
+                                                f.timeout.count() / 1000, f.tests.size()));
+     }},
+    {"cpu time", [](const run_facts& f) { return f.cpu_exceeded; },
+     [](const run_facts& f) {
+       return say(verdict::timeout, fmt::format("used its {} s of CPU time (all threads); {} test(s) had finished",
+                                                f.cpu_limit.count(), f.tests.size()));
+     }},
+    {"could not start", [](const run_facts& f) { return f.start_failed; },
+     [](const run_facts& f) { return say(verdict::internal_error, f.start_error); }},
+    {"exercise error", [](const run_facts& f) { return !f.internal.empty(); },
+     [](const run_facts& f) {
+       return say(verdict::internal_error, f.internal + " (an error in the exercise, not the submission's)");
+     }},
+    {"silenced race detector",
+     [](const run_facts& f) {
+       return f.fl == flavour::race && f.exit_code == kRaceExitCode && f.races.empty() && f.tsan_error.empty();
+     },
+     [](const run_facts&) {
+       return say(verdict::rejected,
+                  fmt::format("ThreadSanitizer ended the run with its report status ({}), but no report reached the "
+                              "grader: the race detector's report channel was tampered with",
+                              kRaceExitCode));
+     }},
+    {"race detector failed",
+     [](const run_facts& f) {
+       return f.fl == flavour::race && f.exit_code == kRaceExitCode && f.races.empty() && !f.tsan_error.empty();
+     },
+     [](const run_facts& f) { return say(verdict::crash, "ThreadSanitizer stopped the run: " + f.tsan_error); }},
+    {"race report", [](const run_facts& f) { return !f.races.empty(); },
+     [](const run_facts& f) {
+       // A data race is the verdict; another report (use after free, ...) is a crash.
+       const auto it = std::find_if(f.races.begin(), f.races.end(),
+                                    [](const race::report& r) { return r.kind == "data race"; });
+       judgement j{it != f.races.end() ? verdict::data_race : verdict::crash, {}};
+       j.race = it != f.races.end() ? static_cast<std::size_t>(it - f.races.begin()) : 0;
+       return j;  // the evidence names the program's frames: the caller renders it
+     }},
+    {"gox run ended badly", [](const run_facts& f) { return gox_end(f).first != judgement::npos; },
+     [](const run_facts& f) {
+       const auto [k, v] = gox_end(f);
+       judgement j{v, "in \"" + f.tests[k].name + "\":\n" + f.tests[k].detail};
+       j.test = k;
+       return j;
+     }},
+    {"signal", [](const run_facts& f) { return f.term_signal != 0; },
+     [](const run_facts& f) {
+       return say(verdict::crash, fmt::format("killed by signal {} ({}) after {} test(s) had finished", f.term_signal,
+                                              ::strsignal(f.term_signal), f.tests.size()));
+     }},
+    {"stopped early", [](const run_facts& f) { return !f.done; },
+     [](const run_facts& f) {
+       std::string e = fmt::format("the suite ended (exit status {}) before reporting every test; {} had finished",
+                                   f.exit_code, f.tests.size());
+       if (!f.tests.empty()) e += ", the last: \"" + f.tests.back().name + "\"";
+       return say(verdict::crash, e);
+     }},
+    {"no test selected", [](const run_facts& f) { return f.tests.empty(); },
+     [](const run_facts& f) {
+       return say(verdict::internal_error,
+                  "no test of the suite matches \"" + f.test_spec + "\" (an error in the exercise)");
+     }},
+    {"failed check", [](const run_facts& f) { return first_failed(f) != judgement::npos; },
+     [](const run_facts& f) {
+       const std::size_t k = first_failed(f);
+       judgement j{verdict::failed, "\"" + f.tests[k].name + "\": " + f.tests[k].detail};
+       j.test = k;
+       return j;
+     }},
+};
+
+}  // namespace
+
+judgement judge(const run_facts& f) {
+  for (const auto& r : kRules)
+    if (r.applies(f)) return r.decide(f);
+  return {};
+}
+
+}  // namespace gograde

@@ -1,0 +1,71 @@
+#pragma once
+/// Deciding a run's verdict from what the grader observed of it: a pure
+/// function, no process or file in sight, so every rule is tested in
+/// milliseconds (tests/engine/judge_test.cpp).
+///
+/// The rules form one ordered table (judge.cpp, kRules): the first that
+/// applies decides. In order: records on the results channel the test main did
+/// not write (`rejected`); an output flood that is not a flood of race reports
+/// (`output_limit`); a file over its size limit (`output_limit`); the memory
+/// limit (`memory_limit`) and the process limit (`crash`) when the run did not
+/// end cleanly; no progress (`timeout`), the wall clock (`timeout`), CPU time
+/// (`timeout`); a run that could not start, or a suite that reported an error
+/// of its own (`internal_error`); a race build that exited with
+/// ThreadSanitizer's report status while no report arrived (`rejected`: the
+/// channel was tampered with) or with only a fatal error of ThreadSanitizer's
+/// own (`crash`); a ThreadSanitizer report (`data_race`, or
+/// `crash` for another kind); a gox run that ended in deadlock, leak or panic;
+/// a signal (`crash`); a suite that stopped before its last record (`crash`);
+/// a test selection that matched nothing (`internal_error`); a failed check
+/// (`failed`); else `passed`.
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "engine/grade.hpp"
+
+namespace gograde {
+
+/// Everything a verdict may depend on, as observed after the run.
+struct run_facts {
+  flavour fl = flavour::normal;
+  // The process.
+  int exit_code = -1;
+  int term_signal = 0;
+  bool start_failed = false;
+  std::string start_error;
+  bool timed_out = false, stalled = false, cpu_exceeded = false, output_exceeded = false;
+  bool memory_exceeded = false, pids_exceeded = false;
+  // The limits it ran under.
+  std::chrono::milliseconds timeout{0}, stall_limit{0};
+  std::chrono::seconds cpu_limit{0};
+  run_limits limits;
+  // The results channel.
+  int forged = 0;       ///< records without the run's nonce
+  bool done = false;    ///< the test main's last record arrived
+  std::string internal; ///< the suite's report of an error of the exercise
+  std::vector<test_outcome> tests;
+  std::string test_spec;  ///< the tests the run selected
+  // The race build's reports, and the first line of a fatal error of
+  // ThreadSanitizer's own ("ERROR: ThreadSanitizer: ...", e.g. out of memory).
+  std::vector<race::report> races;
+  std::string tsan_error;
+};
+
+struct judgement {
+  verdict v = verdict::passed;
+  std::string evidence;
+  /// Which race report the evidence shows, or which test (a gox dump, a
+  /// failed check): indexes into run_facts, or npos.
+  std::size_t race = npos, test = npos;
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+};
+
+/// The exit status ThreadSanitizer gives a run that made a report.
+inline constexpr int kRaceExitCode = 66;
+
+judgement judge(const run_facts& f);
+
+}  // namespace gograde

@@ -1,0 +1,149 @@
+#include "engine/judge.hpp"
+
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+
+using namespace gograde;
+
+namespace {
+
+test_outcome test(const std::string& name, bool passed, const std::string& kind = "ok") {
+  test_outcome t;
+  t.name = name;
+  t.passed = passed;
+  t.kind = kind;
+  t.detail = kind == "ok" ? "probe.hpp:3: CHECK( x == 1 )" : "goroutine 1 [chan receive]:";
+  return t;
+}
+
+// A run that finished cleanly with two passing tests.
+run_facts clean() {
+  run_facts f;
+  f.exit_code = 0;
+  f.done = true;
+  f.tests = {test("a", true), test("b", true)};
+  f.timeout = std::chrono::seconds(8);
+  f.stall_limit = std::chrono::seconds(3);
+  f.cpu_limit = std::chrono::seconds(16);
+  return f;
+}
+
+race::report data_race() {
+  race::report r;
+  r.kind = "data race";
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("A clean run with every test passing is passed; one failed check is failed", "[judge]") {
+  CHECK(judge(clean()).v == verdict::passed);
+  run_facts f = clean();
+  f.tests[1].passed = false;
+  const judgement j = judge(f);
+  CHECK(j.v == verdict::failed);
+  CHECK(j.test == 1);
+  CHECK(j.evidence.find("\"b\"") != std::string::npos);
+}
+
+TEST_CASE("Forged records are rejected whatever else happened", "[judge]") {
+  run_facts f = clean();
+  f.forged = 2;
+  f.races = {data_race()};
+  f.timed_out = true;
+  CHECK(judge(f).v == verdict::rejected);
+}
+
+TEST_CASE("A race build that exits with TSan's status but delivered no report was tampered with", "[judge]") {
+  run_facts f = clean();
+  f.fl = flavour::race;
+  f.exit_code = kRaceExitCode;
+  const judgement silenced = judge(f);
+  CHECK(silenced.v == verdict::rejected);
+  CHECK(silenced.evidence.find("tampered") != std::string::npos);
+  f.races = {data_race()};
+  CHECK(judge(f).v == verdict::data_race);
+  f.races.clear();
+  f.tsan_error = "ERROR: ThreadSanitizer: out of memory";  // the detector itself failed: a crash, never a pass
+  CHECK(judge(f).v == verdict::crash);
+  f.memory_exceeded = true;
+  f.done = false;
+  CHECK(judge(f).v == verdict::memory_limit);
+  f = clean();
+  f.exit_code = kRaceExitCode;  // a normal build may exit 66 for its own reasons: not a race
+  CHECK(judge(f).v == verdict::passed);
+}
+
+TEST_CASE("A flood of race reports is a data race; any other flood is output_limit", "[judge]") {
+  run_facts f = clean();
+  f.fl = flavour::race;
+  f.output_exceeded = true;
+  f.term_signal = SIGKILL;
+  CHECK(judge(f).v == verdict::output_limit);
+  f.races = {data_race()};
+  CHECK(judge(f).v == verdict::data_race);
+}
+
+TEST_CASE("Stalls, wall clock and CPU limits are timeouts and say which", "[judge]") {
+  run_facts f = clean();
+  f.stalled = true;
+  f.term_signal = SIGKILL;
+  f.done = false;
+  CHECK(judge(f).v == verdict::timeout);
+  CHECK(judge(f).evidence.find("no progress for 3 s") != std::string::npos);
+  f.stalled = false;
+  f.timed_out = true;
+  CHECK(judge(f).evidence.find("after 8 s (wall clock)") != std::string::npos);
+  f.timed_out = false;
+  f.cpu_exceeded = true;
+  CHECK(judge(f).evidence.find("16 s of CPU") != std::string::npos);
+}
+
+TEST_CASE("Limits count only when the run did not end cleanly", "[judge]") {
+  run_facts f = clean();
+  f.memory_exceeded = true;
+  CHECK(judge(f).v == verdict::passed);  // a refused allocation it survived
+  f.term_signal = SIGKILL;
+  CHECK(judge(f).v == verdict::memory_limit);
+  f = clean();
+  f.pids_exceeded = true;
+  f.done = false;
+  CHECK(judge(f).v == verdict::crash);
+  CHECK(judge(f).evidence.find("processes and threads") != std::string::npos);
+}
+
+TEST_CASE("gox outcomes rank deadlock, then leak, then panic, and name their test", "[judge]") {
+  run_facts f = clean();
+  f.tests = {test("p", false, "panic"), test("l", false, "leak"), test("d", false, "deadlock")};
+  judgement j = judge(f);
+  CHECK(j.v == verdict::deadlock);
+  CHECK(j.test == 2);
+  f.tests.pop_back();
+  CHECK(judge(f).v == verdict::leak);
+  f.tests.pop_back();
+  CHECK(judge(f).v == verdict::crash);
+}
+
+TEST_CASE("A suite that stops early is a crash, never a pass; a signal is named", "[judge]") {
+  run_facts f = clean();
+  f.done = false;
+  CHECK(judge(f).v == verdict::crash);
+  CHECK(judge(f).evidence.find("before reporting every test") != std::string::npos);
+  f.term_signal = SIGSEGV;
+  CHECK(judge(f).evidence.find("signal 11") != std::string::npos);
+}
+
+TEST_CASE("Our faults are internal errors, never the candidate's", "[judge]") {
+  run_facts f = clean();
+  f.start_failed = true;
+  f.start_error = "cannot run bwrap";
+  CHECK(judge(f).v == verdict::internal_error);
+  f = clean();
+  f.internal = "missing data file x.json";
+  CHECK(judge(f).v == verdict::internal_error);
+  f = clean();
+  f.tests.clear();
+  f.test_spec = "[nothing]";
+  CHECK(judge(f).v == verdict::internal_error);
+}
