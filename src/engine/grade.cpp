@@ -92,11 +92,19 @@ std::string race_evidence(const race::report& r, const race::source_filter& filt
 }
 
 // Lines [line-2, line+2] of `file` under the staged submission.
+// `file` comes from text the program wrote (a race report, a dump): it only
+// ever names one of the staged submission's files, by its plain name; any
+// other path ("../../etc/shadow", "x/./../..") is never opened.
 std::optional<excerpt> excerpt_of(const fs::path& staged, const std::string& file, int line, std::string why) {
-  fs::path rel = fs::path(file).lexically_relative(staged);
-  if (rel.empty() || rel.string().rfind("..", 0) == 0) rel = fs::path(file).filename();
-  if (!fs::is_regular_file(staged / rel) || line <= 0) return std::nullopt;
-  std::istringstream in(read_file(staged / rel));
+  const fs::path name = fs::path(file).lexically_normal().filename();
+  if (name.empty() || name == "." || name == ".." || line <= 0) return std::nullopt;
+  const fs::path inside = staged / name;
+  if (fs::path(file).lexically_normal() != inside.lexically_normal() && fs::path(file).has_parent_path())
+    return std::nullopt;
+  const std::string text = read_untrusted_file(inside, 1u << 20);
+  if (text.empty()) return std::nullopt;
+  const fs::path rel = name;
+  std::istringstream in(text);
   excerpt e{rel.string(), line, std::max(1, line - 2), {}, std::move(why)};
   int n = 0;
   for (std::string l; std::getline(in, l) && n < line + 2;)

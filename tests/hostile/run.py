@@ -178,6 +178,14 @@ leaks = [p for p in (os.path.join(d, n) for d, _, ns in os.walk(out) for n in ns
          if secret in open(p, errors="replace").read()]
 if secret in proc.stdout or secret in proc.stderr:
     leaks.append("gograde's own output")
+# Nor the grader's files: the canary and /etc/passwd's first line, which a
+# forged report names, are never quoted.
+passwd_head = open("/etc/passwd").readline().strip()
+for d, _, ns in os.walk(out):
+    for n in ns:
+        text = open(os.path.join(d, n), errors="replace").read()
+        if "the grader's own file" in text or (passwd_head and passwd_head in text):
+            leaks.append(os.path.join(d, n) + " (quotes a file of the grader's)")
 if leaks:
     failures.append("the grader's secret leaked into: " + ", ".join(leaks))
 
