@@ -200,14 +200,19 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, 
   process_spec spec;
   const run_limits& lim = item_limits;
   if (sandbox) {
-    std::vector<sandbox_mount> mounts = {{b.exe.parent_path(), false}, {work, true}};
+    // The working directory is a tmpfs of the sandbox's own: nothing written
+    // there reaches the host's disk. ThreadSanitizer's folder is the host's
+    // (the grader reads it afterwards), under a disk quota.
+    std::vector<sandbox_mount> mounts = {{b.exe.parent_path(), false}, {work, true, (lim.file_size_mb * 4) << 20}};
     if (fs::is_directory(data_dir)) mounts.push_back({data_dir, false});
     if (fl == flavour::race) mounts.push_back({tsan_dir, true});
     sandboxed(spec, argv, mounts, work, env);
+    if (fl == flavour::race) spec.quota_dirs = {tsan_dir.string()};
   } else {
     spec.argv = argv;
     spec.env = env;
     spec.cwd = work.string();
+    spec.quota_dirs = {work.string(), tsan_dir.string()};
   }
   spec.pass_fds = {results_fd, nonce_pipe[0]};
   spec.timeout = timeout;
@@ -217,6 +222,7 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, 
   spec.output_cap = 1 << 20;
   spec.stall_limit = std::min<std::chrono::milliseconds>(std::chrono::seconds(lim.stall_seconds), timeout);
   spec.output_limit = lim.output_kb * 1024;
+  spec.disk_quota = (lim.file_size_mb * 4) << 20;
   spec.file_size_limit = lim.file_size_mb << 20;
   spec.open_files_limit = lim.open_files;
   std::string cgroup_why;
@@ -297,6 +303,7 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, 
   facts.stalled = pr.stalled;
   facts.cpu_exceeded = pr.cpu_exceeded;
   facts.output_exceeded = pr.output_exceeded;
+  facts.disk_exceeded = pr.disk_exceeded;
   facts.memory_exceeded = cg && cg->memory_exceeded();
   facts.pids_exceeded = cg && cg->pids_exceeded();
   facts.timeout = timeout;

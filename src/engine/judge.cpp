@@ -56,6 +56,12 @@ const rule kRules[] = {
        return say(verdict::output_limit,
                   fmt::format("a file it wrote grew beyond {} MiB (the limit); stopped", f.limits.file_size_mb));
      }},
+    {"disk quota", [](const run_facts& f) { return f.disk_exceeded; },
+     [](const run_facts& f) {
+       return say(verdict::output_limit, fmt::format("wrote more than {} MiB of files to the host's disk (the "
+                                                     "limit); stopped",
+                                                     f.limits.file_size_mb * 4));
+     }},
     {"memory", [](const run_facts& f) { return f.memory_exceeded && (!clean_exit(f) || !f.done); },
      [](const run_facts& f) {
        return say(verdict::memory_limit,

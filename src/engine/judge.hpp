@@ -6,7 +6,8 @@
 /// The rules form one ordered table (judge.cpp, kRules): the first that
 /// applies decides. In order: records on the results channel the test main did
 /// not write (`rejected`); an output flood that is not a flood of race reports
-/// (`output_limit`); a file over its size limit (`output_limit`); the memory
+/// (`output_limit`); a file over its size limit, or files over the disk quota
+/// (`output_limit`); the memory
 /// limit (`memory_limit`) and the process limit (`crash`) when the run did not
 /// end cleanly; no progress (`timeout`), the wall clock (`timeout`), CPU time
 /// (`timeout`); a run that could not start, or a suite that reported an error
@@ -36,7 +37,7 @@ struct run_facts {
   int term_signal = 0;
   bool start_failed = false;
   std::string start_error;
-  bool timed_out = false, stalled = false, cpu_exceeded = false, output_exceeded = false;
+  bool timed_out = false, stalled = false, cpu_exceeded = false, output_exceeded = false, disk_exceeded = false;
   bool memory_exceeded = false, pids_exceeded = false;
   // The limits it ran under.
   std::chrono::milliseconds timeout{0}, stall_limit{0};

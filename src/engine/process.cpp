@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -89,6 +90,32 @@ tree_sample sample_tree(pid_t root) {
     }
   }
   return s;
+}
+
+// Bytes allocated under `dir` (links not followed), counting at most
+// `max_entries` entries: enough to see a flood of files, cheap for a few.
+std::uint64_t disk_usage(const std::string& dir, std::size_t max_entries = 100000) {
+  std::uint64_t bytes = 0;
+  std::size_t seen = 0;
+  std::vector<std::string> todo = {dir};
+  while (!todo.empty() && seen < max_entries) {
+    const std::string d = std::move(todo.back());
+    todo.pop_back();
+    DIR* h = ::opendir(d.c_str());
+    if (!h) continue;
+    while (const dirent* e = ::readdir(h)) {
+      if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
+      if (++seen >= max_entries) break;
+      const std::string p = d + "/" + e->d_name;
+      struct stat st {};
+      if (::lstat(p.c_str(), &st) != 0) continue;
+      bytes += static_cast<std::uint64_t>(st.st_blocks) * 512;
+      if (S_ISDIR(st.st_mode)) todo.push_back(p);
+    }
+    ::closedir(h);
+  }
+  // Past the count, what is not looked at is counted as a block each.
+  return bytes + (seen >= max_entries ? static_cast<std::uint64_t>(seen) * 4096 : 0);
 }
 
 }  // namespace
@@ -209,7 +236,7 @@ process_result run_process(const process_spec& spec) {
   char buf[65536];
   bool open_out = true;
   // Progress: sampled every quarter second when a stall limit is set.
-  const bool watch = spec.stall_limit.count() > 0;
+  const bool watch = spec.stall_limit.count() > 0 || (spec.disk_quota > 0 && !spec.quota_dirs.empty());
   const auto sample_every = std::chrono::milliseconds(250);
   auto last_progress = clock::now(), next_sample = clock::now() + sample_every;
   std::uint64_t last_ticks = 0;
@@ -228,12 +255,22 @@ process_result run_process(const process_spec& spec) {
     }
     if (watch && now >= next_sample) {
       next_sample = now + sample_every;
-      const tree_sample s = sample_tree(pid);
-      if (!s.any || s.runnable || s.cpu_ticks > last_ticks + 1) last_progress = now;
-      last_ticks = s.cpu_ticks;
-      if (now - last_progress >= spec.stall_limit) {
-        res.stalled = true;
-        break;
+      if (spec.stall_limit.count() > 0) {
+        const tree_sample s = sample_tree(pid);
+        if (!s.any || s.runnable || s.cpu_ticks > last_ticks + 1) last_progress = now;
+        last_ticks = s.cpu_ticks;
+        if (now - last_progress >= spec.stall_limit) {
+          res.stalled = true;
+          break;
+        }
+      }
+      if (spec.disk_quota > 0) {
+        std::uint64_t used = 0;
+        for (const auto& d : spec.quota_dirs) used += disk_usage(d);
+        if (used > spec.disk_quota) {
+          res.disk_exceeded = true;
+          break;
+        }
       }
     }
     long long wait_ms = std::min<long long>(left.count(), watch ? 250 : 1000);
@@ -267,7 +304,7 @@ process_result run_process(const process_spec& spec) {
       break;
     }
   }
-  if (res.timed_out || res.output_exceeded || res.stalled) kill(-pid, SIGKILL);
+  if (res.timed_out || res.output_exceeded || res.stalled || res.disk_exceeded) kill(-pid, SIGKILL);
   // The direct child may have exited while its group lives on: reap the child,
   // then make sure nothing of its group survives.
   if (!exited)
@@ -288,7 +325,7 @@ process_result run_process(const process_spec& spec) {
   else if (WIFSIGNALED(status)) res.term_signal = WTERMSIG(status);
   // At the limit: SIGXCPU, or SIGKILL from the kernel at the hard limit
   // (when SIGXCPU is caught or ignored).
-  if (spec.cpu_limit.count() > 0 && !res.timed_out && !res.stalled)
+  if (spec.cpu_limit.count() > 0 && !res.timed_out && !res.stalled && !res.disk_exceeded)
     res.cpu_exceeded = res.term_signal == SIGXCPU ||
                        (res.term_signal == SIGKILL && res.cpu >= std::chrono::milliseconds(spec.cpu_limit));
   return res;

@@ -46,6 +46,12 @@ struct process_spec {
   /// The child is killed when the thread that started it dies (a killed
   /// grader leaves no grading process behind).
   bool die_with_parent = false;
+  /// Folders of the host the child may write (with their subfolders): once
+  /// what they hold passes `disk_quota` bytes (checked every quarter second),
+  /// the process is killed (`disk_exceeded`). RLIMIT_FSIZE bounds one file;
+  /// this bounds how many.
+  std::vector<std::string> quota_dirs;
+  std::uint64_t disk_quota = 0;
 };
 
 struct process_result {
@@ -56,6 +62,7 @@ struct process_result {
   bool cpu_exceeded = false;  // killed after its CPU time limit
   bool output_exceeded = false;  // killed for writing more than output_limit
   bool stalled = false;          // killed after stall_limit without progress
+  bool disk_exceeded = false;    // killed for filling quota_dirs past disk_quota
   std::string output;
   std::size_t output_bytes = 0;  // total written, kept or not
   std::chrono::milliseconds wall{0};

@@ -195,6 +195,10 @@ void sandboxed(process_spec& spec, const std::vector<std::string>& argv, const s
   a.insert(a.end(), {"--ro-bind", jail, jail});
   for (const auto& m : mounts) {
     const std::string p = m.path.string();
+    if (m.tmpfs_bytes > 0) {
+      a.insert(a.end(), {"--perms", "1777", "--size", std::to_string(m.tmpfs_bytes), "--tmpfs", p});
+      continue;
+    }
     a.insert(a.end(), {m.writable ? "--bind" : "--ro-bind", p, p});
     if (m.writable && grader_is_root()) chown_tree(m.path, kSandboxId, kSandboxId);
   }
@@ -216,7 +220,7 @@ void sandboxed(process_spec& spec, const std::vector<std::string>& argv, const s
 void reclaim(const std::vector<sandbox_mount>& mounts) {
   if (!grader_is_root()) return;
   for (const auto& m : mounts)
-    if (m.writable) chown_tree(m.path, ::geteuid(), ::getegid());
+    if (m.writable && m.tmpfs_bytes == 0) chown_tree(m.path, ::geteuid(), ::getegid());
 }
 
 std::unique_ptr<cgroup_limit> cgroup_limit::create(std::uint64_t memory_bytes, std::uint64_t pids, std::string& why) {

@@ -59,6 +59,10 @@ const sandbox_status& probe_sandbox();
 struct sandbox_mount {
   fs::path path;
   bool writable = false;
+  /// Non-zero: not the host's folder but a fresh tmpfs of at most this many
+  /// bytes at `path`, writable, gone with the sandbox (what is written there
+  /// never reaches the host's disk; its pages count against the memory limit).
+  std::uint64_t tmpfs_bytes = 0;
 };
 
 struct process_spec;

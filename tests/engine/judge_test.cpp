@@ -85,6 +85,15 @@ TEST_CASE("A flood of race reports is a data race; any other flood is output_lim
   CHECK(judge(f).v == verdict::data_race);
 }
 
+TEST_CASE("Files past the disk quota are output_limit", "[judge]") {
+  run_facts f = clean();
+  f.disk_exceeded = true;
+  f.term_signal = SIGKILL;
+  f.done = false;
+  CHECK(judge(f).v == verdict::output_limit);
+  CHECK(judge(f).evidence.find("files") != std::string::npos);
+}
+
 TEST_CASE("Stalls, wall clock and CPU limits are timeouts and say which", "[judge]") {
   run_facts f = clean();
   f.stalled = true;

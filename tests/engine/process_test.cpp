@@ -1,6 +1,11 @@
 #include "engine/process.hpp"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
+
+namespace fs = std::filesystem;
 
 using namespace gograde;
 
@@ -47,4 +52,19 @@ TEST_CASE("A child that sleeps in a grandchild is watched as a tree", "[process]
                                std::chrono::milliseconds(1000));
   CHECK_FALSE(r.stalled);
   CHECK(r.timed_out);
+}
+
+TEST_CASE("A process filling a folder with many small files is stopped at the disk quota", "[process]") {
+  const fs::path dir = fs::temp_directory_path() / ("gograde-quota-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  process_spec spec;
+  spec.argv = {"/bin/sh", "-c", "i=0; while :; do i=$((i+1)); head -c 65536 /dev/zero > \"$0/f$i\"; done", dir.string()};
+  spec.timeout = std::chrono::seconds(60);
+  spec.quota_dirs = {dir.string()};
+  spec.disk_quota = 8u << 20;
+  const process_result r = run_process(spec);
+  CHECK(r.disk_exceeded);
+  CHECK(r.wall < std::chrono::seconds(30));
+  fs::remove_all(dir);
 }
