@@ -96,16 +96,14 @@ std::string race_evidence(const race::report& r, const race::source_filter& filt
 // ever names one of the staged submission's files, by its plain name; any
 // other path ("../../etc/shadow", "x/./../..") is never opened.
 std::optional<excerpt> excerpt_of(const fs::path& staged, const std::string& file, int line, std::string why) {
-  const fs::path name = fs::path(file).lexically_normal().filename();
+  const fs::path given = fs::path(file).lexically_normal();
+  const fs::path name = given.filename();
   if (name.empty() || name == "." || name == ".." || line <= 0) return std::nullopt;
-  const fs::path inside = staged / name;
-  if (fs::path(file).lexically_normal() != inside.lexically_normal() && fs::path(file).has_parent_path())
-    return std::nullopt;
-  const std::string text = read_untrusted_file(inside, 1u << 20);
+  if (given.has_parent_path() && given != (staged / name).lexically_normal()) return std::nullopt;
+  const std::string text = read_untrusted_file(staged / name, 1u << 20);
   if (text.empty()) return std::nullopt;
-  const fs::path rel = name;
   std::istringstream in(text);
-  excerpt e{rel.string(), line, std::max(1, line - 2), {}, std::move(why)};
+  excerpt e{name.string(), line, std::max(1, line - 2), {}, std::move(why)};
   int n = 0;
   for (std::string l; std::getline(in, l) && n < line + 2;)
     if (++n >= e.first) e.lines.push_back(l);

@@ -4,8 +4,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <cerrno>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -109,7 +107,7 @@ std::uint64_t counter(const fs::path& file, const std::string& key) {
 }
 
 // Empties and removes the cgroups that killed graders left under `parent`
-// ("gograde-PID-N" whose PID is gone).
+// ("gograde-TAG-N" whose process has ended, see process_tag).
 void remove_cgroup(const fs::path& d) {
   for (int attempt = 0; attempt < 200; ++attempt) {
     std::istringstream procs(read_small(d / "cgroup.procs"));
