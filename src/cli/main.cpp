@@ -3,6 +3,7 @@
 //   0 everything passed, 1 something failed (a verdict other than passed, or
 //   a mutant off its expected verdict), 2 usage or configuration error,
 //   3 internal error (our fault).
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -100,6 +101,17 @@ builder make_builder(const globals& g) {
     fmt::print(stderr, "gograde: --no-sandbox: submissions are compiled and run WITHOUT a sandbox (limits only)\n");
   } else if (const sandbox_status& st = probe_sandbox(); !st.ok) {
     throw config_error(st.why);
+  } else if (::geteuid() == 0) {
+    // As root, submissions run as uid 65534: what they are shown must be
+    // readable by others, the cache entries made from now on included.
+    ::umask(022);
+    const fs::path root = GOGRADE_SOURCE_DIR;
+    if (const fs::path bad = unreadable_by_sandbox({root / "harness", root / "graders", root / "exercises"});
+        !bad.empty())
+      throw config_error(fmt::format("{} cannot be read by the sandbox's unprivileged user (uid {}): as root, "
+                                     "gograde runs submissions as that user. Make the tree readable (chmod -R o+rX "
+                                     "{}) or run gograde as a normal user.",
+                                     bad.string(), kSandboxId, root.string()));
   }
   return builder(tc);
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -213,6 +214,24 @@ void sandboxed(process_spec& spec, const std::vector<std::string>& argv, const s
   spec.argv = std::move(a);
   spec.inherit_env = false;  // bubblewrap (the sandbox's pid 1) holds none of the grader's environment
   spec.env.clear();
+}
+
+fs::path unreadable_by_sandbox(const std::vector<fs::path>& roots) {
+  if (!grader_is_root()) return {};
+  auto readable = [](const fs::path& p, bool dir) {
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) return true;  // gone, or a link: not ours to judge
+    return dir ? (st.st_mode & S_IROTH) && (st.st_mode & S_IXOTH) : (st.st_mode & S_IROTH) != 0;
+  };
+  for (const auto& root : roots) {
+    std::error_code ec;
+    if (!fs::exists(root, ec)) continue;
+    if (!readable(root, true)) return root;
+    for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::none, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+      if (!readable(it->path(), it->is_directory(ec))) return it->path();
+  }
+  return {};
 }
 
 void reclaim(const std::vector<sandbox_mount>& mounts) {

@@ -82,6 +82,12 @@ void sandboxed(process_spec& spec, const std::vector<std::string>& argv, const s
 /// the grader again (no-op unless the grader is root).
 void reclaim(const std::vector<sandbox_mount>& mounts);
 
+/// When the grader is root the sandbox runs as kSandboxId, which reads what
+/// it is shown as "others": the first entry under `roots` it could not read
+/// (a folder without o+rx, a file without o+r), or empty. Always empty when
+/// the grader is not root (the sandbox is then the grader's own uid).
+fs::path unreadable_by_sandbox(const std::vector<fs::path>& roots);
+
 /// Where gograde-jail is: beside the running executable (empty if absent).
 const fs::path& jail_path();
 
