@@ -6,14 +6,14 @@
 #include <unistd.h>
 
 #include <algorithm>
-
 #include <cerrno>
 #include <cstring>
-
 #include <fstream>
 #include <functional>
 #include <sstream>
 #include <thread>
+
+#include "engine/process.hpp"
 
 namespace gograde {
 
@@ -46,18 +46,13 @@ void replace_all(std::string& s, const std::string& from, const std::string& to)
 
 namespace {
 
-// Field 22 of /proc/PID/stat: when the process started, in clock ticks since
-// boot; "" when there is no such process or it has ended (a zombie, which
-// nobody may have reaped yet, has ended).
+// When the process started (clock ticks since boot, as text); "" when there
+// is no such process or it has ended (a zombie, which nobody may have reaped
+// yet, has ended).
 std::string start_time(long pid) {
-  const std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
-  const auto close = stat.rfind(')');
-  if (close == std::string::npos || close + 2 >= stat.size()) return {};
-  std::istringstream fields(stat.substr(close + 2));
-  std::string f;
-  for (int k = 3; k <= 22 && fields >> f; ++k)
-    if (k == 3 && (f == "Z" || f == "X")) return {};
-  return f;
+  proc_stat st;
+  if (!read_proc_stat("/proc/" + std::to_string(pid) + "/stat", st) || st.state == 'Z' || st.state == 'X') return {};
+  return std::to_string(st.start);
 }
 
 }  // namespace

@@ -21,6 +21,28 @@ extern char** environ;
 
 namespace gograde {
 
+// "pid (comm) S ppid ...": the command name may hold spaces and parentheses,
+// so the fields are read from after the last ')'.
+bool read_proc_stat(const std::string& path, proc_stat& out) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char buf[1024];
+  const ssize_t n = ::read(fd, buf, sizeof buf - 1);
+  ::close(fd);
+  if (n <= 0) return false;
+  buf[n] = '\0';
+  const char* p = std::strrchr(buf, ')');
+  if (!p || p[1] != ' ') return false;
+  unsigned long long utime = 0, stime = 0, start = 0;
+  // Fields 3 (state), 4 (ppid), 14-15 (utime, stime), 22 (starttime).
+  if (std::sscanf(p + 2, "%c %ld %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %*d %*d %llu",
+                  &out.state, &out.ppid, &utime, &stime, &start) != 5)
+    return false;
+  out.ticks = utime + stime;
+  out.start = start;
+  return true;
+}
+
 namespace {
 
 // One sample of a process tree: CPU used so far and whether any thread of it
@@ -31,60 +53,38 @@ struct tree_sample {
   bool any = false;
 };
 
-// "pid (comm) S ppid ..." -> state, ppid, utime + stime. The command name may
-// hold spaces and parentheses: fields start after the last ')'.
-bool read_stat(const std::string& path, char& state, long& ppid, std::uint64_t& ticks) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  char buf[1024];
-  const ssize_t n = ::read(fd, buf, sizeof buf - 1);
-  ::close(fd);
-  if (n <= 0) return false;
-  buf[n] = '\0';
-  const char* p = std::strrchr(buf, ')');
-  if (!p || p[1] != ' ') return false;
-  unsigned long long utime = 0, stime = 0;
-  if (std::sscanf(p + 2, "%c %ld %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &state, &ppid, &utime, &stime) != 4)
-    return false;
-  ticks = utime + stime;
-  return true;
-}
-
 tree_sample sample_tree(pid_t root) {
   struct proc {
-    long pid, ppid;
-    char state;
-    std::uint64_t ticks;
+    long pid;
+    proc_stat st;
   };
   std::vector<proc> all;
   if (DIR* d = ::opendir("/proc")) {
     while (const dirent* e = ::readdir(d)) {
       if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
-      proc p{std::atol(e->d_name), 0, '?', 0};
-      if (read_stat(std::string("/proc/") + e->d_name + "/stat", p.state, p.ppid, p.ticks)) all.push_back(p);
+      proc p{std::atol(e->d_name), {}};
+      if (read_proc_stat(std::string("/proc/") + e->d_name + "/stat", p.st)) all.push_back(p);
     }
     ::closedir(d);
   }
   std::vector<long> tree = {root};
   for (std::size_t k = 0; k < tree.size(); ++k)
     for (const auto& p : all)
-      if (p.ppid == tree[k]) tree.push_back(p.pid);
+      if (p.st.ppid == tree[k]) tree.push_back(p.pid);
   tree_sample s;
   for (const auto& p : all) {
     if (std::find(tree.begin(), tree.end(), p.pid) == tree.end()) continue;
     s.any = true;
-    s.cpu_ticks += p.ticks;
-    if (p.state == 'R' || p.state == 'D') s.runnable = true;
+    s.cpu_ticks += p.st.ticks;
+    if (p.st.state == 'R' || p.st.state == 'D') s.runnable = true;
     if (s.runnable) continue;
     // The process's state is its main thread's: look at the others too.
     const std::string tasks = "/proc/" + std::to_string(p.pid) + "/task";
     if (DIR* d = ::opendir(tasks.c_str())) {
       while (const dirent* e = ::readdir(d)) {
         if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
-        char st = '?';
-        long pp = 0;
-        std::uint64_t t = 0;
-        if (read_stat(tasks + "/" + e->d_name + "/stat", st, pp, t) && (st == 'R' || st == 'D')) s.runnable = true;
+        proc_stat t;
+        if (read_proc_stat(tasks + "/" + e->d_name + "/stat", t) && (t.state == 'R' || t.state == 'D')) s.runnable = true;
       }
       ::closedir(d);
     }

@@ -72,4 +72,15 @@ struct process_result {
 
 process_result run_process(const process_spec& spec);
 
+/// A process's (or a thread's) line of /proc: `path` is /proc/PID/stat or
+/// /proc/PID/task/TID/stat.
+struct proc_stat {
+  char state = '?';          ///< R, S, D, T, Z, ...
+  long ppid = 0;
+  std::uint64_t ticks = 0;   ///< user + system CPU, in clock ticks
+  std::uint64_t start = 0;   ///< start time, in clock ticks since boot
+};
+/// false when the file cannot be read or parsed (the process is gone).
+bool read_proc_stat(const std::string& path, proc_stat& out);
+
 }  // namespace gograde
