@@ -127,6 +127,11 @@ before_src = tree_digest(root)
 before_canary = tree_digest(canary_dir)
 out = os.path.join(work, "reports")
 t0 = time.time()
+def boot_ticks():
+    """Now, in clock ticks since boot (the unit of a process's start time)."""
+    with open("/proc/uptime") as f:
+        return float(f.read().split()[0]) * os.sysconf("SC_CLK_TCK")
+batch_started = boot_ticks()
 proc = subprocess.run([gograde, "--set", os.path.join(here, "set"), "batch", corpus, "-j", "2", "-o", out,
                        "--format", "json"], capture_output=True, text=True, timeout=3600, env=env)
 elapsed = time.time() - t0
@@ -198,9 +203,12 @@ if os.geteuid() == 0:
         try:
             with open(f"/proc/{pid}/status") as f:
                 uid = next(l for l in f if l.startswith("Uid:")).split()[1]
-            if uid == "65534":
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            # Started by this batch (other programs of the machine may run as nobody), and not a zombie.
+            if uid == "65534" and float(fields[19]) >= batch_started and fields[0] not in ("Z", "X"):
                 left.append(pid + " " + open(f"/proc/{pid}/cmdline").read().replace("\0", " ")[:80])
-        except (OSError, StopIteration):
+        except (OSError, StopIteration, IndexError, ValueError):
             pass
     if left:
         failures.append("processes of the sandbox outlived the batch: " + "; ".join(left))
