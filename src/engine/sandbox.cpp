@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -125,6 +126,14 @@ void remove_cgroup(const fs::path& d) {
 }
 
 void sweep_cgroups(const fs::path& parent) {
+  // Once per process and parent: cgroups are made for every run, and what a
+  // killed grader left does not come back while this one runs.
+  static std::mutex mu;
+  static std::set<fs::path> swept;
+  {
+    std::lock_guard lock(mu);
+    if (!swept.insert(parent).second) return;
+  }
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(parent, ec)) {
     const std::string n = e.path().filename().string();
