@@ -11,6 +11,7 @@
 #include "engine/files.hpp"
 #include "engine/process.hpp"
 #include "engine/sandbox.hpp"
+#include "gograde/protocol.hpp"
 
 namespace gograde {
 
@@ -52,6 +53,8 @@ constexpr const char* kPchText = R"(// gograde: the suites' precompiled header (
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "gograde/check.hpp"
 #include "gox/chan.hpp"
@@ -136,6 +139,8 @@ const builder::runtime& builder::ensure_runtime(flavour f) {
   const fs::path dir = tc_.cache_dir / fmt::format("runtime-{}-{}", to_string(f), hex(h));
   rt.lib = dir / "libgox.a";
   rt.main_obj = dir / "check_main.o";
+  rt.support_obj = dir / "support.o";
+  rt.judge_obj = dir / "judge_main.o";
   if (fs::exists(rt.lib) && fs::exists(rt.main_obj)) {
     rt.ok = true;
     ensure_pch(f, rt, dir);
@@ -169,8 +174,14 @@ const builder::runtime& builder::ensure_runtime(flavour f) {
     jobs.push_back(compile(src, obj, false, {}));
     drain(width - 1);
   }
-  jobs.push_back(compile(check / "check_main.cpp", tmp / "check_main.o", true,
-                         {"-I" + (check / "include").string()}));
+  // The test mains: the driver's (instrumented in the race flavour), the
+  // judge's (which only ever runs in the normal flavour) and what both share.
+  for (const char* main : {"check_main", "support", "judge_main"}) {
+    if (f == flavour::race && std::string(main) == "judge_main") continue;
+    jobs.push_back(compile(check / (std::string(main) + ".cpp"), tmp / (std::string(main) + ".o"), true,
+                           {"-I" + (check / "include").string()}));
+    drain(width - 1);
+  }
   drain(0);
   if (errors.empty()) {
     std::vector<std::string> ar = {"ar", "rcs", (tmp / "libgox.a").string()};
@@ -222,7 +233,33 @@ void builder::ensure_pch(flavour f, runtime& rt, const fs::path& dir) {
 
 build_output builder::build(flavour f, const fs::path& suite, const fs::path& submission_dir,
                            const std::vector<std::string>& libraries, std::chrono::milliseconds compile_timeout) {
+  const runtime& rt = ensure_runtime(f);
+  recipe r;
+  r.kind = "suite";
+  r.f = f;
+  r.source = suite;
+  r.submission = submission_dir;
+  r.objects = {rt.main_obj, rt.support_obj};
+  r.libraries = libraries;
+  return make_exe(r, compile_timeout);
+}
+
+build_output builder::build_judge(const fs::path& judge, const fs::path& data_dir,
+                                 const std::vector<std::string>& libraries, std::chrono::milliseconds timeout) {
+  const runtime& rt = ensure_runtime(flavour::normal);
+  recipe r;
+  r.kind = "judge";
+  r.f = flavour::normal;
+  r.source = judge;
+  r.inputs_from = data_dir;
+  r.objects = {rt.judge_obj, rt.support_obj};
+  r.libraries = libraries;
+  return make_exe(r, timeout);
+}
+
+build_output builder::make_exe(const recipe& rc, std::chrono::milliseconds compile_timeout) {
   const auto t0 = std::chrono::steady_clock::now();
+  const flavour f = rc.f;
   build_output out;
   const runtime& rt = ensure_runtime(f);
   if (!rt.ok) {
@@ -231,24 +268,26 @@ build_output builder::build(flavour f, const fs::path& suite, const fs::path& su
     return out;
   }
   const std::string cxx = f == flavour::race ? tc_.cxx_race : tc_.cxx_normal;
-  std::uint64_t h = hash_string(cxx + join(flavour_flags(f, true)) + rt.lib.string() + "pch:" + rt.pch.string() + "v3-jail");
-  h = hash_string(hex(hash_file(suite)), h);
-  // Headers beside the suite (shared helpers) are inputs too.
-  std::vector<fs::path> beside;
-  std::error_code bec;
-  for (const auto& e : fs::directory_iterator(suite.parent_path(), bec))
-    if (e.is_regular_file() && e.path() != suite) beside.push_back(e.path());
-  std::sort(beside.begin(), beside.end());
-  for (const auto& p : beside) h = hash_string(hex(hash_file(p)), h);
-  for (const auto& l : libraries) h = hash_string("-l" + l, h);
-  std::vector<fs::path> files;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(submission_dir, ec))
-    if (e.is_regular_file()) files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  for (const auto& p : files) h = hash_string(hex(hash_file(p)), h);
-  const fs::path dir = tc_.cache_dir / fmt::format("suite-{}-{}", to_string(f), hex(h));
-  out.exe = dir / "suite";
+  std::uint64_t h = hash_string(rc.kind + cxx + join(flavour_flags(f, true)) + rt.lib.string() + "pch:" +
+                                rt.pch.string() + "v4-split");
+  h = hash_string(hex(hash_file(rc.source)), h);
+  // Headers beside the source (shared helpers) are inputs too, and so are
+  // the submission's files or the test data the judge makes inputs from.
+  auto hash_dir = [&h](const fs::path& d, const fs::path& except) {
+    std::vector<fs::path> files;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(d, ec))
+      if (e.is_regular_file() && e.path() != except) files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    for (const auto& p : files) h = hash_string(hex(hash_file(p)), h);
+  };
+  hash_dir(rc.source.parent_path(), rc.source);
+  for (const auto& l : rc.libraries) h = hash_string("-l" + l, h);
+  if (!rc.submission.empty()) hash_dir(rc.submission, {});
+  if (!rc.inputs_from.empty()) hash_dir(rc.inputs_from, {});
+  const fs::path dir = tc_.cache_dir / fmt::format("{}-{}-{}", rc.kind, to_string(f), hex(h));
+  out.exe = dir / rc.kind;
+  if (!rc.inputs_from.empty()) out.inputs = dir / "inputs";
   if (fs::exists(out.exe)) {
     out.ok = out.cached = true;
     out.diagnostics = read_file(dir / "diagnostics.txt");
@@ -256,6 +295,7 @@ build_output builder::build(flavour f, const fs::path& suite, const fs::path& su
   }
   if (fs::exists(dir / "compile-error.txt")) {  // the same inputs failed before: they would again
     out.cached = true;
+    out.our_fault = rc.submission.empty();
     out.diagnostics = read_file(dir / "compile-error.txt");
     return out;
   }
@@ -266,18 +306,27 @@ build_output builder::build(flavour f, const fs::path& suite, const fs::path& su
   }
   const fs::path gox = tc_.source_root / "harness" / "gox";
   const fs::path check = tc_.source_root / "harness" / "check";
-  // The compiler and the linker read the submission: they run sandboxed,
-  // seeing the system, gox's headers, the runtime, the suite's folder, the
-  // submission and their output folder, nothing else.
-  auto run_untrusted = [&](const std::vector<std::string>& argv) {
-    if (!tc_.sandbox) return run(argv, compile_timeout);
+  // The compiler and the linker read the submission (and the judge reads the
+  // exercise's data): they run sandboxed, seeing the system, gox's headers,
+  // the runtime, the source's folder, the submission or the data and their
+  // output folder, nothing else.
+  auto run_untrusted = [&](const std::vector<std::string>& argv, std::vector<std::pair<std::string, std::string>> env) {
+    if (!tc_.sandbox) {
+      process_spec spec;
+      spec.argv = argv;
+      spec.env = env;
+      spec.timeout = compile_timeout;
+      spec.output_cap = 256 << 10;
+      return run_process(spec);
+    }
     std::vector<sandbox_mount> mounts = {{tc_.source_root / "harness", false},
                                          {rt.lib.parent_path(), false},
-                                         {suite.parent_path(), false},
-                                         {submission_dir, false},
+                                         {rc.source.parent_path(), false},
                                          {tmp, true}};
+    if (!rc.submission.empty()) mounts.push_back({rc.submission, false});
+    if (!rc.inputs_from.empty() && fs::is_directory(rc.inputs_from)) mounts.push_back({rc.inputs_from, false});
     process_spec spec;
-    sandboxed(spec, argv, mounts, tmp, {});
+    sandboxed(spec, argv, mounts, tmp, env);
     spec.timeout = compile_timeout;
     spec.output_cap = 256 << 10;
     spec.output_limit = 8 << 20;
@@ -299,8 +348,9 @@ build_output builder::build(flavour f, const fs::path& suite, const fs::path& su
       if (f == flavour::race) cc.insert(cc.end(), {"-include-pch", rt.pch.string() + ".pch"});
       else cc.insert(cc.end(), {"-include", rt.pch.string()});
     }
-    cc.insert(cc.end(), {"-I" + submission_dir.string(), "-c", suite.string(), "-o", (tmp / "suite.o").string()});
-    return run_untrusted(cc);
+    if (!rc.submission.empty()) cc.push_back("-I" + rc.submission.string());
+    cc.insert(cc.end(), {"-c", rc.source.string(), "-o", (tmp / "main.o").string()});
+    return run_untrusted(cc, {});
   };
   process_result r = compile(!rt.pch.empty());
   // A failure with the precompiled header is confirmed without it before it
@@ -310,22 +360,34 @@ build_output builder::build(flavour f, const fs::path& suite, const fs::path& su
   if (r.exited_ok()) {
     std::vector<std::string> ld = {cxx};
     if (f == flavour::race) ld.push_back("-fsanitize=thread");
-    ld.insert(ld.end(), {"-pie", (tmp / "suite.o").string(), rt.main_obj.string(), rt.lib.string(),
-                         "-l:libboost_fiber.a", "-l:libboost_context.a", "-lfmt", "-pthread"});
-    for (const auto& l : libraries) ld.push_back("-l" + l);
-    ld.insert(ld.end(), {"-o", (tmp / "suite").string()});
-    r = run_untrusted(ld);
+    ld.insert(ld.end(), {"-pie", (tmp / "main.o").string()});
+    for (const auto& o : rc.objects) ld.push_back(o.string());
+    ld.insert(ld.end(), {rt.lib.string(), "-l:libboost_fiber.a", "-l:libboost_context.a", "-lfmt", "-pthread"});
+    for (const auto& l : rc.libraries) ld.push_back("-l" + l);
+    ld.insert(ld.end(), {"-o", (tmp / rc.kind).string()});
+    r = run_untrusted(ld, {});
     diag += r.output;
   } else if (r.timed_out) {
     diag += fmt::format("\ncompilation stopped: it took longer than {} s\n", compile_timeout.count() / 1000);
   }
-  replace_all(diag, submission_dir.string() + "/", "");
+  if (r.exited_ok() && !rc.inputs_from.empty()) {
+    // The judge makes the driver's inputs from the test data, once per build.
+    std::error_code mk;
+    fs::create_directories(tmp / "inputs", mk);
+    r = run_untrusted({(tmp / rc.kind).string(), protocol::kInputsSwitch, (tmp / "inputs" / "inputs.json").string()},
+                      {{protocol::kDataDir, rc.inputs_from.string()}});
+    if (!r.exited_ok()) diag += "making the driver's inputs failed:\n" + r.output;
+  }
+  if (!rc.submission.empty()) replace_all(diag, rc.submission.string() + "/", "");
   out.diagnostics = diag;
+  std::error_code ec;
   if (!r.exited_ok()) {
+    out.our_fault = rc.submission.empty();  // a judge that does not build is the exercise's
     if (!r.timed_out && !r.start_failed && r.term_signal == 0) {
       // A compile error is as deterministic as a success: keep it.
       std::ofstream(tmp / "compile-error.txt") << diag;
-      fs::remove(tmp / "suite.o", ec);
+      fs::remove(tmp / "main.o", ec);
+      fs::remove(tmp / rc.kind, ec);
       publish_dir(tmp, dir);
     } else {
       fs::remove_all(tmp, ec);
@@ -333,12 +395,13 @@ build_output builder::build(flavour f, const fs::path& suite, const fs::path& su
     out.wall = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
     return out;
   }
+  fs::remove(tmp / "main.o", ec);
   std::ofstream(tmp / "diagnostics.txt") << diag;
   publish_dir(tmp, dir);
   out.ok = fs::exists(out.exe);
   if (!out.ok) {
     out.our_fault = true;
-    out.diagnostics = "suite cache vanished: " + dir.string();
+    out.diagnostics = "build cache vanished: " + dir.string();
   }
   out.wall = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
   return out;

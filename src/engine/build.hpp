@@ -35,6 +35,7 @@ struct build_output {
   bool ok = false;
   bool our_fault = false;  // the runtime or test main failed to build
   fs::path exe;
+  fs::path inputs;  // a judge's: the folder holding the driver's inputs.json
   std::string diagnostics;  // compiler output, submission paths made relative
   bool cached = false;
   std::chrono::milliseconds wall{0};
@@ -53,12 +54,30 @@ class builder {
   build_output build(flavour f, const fs::path& suite, const fs::path& submission_dir,
                      const std::vector<std::string>& libraries = {},
                      std::chrono::milliseconds compile_timeout = std::chrono::minutes(2));
+  /// Builds the judge half of a hidden suite (normal flavour, never with a
+  /// submission on its include path) and has it make the driver's inputs from
+  /// the exercise's `data_dir`. A judge that does not build is the exercise's
+  /// fault (our_fault).
+  build_output build_judge(const fs::path& judge, const fs::path& data_dir,
+                           const std::vector<std::string>& libraries = {},
+                           std::chrono::milliseconds timeout = std::chrono::minutes(2));
   const toolchain& tools() const { return tc_; }
 
  private:
+  struct recipe {
+    std::string kind;       // "suite" (a driver, or a visible suite) or "judge": names the cache entry and the exe
+    flavour f = flavour::normal;
+    fs::path source;
+    fs::path submission;    // on the include path (a driver), or empty
+    fs::path inputs_from;   // test data the judge makes inputs from, or empty
+    std::vector<fs::path> objects;  // the test main and what it needs
+    std::vector<std::string> libraries;
+  };
+  build_output make_exe(const recipe& r, std::chrono::milliseconds compile_timeout);
+
   struct runtime {
     bool ok = false;
-    fs::path lib, main_obj;
+    fs::path lib, main_obj, support_obj, judge_obj;
     fs::path pch;  // the precompiled header's header; empty: none
     std::string error;
   };

@@ -113,6 +113,13 @@ fs::path exercise::suite_path(const std::string& suite) const {
   return suite == "visible" ? visible_suite() : graders_dir / "suites" / suite;
 }
 
+fs::path exercise::judge_path(const std::string& suite) const {
+  if (suite == "visible") return {};
+  std::string stem = fs::path(suite).stem().string();
+  if (stem.size() > 5 && stem.compare(stem.size() - 5, 5, "_test") == 0) stem.resize(stem.size() - 5);
+  return suite_path(suite).parent_path() / (stem + "_judge.cpp");
+}
+
 fs::path exercise::data_dir(const std::string& suite) const {
   return suite == "visible" ? exercise_dir / "tests" / "data" : graders_dir / "data";
 }
@@ -224,6 +231,20 @@ exercise load_exercise(const fs::path& set_root, const std::string& slug) {
       throw config_error(fmt::format("{}: libraries: \"{}\" is not a library name (as in -l<name>)",
                                      meta_file.string(), l));
 
+  if (const toml::table* allow = meta["allow"].as_table()) {
+    ex.allow_headers = string_list(*allow, "headers", meta_file);
+    ex.allow_functions = string_list(*allow, "functions", meta_file);
+    ex.allow_system = (*allow)["system"].value_or(false);
+    for (const auto& h : ex.allow_headers)
+      if (h.empty() || h.find('/') != std::string::npos || h == "." || h == ".." || h == "c++")
+        throw config_error(fmt::format("{}: allow.headers: \"{}\" is not a folder name under /usr/include",
+                                       meta_file.string(), h));
+    for (const auto& f : ex.allow_functions)
+      if (f.empty() || !std::all_of(f.begin(), f.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+          }))
+        throw config_error(fmt::format("{}: allow.functions: \"{}\" is not a function name", meta_file.string(), f));
+  }
   if (const toml::table* lim = meta["limits"].as_table()) {
     auto get = [&](const char* key, std::uint64_t& out, std::uint64_t lo, std::uint64_t hi) {
       const auto n = (*lim)[key];
@@ -271,6 +292,13 @@ exercise load_exercise(const fs::path& set_root, const std::string& slug) {
       throw config_error(fmt::format("{}: {}suite: \"{}\" escapes the exercise", rubric_file.string(), where, it.suite));
     if (!fs::exists(ex.suite_path(it.suite)))
       throw config_error(fmt::format("{}: {}suite: {} not found", rubric_file.string(), where, ex.suite_path(it.suite).string()));
+    if (it.suite == "visible")
+      throw config_error(fmt::format("{}: {}suite: a rubric grades hidden suites (a drive half and its judge under "
+                                     "graders/{}/suites/); the visible suite is the candidate's own",
+                                     rubric_file.string(), where, ex.slug));
+    if (!fs::exists(ex.judge_path(it.suite)))
+      throw config_error(fmt::format("{}: {}suite: {} has no judge half {} (see the README, \"Exercise format\")",
+                                     rubric_file.string(), where, it.suite, ex.judge_path(it.suite).string()));
     it.tests = (*t)["tests"].value_or(std::string());
     for (const auto& b : string_list(*t, "builds", rubric_file, where)) {
       if (b == "normal") it.builds.push_back(flavour::normal);

@@ -45,7 +45,7 @@ std::vector<run_config> parse_runs(const std::string& spec);
 struct rubric_item {
   std::string id, title;
   int points = 0;
-  std::string suite;  // "visible" or a file name under graders/<slug>/suites/
+  std::string suite;  // "visible" or a file name under graders/<slug>/suites/ (the drive half)
   std::string tests;  // Catch2 test spec
   std::vector<flavour> builds;
   std::vector<run_config> runs;
@@ -104,6 +104,14 @@ struct exercise {
   std::vector<std::string> optional_files;
   /// Libraries suites link with (`-l<name>`), e.g. icuuc for ICU.
   std::vector<std::string> libraries;
+  /// What an answer may use besides the standard library and gox (the
+  /// `[allow]` table): header folders under /usr/include ("unicode") and C
+  /// functions by name. See engine/astcheck.hpp.
+  std::vector<std::string> allow_headers, allow_functions;
+  /// `system = true`: anything of the system's (files, processes,
+  /// descriptors), for exercises about the system and for testing the
+  /// sandbox. What is never allowed stays forbidden (asm, C linkage, ...).
+  bool allow_system = false;
   run_limits limits;
   fs::path exercise_dir, reference_dir, graders_dir;
   std::vector<rubric_item> items;
@@ -112,8 +120,12 @@ struct exercise {
   fs::path statement() const { return exercise_dir / "README.md"; }
   fs::path starter_dir() const { return exercise_dir / "starter"; }
   fs::path visible_suite() const { return exercise_dir / "tests" / "visible_test.cpp"; }
-  /// The file of a rubric item's suite.
+  /// The file of a rubric item's suite (for a hidden suite, its drive half).
   fs::path suite_path(const std::string& suite) const;
+  /// The judge half of a hidden suite: `<name>_test.cpp` is judged by
+  /// `<name>_judge.cpp` (any other `<name>.cpp` by `<name>_judge.cpp`); empty
+  /// for the visible suite, which is its own judge.
+  fs::path judge_path(const std::string& suite) const;
   /// Test data a suite reads (gograde::check::data): graders/<slug>/data for
   /// hidden suites, exercises/<slug>/tests/data for the visible one.
   fs::path data_dir(const std::string& suite) const;

@@ -108,6 +108,7 @@ std::string leftover_tag(const std::string& name) {
   std::size_t at = 0;
   if (name.rfind("gograde-run-", 0) == 0) at = 12;
   else if (name.rfind("gograde-exec-", 0) == 0) at = 13;
+  else if (name.rfind("gograde-judge-", 0) == 0) at = 14;
   else if (const auto k = name.rfind(".tmp-"); k != std::string::npos) at = k + 5;
   else return {};
   std::size_t end = at;

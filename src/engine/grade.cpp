@@ -9,18 +9,23 @@
 #include <fcntl.h>
 #include <fstream>
 #include <memory>
+#include <condition_variable>
+#include <deque>
 #include <future>
+#include <thread>
 #include <map>
 #include <optional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "engine/astcheck.hpp"
 #include "engine/files.hpp"
 #include "engine/intake.hpp"
 #include "engine/judge.hpp"
 #include "engine/process.hpp"
 #include "engine/sandbox.hpp"
 #include "engine/scan.hpp"
+#include "gograde/protocol.hpp"
 
 namespace gograde {
 
@@ -63,15 +68,33 @@ fs::path stage(const exercise& ex, const submission_files& sub, const fs::path& 
   return dir;
 }
 
+// A field of a record, as text: records carry what a driver wrote, so a
+// field of another type is read as absent rather than trusted.
+std::string text_of(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return {};
+  const auto it = j.find(key);
+  if (it == j.end()) return {};
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number_integer()) return std::to_string(it->get<long long>());
+  return {};
+}
+
+double number_of(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return 0;
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<double>() : 0;
+}
+
 std::string failure_text(const nlohmann::json& f) {
-  if (f.is_null()) return {};
-  std::string s = fmt::format("{}:{}: {}", fs::path(f.value("file", "")).filename().string(), f.value("line", 0),
-                              f.value("expression", ""));
-  const std::string exp = f.value("expanded", "");
-  if (!exp.empty() && exp != f.value("expression", "")) s += "\n  with expansion: " + exp;
-  const std::string msg = f.value("message", "");
-  if (!msg.empty()) s += "\n  " + msg;
-  const std::string info = f.value("info", "");
+  if (!f.is_object()) return {};
+  const std::string file = fs::path(text_of(f, "file")).filename().string();
+  const std::string expr = text_of(f, "expression");
+  std::string s = file.empty() ? expr : fmt::format("{}:{}: {}", file, text_of(f, "line"), expr);
+  const std::string exp = text_of(f, "expanded");
+  if (!exp.empty() && exp != expr) s += "\n  with expansion: " + exp;
+  const std::string msg = text_of(f, "message");
+  if (!msg.empty()) s += (s.empty() ? "" : "\n  ") + msg;
+  const std::string info = text_of(f, "info");
   if (!info.empty()) s += "\n  " + info;
   return s;
 }
@@ -130,58 +153,146 @@ void excerpts_from_dump(run_outcome& out, const std::string& dump, const fs::pat
   }
 }
 
-std::string random_nonce() {
-  unsigned char raw[16] = {};
-  std::ifstream("/dev/urandom", std::ios::binary).read(reinterpret_cast<char*>(raw), sizeof raw);
-  std::string s;
-  for (unsigned char c : raw) s += fmt::format("{:02x}", c);
-  return s;
+// One line of a results channel: a record, or nothing (not JSON, not an
+// object with a string kind).
+std::optional<nlohmann::json> record_of(const std::string& line) {
+  nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains(protocol::kEvent) || !j[protocol::kEvent].is_string())
+    return std::nullopt;
+  return j;
 }
 
-run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, const run_config& cfg,
-                    const fs::path& staged, const fs::path& data_dir, const run_limits& item_limits, bool sandbox,
-                    const grade_options& opt) {
-  const std::string& tests = item.tests;
+// What a sandboxed step's spec needs besides its argv, mounts and environment.
+void limit_step(process_spec& spec, std::chrono::milliseconds timeout) {
+  spec.timeout = timeout;
+  spec.cpu_limit = std::chrono::duration_cast<std::chrono::seconds>(2 * timeout);
+  spec.output_cap = 64 << 10;
+  spec.output_limit = 8 << 20;
+  spec.file_size_limit = 64 << 20;
+}
+
+// One run for the judge half of its suite: the driver's records, where the
+// judge writes its results, the test spec.
+struct judge_job {
+  fs::path records, results;
+  std::string tests;
+};
+
+// Runs the judge half of a suite once on many runs (--gograde-batch): it runs
+// the exercise's code on the submission's records, sandboxed like everything
+// else; compiled without the submission, what it reports is the grader's.
+// Returns why it did not finish, or "" (a run it could not judge lacks its
+// done line, which the run's finishing reports).
+std::string run_judge(const build_output& judge_build, const std::vector<judge_job>& jobs, const fs::path& dir,
+                      const fs::path& data_dir, bool sandbox) {
+  // The judge runs as the sandbox's user: it reads the drivers' records (the
+  // drivers have ended; the folder is mounted into no other sandbox) and
+  // writes its results beside them.
+  std::error_code ec;
+  const fs::path list = dir / fmt::format("judge-{:016x}.list", hash_string(judge_build.exe.string()));
+  {
+    std::ofstream out(list, std::ios::trunc);
+    for (const auto& j : jobs) {
+      out << nlohmann::json{{"records", j.records.string()}, {"results", j.results.string()}, {"tests", j.tests}}.dump()
+          << "\n";
+      fs::permissions(j.records.parent_path(), fs::perms::all, ec);
+      fs::permissions(j.records, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                                     fs::perms::others_read, ec);
+    }
+    if (!out.flush()) return "cannot write the judge's list of runs";
+  }
+  fs::permissions(list, fs::perms::owner_read | fs::perms::owner_write | fs::perms::others_read, ec);
+  const std::vector<std::string> argv = {judge_build.exe.string(), protocol::kBatchSwitch, list.string()};
+  const std::vector<std::pair<std::string, std::string>> env = {{protocol::kDataDir, data_dir.string()}};
+  process_spec spec;
+  std::vector<sandbox_mount> mounts = {{judge_build.exe.parent_path(), false}, {dir, true}};
+  if (fs::is_directory(data_dir)) mounts.push_back({data_dir, false});
+  if (sandbox) {
+    sandboxed(spec, argv, mounts, dir, env);
+  } else {
+    spec.argv = argv;
+    spec.env = env;
+    spec.cwd = dir.string();
+  }
+  limit_step(spec, std::chrono::seconds(30 + 2 * static_cast<long>(jobs.size())));
+  std::string why;
+  auto cg = cgroup_limit::create(2ULL << 30, 64, why);
+  if (cg) spec.cgroup_procs = cg->procs_files();
+  const process_result pr = run_process(spec);
+  if (sandbox) reclaim(mounts);
+  if (pr.exited_ok() || (pr.exit_code == 1 && !pr.timed_out)) return {};
+  return fmt::format("the judge half of the suite did not finish ({}):\n{}",
+                     pr.timed_out ? "out of time"
+                     : pr.term_signal ? fmt::format("signal {}", pr.term_signal)
+                                      : fmt::format("exit status {}", pr.exit_code),
+                     pr.output.substr(0, 2000));
+}
+
+// A run whose program has ended: `finish` judges it (runs the judge half,
+// reads the reports) and may run on another thread, while the next run's
+// program runs.
+struct driven_run {
+  std::function<run_outcome()> finish;
+  bool timed_out = false;  // the program ran out of time (the item's other configurations need not run)
+  std::optional<judge_job> judging;  // what the judge half is to judge before `finish`
+};
+
+driven_run ended(run_outcome out) {
+  return {[out = std::move(out)] { return out; }, false, std::nullopt};
+}
+
+// `judging`: a folder of the grade's for the drivers' records and the
+// judge's results; `judge_error`: set, before `finish` runs, when the judge
+// did not finish.
+driven_run run_one(const build_output& b, const build_output* judge_build, flavour fl, const rubric_item& item,
+                   const run_config& cfg, const fs::path& staged, const fs::path& data_dir,
+                   const run_limits& item_limits, bool sandbox, const grade_options& opt, const fs::path& judging,
+                   std::shared_ptr<const std::string> batch_error) {
+  const std::string tests = item.tests;
   const std::chrono::milliseconds timeout = opt.run_timeout.count() > 0 ? opt.run_timeout : item.timeout;
   run_outcome out;
   out.config = cfg.label;
   out.fl = fl;
-  // A private directory of ours (never mounted into the sandbox) for the
-  // results file, and a working directory for the run.
+  // A private directory of ours for the driver's records (shown to the
+  // judge alone) and the judge's results, and a working directory for the run.
   std::string tmpl = fmt::format("/tmp/gograde-run-{}-XXXXXX", process_tag());
   if (!::mkdtemp(tmpl.data())) {
     out.v = verdict::internal_error;
     out.evidence = "cannot create a run directory in /tmp";
-    return out;
+    return ended(out);
   }
   const fs::path run_dir = tmpl.c_str();
-  const fs::path work = run_dir / "work";
-  const fs::path results = run_dir / "results.jsonl";
   std::error_code ec;
+  const fs::path work = run_dir / "work";
+  // The visible suite's records stay in the run's folder; a driver's go to
+  // the grade's judging folder, where the judge finds them.
+  const fs::path records_dir = judge_build ? judging / fs::path(run_dir).filename() : run_dir / "records";
+  if (judge_build) fs::create_directories(judging, ec);
+  const fs::path driver_records = records_dir / "driver.jsonl";
+  const fs::path judge_results = records_dir / "judge.jsonl";
   fs::create_directories(work, ec);
-  struct cleanup {
-    fs::path dir;
-    ~cleanup() {
-      std::error_code e;
-      fs::remove_all(dir, e);
-    }
-  } cleanup_run{run_dir};
-  const int results_fd = ::open(results.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  int nonce_pipe[2] = {-1, -1};
-  if (results_fd < 0 || ::pipe2(nonce_pipe, O_CLOEXEC) != 0) {
-    if (results_fd >= 0) ::close(results_fd);
+  fs::create_directories(driver_records.parent_path(), ec);
+  // Removed when the last holder lets go (the run, then its judging).
+  const std::shared_ptr<const fs::path> cleanup_run(new fs::path(run_dir), [records_dir](const fs::path* dir) {
+    std::error_code e;
+    fs::remove_all(*dir, e);
+    fs::remove_all(records_dir, e);
+    delete dir;
+  });
+  const int results_fd = ::open(driver_records.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (results_fd < 0) {
     out.v = verdict::internal_error;
     out.evidence = "cannot open the run's results channel";
-    return out;
+    return ended(out);
   }
-  const std::string nonce = random_nonce();
-  (void)!::write(nonce_pipe[1], nonce.data(), nonce.size());
-  ::close(nonce_pipe[1]);
 
   std::vector<std::pair<std::string, std::string>> env = cfg.env;
-  env.emplace_back("GOGRADE_RESULTS_FD", "3");
-  env.emplace_back("GOGRADE_NONCE_FD", "4");
-  env.emplace_back("GOGRADE_DATA_DIR", data_dir.string());
+  env.emplace_back(protocol::kResultsFd, "3");
+  // A driver sees its inputs, which its judge made; never the test data
+  // (which holds what the tests expect). The visible suite reads its data.
+  const fs::path inputs_dir = judge_build ? judge_build->inputs : fs::path();
+  if (judge_build) env.emplace_back(protocol::kInputs, (inputs_dir / "inputs.json").string());
+  else env.emplace_back(protocol::kDataDir, data_dir.string());
   // ThreadSanitizer's flags come from the environment (which overrides any
   // default compiled in), and its reports go to files it opens itself in a
   // folder of their own: a program that closes or redirects its stderr does
@@ -202,17 +313,19 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, 
     // there reaches the host's disk. ThreadSanitizer's folder is the host's
     // (the grader reads it afterwards), under a disk quota.
     std::vector<sandbox_mount> mounts = {{b.exe.parent_path(), false}, {work, true, (lim.file_size_mb * 4) << 20}};
-    if (fs::is_directory(data_dir)) mounts.push_back({data_dir, false});
+    if (judge_build) mounts.push_back({inputs_dir, false});
+    else if (fs::is_directory(data_dir)) mounts.push_back({data_dir, false});
     if (fl == flavour::race) mounts.push_back({tsan_dir, true});
     sandboxed(spec, argv, mounts, work, env);
-    if (fl == flavour::race) spec.quota_dirs = {tsan_dir.string()};
+    spec.quota_dirs = {driver_records.parent_path().string()};
+    if (fl == flavour::race) spec.quota_dirs.push_back(tsan_dir.string());
   } else {
     spec.argv = argv;
     spec.env = env;
     spec.cwd = work.string();
-    spec.quota_dirs = {work.string(), tsan_dir.string()};
+    spec.quota_dirs = {work.string(), tsan_dir.string(), driver_records.parent_path().string()};
   }
-  spec.pass_fds = {results_fd, nonce_pipe[0]};
+  spec.pass_fds = {results_fd};
   spec.timeout = timeout;
   spec.cpu_limit = opt.run_cpu_limit.count() > 0
                        ? opt.run_cpu_limit
@@ -224,7 +337,7 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, 
   spec.file_size_limit = lim.file_size_mb << 20;
   spec.open_files_limit = lim.open_files;
   std::string cgroup_why;
-  std::unique_ptr<cgroup_limit> cg = cgroup_limit::create(lim.memory_mb << 20, lim.processes, cgroup_why);
+  std::shared_ptr<cgroup_limit> cg = cgroup_limit::create(lim.memory_mb << 20, lim.processes, cgroup_why);
   if (cg) spec.cgroup_procs = cg->procs_files();
   else {
     // No cgroup here: RLIMIT_NPROC (not enforced for root) and, outside the
@@ -240,42 +353,88 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, 
     pr.exit_code = -1;
   }
   ::close(results_fd);
-  ::close(nonce_pipe[0]);
   out.wall = pr.wall;
   std::string env_text;
   for (const auto& [k, v] : cfg.env) env_text += k + "=" + v + " ";
   if (fl == flavour::race) env_text += "TSAN_OPTIONS=halt_on_error=0 ";
   out.command = env_text + shell_quote(b.exe.string()) + (tests.empty() ? "" : " " + shell_quote(tests));
   out.replay = out.command;
+  const auto stall_limit = spec.stall_limit;
+  const auto cpu_limit = spec.cpu_limit;
+  const bool timed_out = pr.timed_out || pr.stalled || pr.cpu_exceeded;
 
+  auto finish = [=, out = std::move(out)]() mutable -> run_outcome {
+  (void)cleanup_run;  // the run's directory lives as long as this
+  // The results: the judge's, run on the driver's records; or, for the
+  // visible suite, its own records.
   bool done = false;
   int forged = 0;
-  std::string internal;  // the suite's own report of an exercise fault
-  std::istringstream lines(read_file(results));
+  std::string internal;      // an error of the exercise, reported by its test main
+  std::string judge_error;   // the judge did not finish
+  fs::path results = driver_records;
+  std::string driver_internal;
+  bool judge_done = false;
+  if (judge_build) {
+    // A driver's report of an exercise error counts only with the exit
+    // status its test main gives it (code under test cannot call exit).
+    std::istringstream lines(read_untrusted_file(driver_records, 64u << 20));
+    for (std::string line; std::getline(lines, line);)
+      if (auto j = record_of(line); j && (*j)[protocol::kEvent] == protocol::kInternal)
+        driver_internal = text_of(*j, "message");
+    if (batch_error && !batch_error->empty()) judge_error = *batch_error;
+    results = judge_results;
+  }
+  std::istringstream lines(read_untrusted_file(results, 64u << 20));
   for (std::string line; std::getline(lines, line);) {
-    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-    // Only the test main knows the nonce: anything else on the channel was
-    // written by the code under test.
-    if (j.is_discarded() || !j.is_object() || j.value("nonce", "") != nonce) {
-      if (!line.empty()) ++forged;
+    const auto rec = record_of(line);
+    if (!rec) {
+      // The visible suite's channel is the program's: a line that is no
+      // record was written by the code under test. The judge's is ours.
+      if (!line.empty()) {
+        if (judge_build) judge_error = "the judge wrote a line that is no record: " + line.substr(0, 200);
+        else ++forged;
+      }
       continue;
     }
-    if (j.value("event", "") == "done") {
-      done = true;
+    const nlohmann::json& j = *rec;
+    const std::string ev = j[protocol::kEvent];
+    if (ev == protocol::kObs) continue;
+    if (ev == protocol::kDone) {
+      judge_done = true;
+      done = !judge_build || (j.contains("driver_done") && j["driver_done"].is_boolean() && j["driver_done"].get<bool>());
+      if (judge_build) forged += static_cast<int>(number_of(j, "malformed"));
       continue;
     }
-    if (j.value("event", "") == "internal") {
-      internal = j.value("message", "the suite reported an error of the exercise");
+    if (ev == protocol::kInternal) {
+      internal = text_of(j, "message");
+      if (internal.empty()) internal = "the suite reported an error of the exercise";
+      continue;
+    }
+    if (ev != protocol::kTestRecord) {
+      if (!judge_build) ++forged;
       continue;
     }
     test_outcome t;
-    t.name = j.value("name", "");
-    t.passed = j.value("status", "") == "passed";
-    t.kind = j.value("outcome", "ok");
-    t.detail = t.kind != "ok" ? j.value("report", "") : failure_text(j.value("failure", nlohmann::json()));
-    for (const auto& e : j.value("events", nlohmann::json::array()))
-      t.events.push_back({e.value("t_ms", 0.0), e.value("label", ""), e.value("lane", "")});
+    t.name = text_of(j, "name");
+    t.passed = text_of(j, "status") == "passed";
+    t.kind = j.contains("outcome") ? text_of(j, "outcome") : "ok";
+    t.detail = t.kind != "ok" && t.kind != "missing" ? text_of(j, "report")
+                                                     : failure_text(j.value("failure", nlohmann::json()));
+    if (const auto ev_it = j.find("events"); ev_it != j.end() && ev_it->is_array())
+      for (const auto& e : *ev_it)
+        if (e.is_object()) t.events.push_back({number_of(e, "t_ms"), text_of(e, "label"), text_of(e, "lane")});
     out.tests.push_back(std::move(t));
+  }
+  if (judge_build && !judge_done && internal.empty() && judge_error.empty())
+    judge_error = "the judge half of the suite ended before its last record";
+  if (judge_build) {
+    // The judge forwards what the driver said; it is the exercise's error
+    // only when the driver's exit status says so too.
+    if (!internal.empty() && internal == driver_internal && pr.exit_code != protocol::kExerciseErrorExit)
+      internal.clear();
+    if (!done && judge_error.empty() && out.tests.empty() && pr.exit_code == protocol::kExerciseErrorExit &&
+        !driver_internal.empty())
+      internal = driver_internal;
   }
   std::string tsan_error;
   if (fl == flavour::race) {
@@ -305,12 +464,13 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, 
   facts.memory_exceeded = cg && cg->memory_exceeded();
   facts.pids_exceeded = cg && cg->pids_exceeded();
   facts.timeout = timeout;
-  facts.stall_limit = spec.stall_limit;
-  facts.cpu_limit = spec.cpu_limit;
+  facts.stall_limit = stall_limit;
+  facts.cpu_limit = cpu_limit;
   facts.limits = lim;
   facts.forged = forged;
   facts.done = done;
   facts.internal = internal;
+  facts.judge_error = judge_error;
   facts.tests = out.tests;
   facts.test_spec = tests;
   facts.races = out.races;
@@ -336,7 +496,12 @@ run_outcome run_one(const build_output& b, flavour fl, const rubric_item& item, 
   // Paths in the evidence as the candidate knows them: relative to the submission.
   replace_all(out.evidence, staged.string() + "/", "");
   return out;
+  };
+  driven_run d{std::move(finish), timed_out, std::nullopt};
+  if (judge_build) d.judging = judge_job{driver_records, judge_results, tests};
+  return d;
 }
+
 
 }  // namespace
 
@@ -421,6 +586,17 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
                             f->file, f->line, f->what, f->why);
   }
 
+  // Then what the compiler sees (macros expanded, names bound), checked on
+  // clang's AST while the suites build.
+  std::future<ast_check> ast;
+  if (refused.empty() && missing.empty()) {
+    std::vector<std::string> names;
+    for (const auto& f : sub.files) names.push_back(f.name);
+    ast = std::async(std::launch::async, [&b, &ex, staged, names] {
+      return check_ast(b.tools(), ex, staged, names, std::chrono::seconds(ex.limits.compile_seconds));
+    });
+  }
+
   // Follow-up items whose files were not submitted: not attempted.
   std::map<std::string, std::string> not_attempted;  // item id -> the files it lacks
   for (const auto& it : items) {
@@ -430,10 +606,19 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
     if (!lacks.empty()) not_attempted[it.id] = lacks;
   }
 
-  // Every (suite, flavour) built once, all of them at the same time.
+  // Every (suite, flavour) built once, and every suite's judge, all of them
+  // at the same time.
   std::map<std::pair<std::string, flavour>, std::shared_future<build_output>> builds;
+  std::map<std::string, std::shared_future<build_output>> judges;
   for (const auto& it : items)
     for (flavour fl : it.builds) {
+      if (it.suite != "visible" && !judges.count(it.suite) && missing.empty() && refused.empty() &&
+          !not_attempted.count(it.id)) {
+        const fs::path judge = ex.judge_path(it.suite), data = fs::absolute(ex.data_dir(it.suite));
+        judges[it.suite] = std::async(std::launch::async, [&b, &ex, judge, data] {
+                             return b.build_judge(judge, data, ex.libraries);
+                           }).share();
+      }
       auto key = std::make_pair(it.suite, fl);
       if (builds.count(key) || !missing.empty() || !refused.empty() || not_attempted.count(it.id)) continue;
       const fs::path suite = ex.suite_path(it.suite);
@@ -442,11 +627,60 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
                     }).share();
     }
 
+  // The AST check's verdict stops every item before it runs anything.
+  std::optional<run_outcome> blocked;
+  if (ast.valid()) {
+    const ast_check a = ast.get();
+    run_outcome ro;
+    ro.config = "build";
+    if (a.r == ast_check::result::forbidden) {
+      ro.v = verdict::rejected;
+      ro.evidence = fmt::format("{}:{}: uses `{}`: {}.", a.found.front().file, a.found.front().line,
+                                a.found.front().what, a.found.front().why);
+      for (std::size_t k = 1; k < a.found.size() && k < 5; ++k)
+        ro.evidence += fmt::format("\n  {}:{}: `{}`", a.found[k].file, a.found[k].line, a.found[k].what);
+      ro.evidence += "\n  An answer may use its own code, gox, the C++ standard library (not files or processes) "
+                     "and what the exercise allows; remove it.";
+      blocked = ro;
+    } else if (a.r == ast_check::result::not_parsed || a.r == ast_check::result::timed_out) {
+      ro.v = verdict::compile_error;
+      ro.evidence = a.r == ast_check::result::not_parsed ? "clang cannot compile it:\n" + a.text : a.text;
+      blocked = ro;
+    } else if (a.r == ast_check::result::failed) {
+      ro.v = verdict::internal_error;
+      ro.evidence = a.text;
+      blocked = ro;
+    }
+  }
+
+  // Every run of a suite is judged by one start of its judge half, after the
+  // last: until then the items' runs are placeholders.
+  std::string judging_tmpl = fmt::format("/tmp/gograde-judge-{}-XXXXXX", process_tag());
+  if (!::mkdtemp(judging_tmpl.data())) throw std::runtime_error("cannot create a folder in /tmp");
+  const fs::path judging_dir = judging_tmpl.c_str();
+  const std::shared_ptr<const fs::path> judging_cleanup(new fs::path(judging_dir), [](const fs::path* dir) {
+    std::error_code e;
+    fs::remove_all(*dir, e);
+    delete dir;
+  });
+  struct judging {
+    std::size_t run;  // in its item's runs
+    driven_run driven;
+    std::string replay;  // empty: the run's own
+  };
+  std::map<std::string, std::shared_ptr<std::string>> batch_errors;  // per suite
+  std::map<std::string, std::future<void>> judged;                    // per suite
+  std::map<std::string, fs::path> suite_dirs;                         // per suite: its judge's folder
+  std::map<std::string, std::size_t> last_item_of;                    // per suite
+  for (std::size_t k = 0; k < items.size(); ++k) last_item_of[items[k].suite] = k;
+  std::vector<std::vector<judging>> pending;  // per item
+  std::vector<std::pair<std::size_t, int>> timeouts;  // (run of the item that timed out, runs not run)
   for (const auto& it : items) {
     item_outcome io;
     io.item = it;
     std::ptrdiff_t timed_out_at = 0;  // 1 + index of the run that timed out
     int not_run = 0;
+    pending.emplace_back();
     if (auto na = not_attempted.find(it.id); na != not_attempted.end() && missing.empty()) {
       run_outcome ro;
       ro.config = "not attempted";
@@ -474,6 +708,11 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
         io.runs.push_back(std::move(ro));
         continue;
       }
+      if (blocked) {
+        io.runs.push_back(*blocked);
+        io.runs.back().fl = fl;
+        continue;
+      }
       const build_output& bo = builds[{it.suite, fl}].get();
       if (!bo.ok) {
         run_outcome ro;
@@ -487,6 +726,19 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
         continue;
       }
       if (opt.only_flavour && fl != *opt.only_flavour) continue;
+      const build_output* judge_bo = nullptr;
+      if (it.suite != "visible") {
+        judge_bo = &judges[it.suite].get();
+        if (!judge_bo->ok) {
+          run_outcome ro;
+          ro.config = "build";
+          ro.fl = fl;
+          ro.v = verdict::internal_error;
+          ro.evidence = "the judge half of the suite did not build (an error in the exercise):\n" + judge_bo->diagnostics;
+          io.runs.push_back(std::move(ro));
+          continue;
+        }
+      }
       for (const auto& rc : it.runs) {
         // Once a configuration timed out, the item has its verdict: the others
         // are not each made to wait out the limit again.
@@ -494,17 +746,51 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
           ++not_run;
           continue;
         }
-        io.runs.push_back(run_one(bo, fl, it, rc, staged, fs::absolute(ex.data_dir(it.suite)), ex.limits,
-                                  b.tools().sandbox, opt));
-        if (io.runs.back().v == verdict::timeout) timed_out_at = &io.runs.back() - io.runs.data() + 1;
+        auto& batch_error = batch_errors[it.suite];
+        if (!batch_error) batch_error = std::make_shared<std::string>();
+        // Each suite's judge has a folder of its own (it is the judge's to write).
+        fs::path& suite_dir = suite_dirs[it.suite];
+        if (suite_dir.empty()) suite_dir = judging_dir / std::to_string(suite_dirs.size());
+        driven_run d = run_one(bo, judge_bo, fl, it, rc, staged, fs::absolute(ex.data_dir(it.suite)), ex.limits,
+                               b.tools().sandbox, opt, suite_dir, batch_error);
+        const bool timed_out = d.timed_out;
+        judging j{io.runs.size(), std::move(d), {}};
         if (!opt.replay_prefix.empty() && rc.kind != "par")
-          io.runs.back().replay = fmt::format("{} --item {} --seed {}{}{}", opt.replay_prefix, it.id, rc.seed,
-                                              rc.kind == "virt" ? " --virtual" : "",
-                                              fl == flavour::race ? " --race" : "");
+          j.replay = fmt::format("{} --item {} --seed {}{}{}", opt.replay_prefix, it.id, rc.seed,
+                                 rc.kind == "virt" ? " --virtual" : "", fl == flavour::race ? " --race" : "");
+        pending.back().push_back(std::move(j));
+        io.runs.emplace_back();
+        if (timed_out) timed_out_at = static_cast<std::ptrdiff_t>(io.runs.size());
       }
     }
-    if (timed_out_at && not_run > 0)
-      io.runs[timed_out_at - 1].evidence +=
+    timeouts.emplace_back(timed_out_at ? static_cast<std::size_t>(timed_out_at) : 0, not_run);
+    g.items.push_back(std::move(io));
+    // A suite whose last item has run is judged now, while the next items run.
+    if (last_item_of[it.suite] == g.items.size() - 1 && batch_errors.count(it.suite)) {
+      std::vector<judge_job> jobs;
+      for (std::size_t k = 0; k < pending.size(); ++k)
+        for (const auto& j : pending[k])
+          if (j.driven.judging && g.items[k].item.suite == it.suite) jobs.push_back(*j.driven.judging);
+      if (!jobs.empty())
+        judged[it.suite] = std::async(std::launch::async, [&, error = batch_errors.at(it.suite),
+                                                           judge = judges.at(it.suite), jobs = std::move(jobs),
+                                                           data = fs::absolute(ex.data_dir(it.suite))] {
+          *error = run_judge(judge.get(), jobs, jobs.front().records.parent_path().parent_path(), data,
+                             b.tools().sandbox);
+        });
+    }
+  }
+  for (auto& [suite, started] : judged)
+    if (started.valid()) started.get();
+  for (std::size_t k = 0; k < g.items.size(); ++k) {
+    item_outcome& io = g.items[k];
+    const rubric_item& it = io.item;
+    for (auto& j : pending[k]) {
+      io.runs[j.run] = j.driven.finish();
+      if (!j.replay.empty()) io.runs[j.run].replay = j.replay;
+    }
+    if (const auto [at, not_run] = timeouts[k]; at && not_run > 0)
+      io.runs[at - 1].evidence +=
           fmt::format("\n  (the item's {} other configuration(s) were not run: one timeout decides the item)", not_run);
     if (!io.runs.empty() && io.runs.front().v == verdict::skipped) io.v = verdict::skipped;
     for (const auto& r : io.runs)
@@ -513,7 +799,6 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
     g.score += io.awarded;
     g.max_score += it.points;
     if (severity(io.v) > severity(g.overall)) g.overall = io.v;
-    g.items.push_back(std::move(io));
   }
   g.wall = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
   return g;

@@ -39,11 +39,13 @@ std::size_t first_failed(const run_facts& f) {
 }
 
 const rule kRules[] = {
+    {"judge failed", [](const run_facts& f) { return !f.judge_error.empty(); },
+     [](const run_facts& f) { return say(verdict::internal_error, f.judge_error); }},
     {"forged records", [](const run_facts& f) { return f.forged > 0; },
      [](const run_facts& f) {
        return say(verdict::rejected,
-                  fmt::format("{} record(s) on the grader's results channel were not written by the test main: the "
-                              "submission tried to report its own results",
+                  fmt::format("{} line(s) on the grader's channel were not records of the test main: the "
+                              "submission wrote to the channel",
                               f.forged));
      }},
     {"output flood", [](const run_facts& f) { return f.output_exceeded && f.races.empty(); },

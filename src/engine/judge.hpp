@@ -4,8 +4,9 @@
 /// milliseconds (tests/engine/judge_test.cpp).
 ///
 /// The rules form one ordered table (judge.cpp, kRules): the first that
-/// applies decides. In order: records on the results channel the test main did
-/// not write (`rejected`); an output flood that is not a flood of race reports
+/// applies decides. In order: a judge half that did not finish
+/// (`internal_error`: the verdict could not be made); lines on the driver's
+/// channel that are no record (`rejected`); an output flood that is not a flood of race reports
 /// (`output_limit`); a file over its size limit, or files over the disk quota
 /// (`output_limit`); the memory
 /// limit (`memory_limit`) and the process limit (`crash`) when the run did not
@@ -44,9 +45,10 @@ struct run_facts {
   std::chrono::seconds cpu_limit{0};
   run_limits limits;
   // The results channel.
-  int forged = 0;       ///< records without the run's nonce
-  bool done = false;    ///< the test main's last record arrived
+  int forged = 0;       ///< lines on the driver's channel that were no record of its test main
+  bool done = false;    ///< the driver's last record arrived
   std::string internal; ///< the suite's report of an error of the exercise
+  std::string judge_error;  ///< the judge half did not finish (why): ours, never the submission's
   std::vector<test_outcome> tests;
   std::string test_spec;  ///< the tests the run selected
   // The race build's reports, and the first line of a fatal error of

@@ -21,6 +21,7 @@ struct scratch_set {
         << "slug = \"" << slug << "\"\ntitle = \"T " << name << "\"\ndifficulty = \"easy\"\ncandidate_files = [\"a.hpp\"]\n";
     std::ofstream(root / "exercises" / slug / "tests/visible_test.cpp") << "";
     std::ofstream(root / "graders" / slug / "suites/s.cpp") << "";
+    std::ofstream(root / "graders" / slug / "suites/s_judge.cpp") << "";
     std::ofstream(root / "graders" / slug / "rubric.toml")
         << "[[item]]\nid = \"x\"\ntitle = \"X\"\npoints = 1\nsuite = \"s.cpp\"\n";
     if (!manifest.empty()) std::ofstream(root / kManifestFile) << manifest;

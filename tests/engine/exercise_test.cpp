@@ -19,6 +19,7 @@ struct scratch_set {
         << meta_extra;
     std::ofstream(root / "exercises/demo/tests/visible_test.cpp") << "";
     std::ofstream(root / "graders/demo/suites/s.cpp") << "";
+    std::ofstream(root / "graders/demo/suites/s_judge.cpp") << "";
     std::ofstream(root / "graders/demo/rubric.toml") << rubric;
   }
   ~scratch_set() { fs::remove_all(root); }
@@ -128,5 +129,44 @@ TEST_CASE("A malformed rubric is refused with its file and field named", "[engin
     } catch (const config_error& e) {
       CHECK_THAT(e.what(), Catch::Contains("known: demo"));
     }
+  }
+}
+
+TEST_CASE("A rubric grades hidden suites that have a judge half", "[engine][exercise]") {
+  const std::string item = "[[item]]\nid = \"x\"\ntitle = \"X\"\npoints = 1\ntests = \"[x]\"\n";
+  {
+    scratch_set s(item + "suite = \"s.cpp\"\n");
+    CHECK(load_error(s).empty());
+    const exercise ex = load_exercise(s.root, "demo");
+    CHECK(ex.judge_path("s.cpp").filename() == "s_judge.cpp");
+    CHECK(ex.judge_path("hidden_test.cpp").filename() == "hidden_judge.cpp");
+    CHECK(ex.judge_path("visible").empty());
+  }
+  {
+    scratch_set s(item + "suite = \"s.cpp\"\n");
+    fs::remove(s.root / "graders/demo/suites/s_judge.cpp");
+    CHECK(load_error(s).find("has no judge half") != std::string::npos);
+  }
+  {
+    scratch_set s(item + "suite = \"visible\"\n");
+    CHECK(load_error(s).find("the visible suite is the candidate's own") != std::string::npos);
+  }
+}
+
+TEST_CASE("An exercise's allowlist names folders and functions, nothing else", "[engine][exercise]") {
+  const std::string rubric =
+      "[[item]]\nid = \"x\"\ntitle = \"X\"\npoints = 1\nsuite = \"s.cpp\"\ntests = \"[x]\"\n";
+  {
+    scratch_set s(rubric, "[allow]\nheaders = [\"unicode\"]\nfunctions = [\"getpid\"]\nsystem = true\n");
+    const exercise ex = load_exercise(s.root, "demo");
+    CHECK(ex.allow_headers == std::vector<std::string>{"unicode"});
+    CHECK(ex.allow_functions == std::vector<std::string>{"getpid"});
+    CHECK(ex.allow_system);
+  }
+  for (const char* bad : {"[allow]\nheaders = [\"../etc\"]\n", "[allow]\nheaders = [\"c++\"]\n",
+                          "[allow]\nheaders = [\"a/b\"]\n", "[allow]\nfunctions = [\"system(\\\"x\\\")\"]\n"}) {
+    scratch_set s(rubric, bad);
+    INFO(bad);
+    CHECK(load_error(s).find("allow.") != std::string::npos);
   }
 }

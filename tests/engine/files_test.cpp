@@ -23,7 +23,7 @@ TEST_CASE("Sweeping removes what ended processes left and nothing else", "[files
   fs::create_directories(dir / "nested");
   const std::string dead = std::to_string(::getpid()) + ".1";  // this PID, another start: ended
   for (const std::string& n : {"suite-race-ab.tmp-" + dead + "-77", "gograde-run-" + dead + "-Xy12ab",
-                               "report.json.tmp-" + dead + "-3"})
+                               "report.json.tmp-" + dead + "-3", "gograde-judge-" + dead + "-Qw34rt"})
     fs::create_directories(dir / n);
   fs::create_directories(dir / "nested" / ("index.html.tmp-" + dead + "-9"));
   const fs::path mine = dir / ("suite-normal-cd.tmp-" + process_tag() + "-1");
@@ -32,7 +32,7 @@ TEST_CASE("Sweeping removes what ended processes left and nothing else", "[files
   fs::create_directories(unrelated);
   std::ofstream(dir / "a.tmp-notatag-1") << "x";
 
-  CHECK(sweep_stale(dir) == 3);
+  CHECK(sweep_stale(dir) == 4);
   CHECK(fs::exists(dir / "nested" / ("index.html.tmp-" + dead + "-9")));  // depth 0: not below
   CHECK(sweep_stale(dir, 1) == 1);
   CHECK(fs::exists(mine));

@@ -41,6 +41,7 @@ TEST_CASE("Exercise, rubric and manifest loaders answer any input with a config_
   fs::create_directories(root / "reference/fz");
   std::ofstream(root / "exercises/fz/tests/visible_test.cpp") << "";
   std::ofstream(root / "graders/fz/suites/s.cpp") << "";
+  std::ofstream(root / "graders/fz/suites/s_judge.cpp") << "";
   std::mt19937_64 rng(0x6f67726164ULL);
   const std::vector<std::string> atoms = {
       "[[item]]\n", "[limits]\n", "id = ", "\"x\"", "points = ", "-1", "99999999999999999999", "suite = ",

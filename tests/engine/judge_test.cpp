@@ -156,3 +156,23 @@ TEST_CASE("Our faults are internal errors, never the candidate's", "[judge]") {
   f.test_spec = "[nothing]";
   CHECK(judge(f).v == verdict::internal_error);
 }
+
+TEST_CASE("A judge half that did not finish is our fault, whatever the driver did", "[judge]") {
+  run_facts f = clean();
+  f.judge_error = "the judge half of the suite did not finish (signal 11)";
+  f.forged = 3;
+  f.term_signal = SIGSEGV;
+  CHECK(judge(f).v == verdict::internal_error);
+  CHECK(judge(f).evidence.find("judge half") != std::string::npos);
+}
+
+TEST_CASE("Tests the driver never reported fail; a driver that stopped is a crash", "[judge]") {
+  // What the judge sends for a test the driver reported nothing for.
+  run_facts f = clean();
+  f.tests.push_back(test("c", false, "missing"));
+  f.tests.back().detail = "the driver reported nothing for this test: it stopped before the test ended";
+  CHECK(judge(f).v == verdict::failed);
+  CHECK(judge(f).evidence.find("reported nothing") != std::string::npos);
+  f.done = false;  // and the driver's last record never came
+  CHECK(judge(f).v == verdict::crash);
+}

@@ -173,8 +173,44 @@ def alive(tag):
     except (OSError, IndexError):
         return False
 
-# Every grade removed its own run directory.
-stray = [n for n in os.listdir("/tmp") if n.startswith("gograde-run-") and not alive(n.split("-")[2])]
+# The integrity corpus: safe-counter answers that try to forge their verdict
+# or reach around the grader, graded with the default allowlist (the probe
+# exercise above lets the system through, to test the sandbox).
+integrity_src = os.path.join(here, "integrity")
+integrity = os.path.join(work, "integrity")
+shutil.copytree(integrity_src, integrity)
+integrity_expected = {}
+with open(os.path.join(here, "integrity.tsv")) as f:
+    next(f)
+    for line in f:
+        case, verdict, what = line.rstrip("\n").split("\t")
+        integrity_expected[case] = (verdict, what)
+assert set(integrity_expected) == set(os.listdir(integrity_src)), "integrity.tsv and the integrity corpus disagree"
+integrity_out = os.path.join(work, "integrity-reports")
+t1 = time.time()
+iproc = subprocess.run([gograde, "batch", integrity, "--exercise", "safe-counter", "-j", "2", "-o", integrity_out,
+                        "--format", "json"], capture_output=True, text=True, timeout=3600, env=env)
+integrity_elapsed = time.time() - t1
+try:
+    with open(os.path.join(integrity_out, "summary.json")) as f:
+        isummary = {r["candidate"]: r for r in json.load(f)["rows"]}
+except (OSError, ValueError, KeyError) as e:
+    isummary = {}
+    failures.append(f"the integrity batch wrote no summary: {e}\n{iproc.stdout[-3000:]}\n{iproc.stderr[-3000:]}")
+print()
+for case, (want, what) in sorted(integrity_expected.items()):
+    r = isummary.get(case)
+    got = r["verdict"] if r else "(no row)"
+    score = f'{r["score"]}/{r["max_score"]}' if r and r["status"] != "error" else "-"
+    ok = got == want and (want != "passed" or r["score"] == r["max_score"])
+    rows.append((case, want, got, score, "ok" if ok else "WRONG", what))
+    print(f"{case:<{width}}  {want:<14} {got:<14} {score:<5} {'ok' if ok else 'WRONG':<5}  {what}")
+    if not ok:
+        failures.append(f"integrity {case}: expected {want}, got {got} ({score}): {r['message'] if r else ''}")
+
+# Every grade removed its own run and judging directories.
+stray = [n for n in os.listdir("/tmp") if (n.startswith("gograde-run-") or n.startswith("gograde-judge-"))
+         and not alive(n.split("-")[2])]
 if stray:
     failures.append("grades left their run directories behind: " + ", ".join(stray))
 
@@ -256,7 +292,7 @@ def dead_leftovers():
             if not os.path.isdir(d):
                 continue
             for n in os.listdir(d):
-                for mark in (".tmp-", "gograde-run-", "gograde-exec-"):
+                for mark in (".tmp-", "gograde-run-", "gograde-judge-", "gograde-exec-"):
                     k = n.rfind(mark)
                     if k < 0 or (mark != ".tmp-" and k != 0):
                         continue
@@ -287,8 +323,8 @@ if rerun.returncode not in (0, 1) or not os.path.exists(os.path.join(kill_out, "
     failures.append(f"the rerun of a killed batch did not finish: {rerun.returncode}\n{rerun.stderr[-2000:]}")
 
 matched = sum(1 for r in rows if r[4] == "ok")
-print(f"\nhostile corpus: {len(rows)} cases ({len(rows) - 3} hostile, 3 good), {matched} verdicts matched, "
-      f"grader exit {proc.returncode}, {elapsed:.0f} s; canary, source tree and listener "
+print(f"\nhostile corpus: {len(rows)} cases ({len(rows) - 6} hostile, 6 good or honest), {matched} verdicts matched, "
+      f"grader exit {proc.returncode}, {elapsed:.0f} s (integrity batch {integrity_elapsed:.0f} s); canary, source tree and listener "
       f"{'untouched' if not any('canary' in x or 'source tree' in x or 'listener' in x or 'wrote' in x for x in failures) else 'TOUCHED'}")
 if failures:
     print("\nFAILURES:\n" + "\n".join(failures))

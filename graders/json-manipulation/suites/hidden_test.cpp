@@ -1,98 +1,92 @@
-// Hidden tests for json-manipulation: every expected byte is Go's.
+// Hidden tests for json-manipulation, drive half: AddField on the judge's
+// inputs (and generated ones), observing the bytes and errors it gives.
+// hidden_judge.cpp holds Go's bytes.
 #include <catch2/catch.hpp>
 
-#include "cases.hpp"
 #include "gograde/check.hpp"
+#include "gox/json.hpp"
 #include "gox/runtime.hpp"
 #include "gox/sync.hpp"
 #include "json_task.hpp"
 
 namespace {
-bool is_valid_object_case(const add_case& c) { return !c.error; }
+
+using gograde::check::observe;
+
+struct add_input {
+  std::string key, in, field;
+  gox::json::Value value;
+};
+
+std::vector<add_input> add_inputs() {
+  std::vector<add_input> out;
+  for (const auto& c : gograde::check::input("add_field")) {
+    add_input a{c.at("key"), gograde::unhex(c.at("in").get<std::string>()), c.at("field"), {}};
+    (void)gox::json::Unmarshal(c.at("value").get<std::string>(), a.value);
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+nlohmann::json result(const std::string& data, const gox::error& err) {
+  return {{"data", gograde::hex(data)}, {"error", static_cast<bool>(err)}};
+}
+
+// AddField on every vector.
+void add_every_vector() {
+  for (const auto& c : add_inputs()) {
+    auto [data, err] = AddField(c.in, c.field, c.value);
+    observe(c.key, result(data, err));
+  }
+}
+
 }  // namespace
 
 TEST_CASE("The seed's object and simple objects: Go's bytes", "[basic]") {
-  gograde::check::run([] {
-    for (const auto& c : add_cases()) {
-      if (c.error || c.name.find("nested") != std::string::npos) continue;
-      INFO("vector \"" << c.name << "\": AddField(" << bytes_text(c.in) << ", \"" << c.key << "\", " << c.value.dump() << ")");
-      auto [data, err] = AddField(c.in, c.key, c.value);
-      CHECK_FALSE(err);
-      CHECK(bytes_text(data) == bytes_text(c.out));
-    }
-  });
+  gograde::check::run(add_every_vector);
 }
 
 TEST_CASE("Nested objects and arrays survive the round trip", "[nested]") {
   gograde::check::run([] {
-    int n = 0;
-    for (const auto& c : add_cases()) {
-      if (!is_valid_object_case(c) || c.name.find("nested") == std::string::npos) continue;
-      ++n;
-      auto [data, err] = AddField(c.in, c.key, c.value);
-      INFO("vector \"" << c.name << "\"");
-      CHECK_FALSE(err);
-      CHECK(bytes_text(data) == bytes_text(c.out));
-    }
+    add_every_vector();
     // Deep nesting, built here: 200 levels of objects and arrays.
     std::string deep;
     for (int i = 0; i < 100; ++i) deep += "{\"a\":[";
     deep += "1";
     for (int i = 0; i < 100; ++i) deep += "]}";
     auto [data, err] = AddField(deep, "z", true);
-    CHECK_FALSE(err);
-    CHECK(data == deep.substr(0, deep.size() - 1) + ",\"z\":true}");
-    REQUIRE(n >= 1);
+    observe("200 levels deep", result(data, err));
   });
 }
 
 TEST_CASE("Malformed input and non-objects are errors, not ignored", "[errors]") {
-  gograde::check::run([] {
-    int n = 0;
-    for (const auto& c : add_cases()) {
-      if (!c.error) continue;
-      ++n;
-      INFO("vector \"" << c.name << "\": AddField(" << bytes_text(c.in) << ", ...) must return an error and no data");
-      auto [data, err] = AddField(c.in, c.key, c.value);
-      CHECK(err);
-      CHECK(data.empty());
-    }
-    REQUIRE(n >= 6);
-  });
+  gograde::check::run(add_every_vector);
 }
 
 TEST_CASE("Go's encoding: escaping, invalid UTF-8, float64 numbers, sorted keys", "[encoding]") {
   gograde::check::run([] {
     // Every round-trip vector Go could decode, as a field value.
-    int n = 0;
-    for (const auto& c : vectors().at("roundtrip")) {
-      if (c.contains("error")) continue;
-      gox::json::Value v;
-      REQUIRE_FALSE(gox::json::Unmarshal(unhex(c.at("in").get<std::string>()), v));
-      const std::string obj = "{\"v\":" + unhex(c.at("in").get<std::string>()) + "}";
-      INFO("vector \"" << c.at("name").get<std::string>() << "\" as a field: AddField(" << bytes_text(obj) << ", \"w\", 1)");
+    for (const auto& c : gograde::check::input("values")) {
+      const std::string obj = "{\"v\":" + gograde::unhex(c.at("in").get<std::string>()) + "}";
       auto [data, err] = AddField(obj, "w", 1);
-      CHECK_FALSE(err);
-      CHECK(bytes_text(data) == bytes_text("{\"v\":" + unhex(c.at("out").get<std::string>()) + ",\"w\":1}"));
-      ++n;
+      observe(c.at("key"), result(data, err));
     }
-    REQUIRE(n > 25);
   });
 }
 
 TEST_CASE("AddField from many fibers at once", "[concurrent]") {
   gograde::check::run([] {
-    const auto cases = add_cases();
+    const auto cases = add_inputs();
     gox::WaitGroup wg;
-    std::vector<int> wrong(6, 0);
+    std::vector<std::vector<nlohmann::json>> got(6, std::vector<nlohmann::json>(cases.size()));
     for (int f = 0; f < 6; ++f) {
       wg.Add(1);
       gox::go(
           [&, f] {
             for (std::size_t k = 0; k < cases.size(); ++k) {
-              const auto& c = cases[(k + static_cast<std::size_t>(f)) % cases.size()];
-              auto [data, err] = AddField(c.in, c.key, c.value);
-              if (static_cast<bool>(err) != c.error || data != c.out) ++wrong[static_cast<std::size_t>(f)];
+              const std::size_t i = (k + static_cast<std::size_t>(f)) % cases.size();
+              auto [data, err] = AddField(cases[i].in, cases[i].field, cases[i].value);
+              got[static_cast<std::size_t>(f)][i] = result(data, err);
               if (k % 4 == 0) gox::yield();
             }
             wg.Done();
@@ -100,6 +94,6 @@ TEST_CASE("AddField from many fibers at once", "[concurrent]") {
           "encoder");
     }
     wg.Wait();
-    for (int w : wrong) CHECK(w == 0);
+    for (int f = 0; f < 6; ++f) observe("fiber " + std::to_string(f), got[static_cast<std::size_t>(f)]);
   });
 }

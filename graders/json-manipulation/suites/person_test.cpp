@@ -1,27 +1,24 @@
-// Hidden tests for the follow-up: the typed Person, against Go's
-// encoding/json with struct tags (the vectors' "person" cases).
+// Hidden tests for the follow-up, drive half: the typed Person on the judge's
+// inputs, and a round trip.
 #include <catch2/catch.hpp>
 
-#include "cases.hpp"
 #include "gograde/check.hpp"
 #include "person.hpp"
 
+using gograde::check::observe;
+
 TEST_CASE("A typed struct decodes and encodes as Go's", "[person]") {
   gograde::check::run([] {
-    for (const auto& c : person_cases()) {
-      INFO("vector \"" << c.name << "\": ParsePerson(" << bytes_text(c.in) << "), Role = \"" << c.role
-                       << "\", MarshalPerson");
+    for (const auto& c : gograde::check::input("person")) {
       Person p;
-      const gox::error err = ParsePerson(c.in, p);
-      if (c.error) {
-        CHECK(err);
+      const gox::error err = ParsePerson(gograde::unhex(c.at("in").get<std::string>()), p);
+      if (err) {
+        observe(c.at("key"), {{"parse error", true}});
         continue;
       }
-      REQUIRE_FALSE(err);
-      p.Role = c.role;
+      p.Role = c.at("role");
       auto [data, merr] = MarshalPerson(p);
-      CHECK_FALSE(merr);
-      CHECK(bytes_text(data) == bytes_text(c.out));
+      observe(c.at("key"), {{"parse error", false}, {"marshal error", static_cast<bool>(merr)}, {"data", gograde::hex(data)}});
     }
   });
 }
@@ -30,11 +27,12 @@ TEST_CASE("Person round trip", "[person]") {
   gograde::check::run([] {
     Person p{"Zoë <z@x>", -42, "r\u2028"};
     auto [data, err] = MarshalPerson(p);
-    REQUIRE_FALSE(err);
     Person q;
-    REQUIRE_FALSE(ParsePerson(data, q));
-    CHECK(q.Name == p.Name);
-    CHECK(q.Age == p.Age);
-    CHECK(q.Role == p.Role);
+    const bool parse_error = err || static_cast<bool>(ParsePerson(data, q));
+    observe("round trip", {{"marshal error", static_cast<bool>(err)},
+                           {"parse error", parse_error},
+                           {"Name", gograde::hex(q.Name)},
+                           {"Age", q.Age},
+                           {"Role", gograde::hex(q.Role)}});
   });
 }

@@ -1,11 +1,13 @@
 #pragma once
 // The schedules of graders/retry-backoff/data/vectors.json (also checked by
-// the Go twin) and a recorder of when an operation is called.
+// the Go twin; read by the judge halves, which give the drivers the inputs
+// only) and a recorder of when an operation is called (drivers).
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "gograde/check.hpp"
+#include "gograde/data.hpp"
 
 using gograde::check::ms_since;
 using gograde::check::virtual_time;
@@ -21,13 +23,32 @@ struct schedule {
   bool ok = false;
 };
 
+// Judge halves: every schedule, with what it must give.
 inline std::vector<schedule> schedules() {
   std::vector<schedule> out;
-  const nlohmann::json all = nlohmann::json::parse(gograde::check::data("vectors.json"));
+  const nlohmann::json all = nlohmann::json::parse(gograde::data("vectors.json"));
   for (const auto& s : all.at("schedules"))
     out.push_back({s.at("name"), s.at("attempts"), s.at("succeed_on"), s.at("base_ms"), s.at("cap_ms"),
                    s.at("attempt_at_ms").get<std::vector<long>>(), s.at("return_at_ms"), s.at("ok")});
   if (out.size() < 10) throw std::runtime_error("vectors.json: too few schedules");
+  return out;
+}
+
+// A schedule's key in observations: its position and name.
+inline std::string key_of(std::size_t k, const std::string& name) { return std::to_string(k) + ": " + name; }
+
+// Retry's own schedules: base 1 s, no cap.
+inline bool is_retrys(long base_ms, long cap_ms) { return base_ms == 1000 && cap_ms == 0; }
+
+// What a driver may see of the schedules: the inputs, not the instants.
+inline nlohmann::json driver_inputs() {
+  nlohmann::json out = nlohmann::json::array();
+  const auto all = schedules();
+  for (std::size_t k = 0; k < all.size(); ++k) {
+    const auto& s = all[k];
+    out.push_back({{"key", key_of(k, s.name)}, {"attempts", s.attempts}, {"succeed_on", s.succeed_on},
+                   {"base_ms", s.base_ms}, {"cap_ms", s.cap_ms}});
+  }
   return out;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// The Go-generated vectors (graders/reverse-string/data/vectors.json) and a
+// The Go-generated vectors (graders/reverse-string/data/vectors.json, read by
+// the judge halves), what the drivers get of them (names and inputs), and a
 // readable quoting of byte strings for failure messages.
 #include <cstdio>
 #include <map>
@@ -8,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "gograde/check.hpp"
+#include "gograde/data.hpp"
 
-using gograde::check::unhex;
+using gograde::unhex;
 #include "gox/utf8.hpp"
 
 struct rev_vector {
@@ -18,7 +19,7 @@ struct rev_vector {
 };
 
 inline const std::vector<rev_vector>& vectors(const char* section) {
-  static const nlohmann::json all = nlohmann::json::parse(gograde::check::data("vectors.json"));
+  static const nlohmann::json all = nlohmann::json::parse(gograde::data("vectors.json"));
   static std::map<std::string, std::vector<rev_vector>> cache;
   static std::mutex mu;
   std::lock_guard lock(mu);
@@ -26,6 +27,17 @@ inline const std::vector<rev_vector>& vectors(const char* section) {
   if (v.empty())
     for (const auto& c : all.at(section)) v.push_back({c.at("name"), unhex(c.at("in").get<std::string>()), unhex(c.at("out").get<std::string>())});
   return v;
+}
+
+// A section of the vectors as the driver may see it: keys and inputs (hex).
+// A vector's key is its position and name (names repeat).
+inline std::string key_of(std::size_t k, const std::string& name) { return std::to_string(k) + ": " + name; }
+
+inline nlohmann::json driver_inputs(const char* section) {
+  nlohmann::json out = nlohmann::json::array();
+  const auto& vs = vectors(section);
+  for (std::size_t k = 0; k < vs.size(); ++k) out.push_back({{"key", key_of(k, vs[k].name)}, {"in", gograde::hex(vs[k].in)}});
+  return out;
 }
 
 // Go's %q, near enough: printable UTF-8 as is, everything else escaped.

@@ -1,12 +1,14 @@
 #pragma once
 // The cases of graders/worker-pool/data/vectors.json (also checked by the Go
-// twin), and helpers that observe a pool from the outside.
+// twin; read by the judge halves, which give the drivers the inputs only),
+// and helpers that observe a pool from the outside.
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "gograde/check.hpp"
+#include "gograde/data.hpp"
 
 using gograde::check::ms_since;
 using gograde::check::virtual_time;
@@ -33,7 +35,7 @@ struct runall_case {
 };
 
 inline const nlohmann::json& vectors() {
-  static const nlohmann::json v = nlohmann::json::parse(gograde::check::data("vectors.json"));
+  static const nlohmann::json v = nlohmann::json::parse(gograde::data("vectors.json"));
   return v;
 }
 
@@ -53,6 +55,28 @@ inline std::vector<runall_case> runall_cases() {
                    c.at("fail_ms"), c.at("started").get<std::vector<int>>(), c.at("elapsed_ms"),
                    c.at("results").get<std::vector<int>>()});
   if (out.size() < 3) throw std::runtime_error("vectors.json: too few runall cases");
+  return out;
+}
+
+// A case's key in observations: its position and name.
+inline std::string key_of(std::size_t k, const std::string& name) { return std::to_string(k) + ": " + name; }
+
+// What a driver may see of the cases: their inputs, not what they give.
+inline nlohmann::json driver_pool_inputs() {
+  nlohmann::json out = nlohmann::json::array();
+  const auto all = pool_cases();
+  for (std::size_t k = 0; k < all.size(); ++k)
+    out.push_back({{"key", key_of(k, all[k].name)}, {"workers", all[k].workers}, {"jobs", all[k].jobs},
+                   {"job_ms", all[k].job_ms}});
+  return out;
+}
+
+inline nlohmann::json driver_runall_inputs() {
+  nlohmann::json out = nlohmann::json::array();
+  const auto all = runall_cases();
+  for (std::size_t k = 0; k < all.size(); ++k)
+    out.push_back({{"key", key_of(k, all[k].name)}, {"workers", all[k].workers}, {"jobs", all[k].jobs},
+                   {"fail", all[k].fail}, {"job_ms", all[k].job_ms}, {"fail_ms", all[k].fail_ms}});
   return out;
 }
 

@@ -2,13 +2,22 @@
 /// gograde/check.hpp: what an exercise's test suites use to run code under gox.
 ///
 /// Suites are Catch2 test files linked with gograde's test main, which streams
-/// one result per test case to the grader (not through the program's output,
+/// one record per test case to the grader (not through the program's output,
 /// which the code under test controls). The grader chooses the scheduler,
 /// seed, threads and clock for each run through GOX_* in the environment.
 ///
+/// A hidden suite is the *drive* half of a pair (see gograde/judge.hpp for
+/// the other): it runs the submission and observes what it did; the judge
+/// half, a separate program compiled without the submission, decides.
+///
 ///   TEST_CASE("Inc from many fibers loses no update", "[lost-updates]") {
-///     gograde::check::run([] { ... gox::go(...) ... });
+///     gograde::check::run([] { ... gox::go(...) ...
+///       gograde::check::observe("value", c.Value()); });
 ///   }
+///
+/// A check made here (CHECK, REQUIRE) can only fail its test, never pass it:
+/// the judge fails a test whose drive failed. The candidate's visible suite is
+/// one program: its checks are its results.
 ///
 /// A failed REQUIRE on the main fiber ends the run as a plain test failure.
 /// Catch2's assertions belong on the main fiber only: Catch2 is not thread
@@ -21,9 +30,11 @@
 /// verdict is `deadlock`, `leak` or `crash` rather than a plain failure.
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
+#include "gograde/data.hpp"
 #include "gox/runtime.hpp"
 #include "gox/time.hpp"
 
@@ -44,16 +55,37 @@ void virtual_time(gox::config& c);
 /// Whole milliseconds of the gox clock since t0 (exact in virtual time).
 long ms_since(gox::time::Time t0);
 
-/// The bytes a hex string spells ("41ff" -> "A\xff"): test-data files keep
-/// raw bytes (invalid UTF-8 included) as hex.
-std::string unhex(std::string_view hex);
+// Test data (gograde/data.hpp), under the names suites have used.
+using gograde::data;
+using gograde::hex;
+using gograde::unhex;
 
-/// The bytes of the exercise's test-data file `name` (graders/<slug>/data/ for
-/// hidden suites, exercises/<slug>/tests/data/ for the visible one; the
-/// grader passes the folder as GOGRADE_DATA_DIR). A missing file is the
-/// exercise's fault, never the submission's: the suite stops and the grader
-/// reports internal_error. Safe from any thread.
-std::string data(const std::string& name);
+/// Drive half: records what the code under test did, under `key`, for the
+/// judge half of the suite (sent to the grader at once). A key is observed
+/// once per test: the judge fails a test that observed one twice. Safe from
+/// any fiber or thread.
+void observe(const std::string& key, nlohmann::json value);
+
+/// Drive half: observes what `fn()` returns under `key`; when it throws,
+/// observes {"threw": what()} instead, which the judge reports as a failed
+/// check (as Catch2's CHECK does with an exception), not a crashed run.
+template <class Fn>
+void observe_result(const std::string& key, Fn&& fn) {
+  nlohmann::json value;
+  try {
+    value = fn();
+  } catch (const std::exception& e) {
+    value = {{"threw", std::string(e.what())}};
+  } catch (...) {
+    value = {{"threw", "an exception that is not a std::exception"}};
+  }
+  observe(key, std::move(value));
+}
+
+/// Drive half: the input the judge half made under `name` (GOGRADE_INPUT),
+/// parsed once. An input the judge did not make is the exercise's fault: the
+/// suite stops and the grader reports internal_error. Safe from any thread.
+const nlohmann::json& input(const std::string& name);
 
 /// Records a timed event of the current run (e.g. "attempt 3"), at the gox
 /// clock's time since `run` started: exact instants in virtual time. Events

@@ -1,6 +1,6 @@
 #pragma once
 // hostile case: writing its own passed results into every descriptor the grader might read
-// expected verdict: rejected
+// expected verdict: failed
 #include <unistd.h>
 #include <cstring>
 inline int probe() {

@@ -1,0 +1,19 @@
+#pragma once
+// The test mains' side of the grader's channel (gograde/protocol.hpp): shared
+// by the driver's main (check_main.cpp) and the judge's (judge_main.cpp).
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace gograde::check::detail {
+
+/// The descriptor records go to, or -1 (no grader: records are dropped).
+int results_fd();
+/// Sends records to `fd` from now on (the judge's batch mode).
+void use_results_fd(int fd);
+/// Writes one record as one line.
+void emit(const nlohmann::json& record);
+/// Reports an error of the exercise (never the submission's) and exits with
+/// protocol::kExerciseErrorExit.
+[[noreturn]] void exercise_error(const std::string& message);
+
+}  // namespace gograde::check::detail

@@ -1,0 +1,48 @@
+#pragma once
+/// Checking a submission after preprocessing, on clang's AST.
+///
+/// The token scan (scan.hpp) reads the text; this reads what the compiler
+/// sees: macros expanded, includes resolved, names bound to their
+/// declarations. gograde-astcheck (src/astcheck, libclang) runs in the
+/// sandbox on the staged submission and enforces an allowlist of what an
+/// answer may use: its own code, gox's interface, the C++ standard library
+/// but files and processes, the C library's memory, string, character,
+/// number, math and output functions, and what the exercise's `[allow]`
+/// table adds. Rejected with file:line: inline asm, C linkage, declarations
+/// in the std, gox, gograde, Catch or boost namespaces, global operator
+/// new/delete, non-standard attributes, includes of anything else, and calls
+/// into process, signal, descriptor, environment, file and dynamic-loading
+/// functions.
+///
+/// Results are cached per submission and exercise allowlist.
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "engine/build.hpp"
+#include "engine/exercise.hpp"
+#include "engine/scan.hpp"
+
+namespace gograde {
+
+struct ast_check {
+  enum class result {
+    clean,
+    forbidden,    ///< `found` lists what was used
+    not_parsed,   ///< clang cannot compile it: `text` has the errors (a compile error)
+    timed_out,    ///< the check ran out of time (like a compile that does)
+    failed        ///< the checker itself failed: our fault
+  } r = result::clean;
+  std::vector<forbidden> found;
+  std::string text;
+};
+
+/// Checks the submission's `files` staged in `staged`.
+ast_check check_ast(const toolchain& tc, const exercise& ex, const fs::path& staged,
+                    const std::vector<std::string>& files, std::chrono::seconds timeout);
+
+/// gograde-astcheck beside the running gograde, or empty.
+const fs::path& astcheck_path();
+
+}  // namespace gograde
