@@ -233,6 +233,7 @@ bool judge_in_child(const char* self, const json& run) {
   const pid_t pid = ::fork();
   if (pid < 0) return false;
   if (pid == 0) {
+    ::alarm(60);  // a judge that hangs on one run loses that run, not the grade
     const int fd = ::open(results.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) ::_exit(125);
     gograde::check::detail::use_results_fd(fd);
@@ -249,17 +250,44 @@ bool judge_in_child(const char* self, const json& run) {
   return WIFEXITED(status) && WEXITSTATUS(status) <= 100;
 }
 
+// Judges each line (one run each) as it arrives: from a stream, or read from
+// a descriptor (not through /proc/self/fd, which a process that changed
+// identity may not open).
+int judge_line(const char* self, const std::string& line) {
+  return !line.empty() && !judge_in_child(self, json::parse(line, nullptr, false)) ? 1 : 0;
+}
+
+int judge_lines(const char* self, std::istream& in) {
+  int failed = 0;
+  for (std::string line; std::getline(in, line);) failed += judge_line(self, line);
+  return failed ? 1 : 0;  // a run whose child failed has no done line: the grader says so
+}
+
+int judge_lines(const char* self, int fd) {
+  int failed = 0;
+  std::string pending;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    pending.append(buf, static_cast<std::size_t>(n));
+    for (std::size_t nl; (nl = pending.find('\n')) != std::string::npos; pending.erase(0, nl + 1))
+      failed += judge_line(self, pending.substr(0, nl));
+  }
+  failed += judge_line(self, pending);
+  return failed ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char* argv[]) {
   if (argc == 3 && std::strcmp(argv[1], proto::kBatchSwitch) == 0) {
     std::ifstream list(argv[2]);
     if (!list) return 2;
-    int failed = 0;
-    for (std::string line; std::getline(list, line);)
-      if (!line.empty() && !judge_in_child(argv[0], json::parse(line, nullptr, false))) ++failed;
-    return failed ? 1 : 0;  // a run whose child failed has no done line: the grader says so
+    return judge_lines(argv[0], list);
   }
+  if (argc == 3 && std::strcmp(argv[1], proto::kBatchFdSwitch) == 0) return judge_lines(argv[0], std::atoi(argv[2]));
   if (argc == 3 && std::strcmp(argv[1], proto::kInputsSwitch) == 0) {
     json all = json::object();
     for (const auto& [name, make] : inputs()) all[name] = make();

@@ -1,6 +1,7 @@
 #include "engine/grade.hpp"
 
 #include <fmt/format.h>
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -178,55 +179,120 @@ struct judge_job {
   std::string tests;
 };
 
-// Runs the judge half of a suite once on many runs (--gograde-batch): it runs
-// the exercise's code on the submission's records, sandboxed like everything
-// else; compiled without the submission, what it reports is the grader's.
-// Returns why it did not finish, or "" (a run it could not judge lacks its
-// done line, which the run's finishing reports).
-std::string run_judge(const build_output& judge_build, const std::vector<judge_job>& jobs, const fs::path& dir,
-                      const fs::path& data_dir, bool sandbox) {
-  // The judge runs as the sandbox's user: it reads the drivers' records (the
-  // drivers have ended; the folder is mounted into no other sandbox) and
-  // writes its results beside them.
-  std::error_code ec;
-  const fs::path list = dir / fmt::format("judge-{:016x}.list", hash_string(judge_build.exe.string()));
-  {
-    std::ofstream out(list, std::ios::trunc);
-    for (const auto& j : jobs) {
-      out << nlohmann::json{{"records", j.records.string()}, {"results", j.results.string()}, {"tests", j.tests}}.dump()
-          << "\n";
-      fs::permissions(j.records.parent_path(), fs::perms::all, ec);
-      fs::permissions(j.records, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-                                     fs::perms::others_read, ec);
+// The judge half of a suite, started at the suite's first run and fed its
+// runs as they end (--gograde-batch-fd: one JSON line per run on a pipe), so
+// that its start costs nothing at the end. It runs the exercise's code on the
+// submission's records, sandboxed like everything else; compiled without the
+// submission, what it reports is the grader's. finish() says why it did not
+// finish, or "" (a run it could not judge lacks its done line, which the
+// run's finishing reports).
+class judge_session {
+ public:
+  judge_session(const build_output& judge, fs::path dir, const fs::path& data_dir, bool sandbox)
+      : dir_(std::move(dir)) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) {
+      error_ = "cannot make a pipe for the judge";
+      return;
     }
-    if (!out.flush()) return "cannot write the judge's list of runs";
+    write_end_ = fds[1];
+    std::error_code ec;
+    fs::create_directories(dir_, ec);
+    const std::vector<std::string> argv = {judge.exe.string(), protocol::kBatchFdSwitch, "3"};
+    const std::vector<std::pair<std::string, std::string>> env = {{protocol::kDataDir, data_dir.string()}};
+    mounts_ = {{judge.exe.parent_path(), false}, {dir_, true}};
+    if (fs::is_directory(data_dir)) mounts_.push_back({data_dir, false});
+    if (sandbox) {
+      sandboxed(spec_, argv, mounts_, dir_, env);
+    } else {
+      spec_.argv = argv;
+      spec_.env = env;
+      spec_.cwd = dir_.string();
+    }
+    spec_.pass_fds = {fds[0]};
+    // It lives as long as the grade; each run it judges has a minute (the
+    // judge's own alarm), and it may sleep between runs.
+    limit_step(spec_, std::chrono::hours(6));
+    spec_.cpu_limit = std::chrono::minutes(30);
+    std::string why;
+    cg_ = cgroup_limit::create(2ULL << 30, 64, why);
+    if (cg_) spec_.cgroup_procs = cg_->procs_files();
+    process_ = std::async(std::launch::async, [this, read_end = fds[0]] {
+      process_result r = run_process(spec_);
+      ::close(read_end);
+      return r;
+    });
+    sandbox_ = sandbox;
   }
-  fs::permissions(list, fs::perms::owner_read | fs::perms::owner_write | fs::perms::others_read, ec);
-  const std::vector<std::string> argv = {judge_build.exe.string(), protocol::kBatchSwitch, list.string()};
-  const std::vector<std::pair<std::string, std::string>> env = {{protocol::kDataDir, data_dir.string()}};
-  process_spec spec;
-  std::vector<sandbox_mount> mounts = {{judge_build.exe.parent_path(), false}, {dir, true}};
-  if (fs::is_directory(data_dir)) mounts.push_back({data_dir, false});
-  if (sandbox) {
-    sandboxed(spec, argv, mounts, dir, env);
-  } else {
-    spec.argv = argv;
-    spec.env = env;
-    spec.cwd = dir.string();
+  judge_session(const judge_session&) = delete;
+  judge_session& operator=(const judge_session&) = delete;
+  ~judge_session() { (void)finish(); }
+
+  void add(const judge_job& j) {
+    if (write_end_ < 0) return;
+    // The judge runs as the sandbox's user: it reads the driver's records
+    // (the driver has ended) and writes its results beside them.
+    std::error_code ec;
+    fs::permissions(j.records.parent_path(), fs::perms::all, ec);
+    fs::permissions(j.records, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                                   fs::perms::others_read, ec);
+    const std::string line =
+        nlohmann::json{{"records", j.records.string()}, {"results", j.results.string()}, {"tests", j.tests}}.dump() + "\n";
+    // A judge that is gone makes the write fail (EPIPE), not the grader die:
+    // SIGPIPE is held for this thread and the one a failed write raised taken.
+    sigset_t pipe_set, old;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    ::pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+    const char* p = line.data();
+    bool broken = false;
+    for (std::size_t left = line.size(); left > 0;) {
+      const ssize_t n = ::write(write_end_, p, left);
+      if (n <= 0) {
+        broken = true;  // finish() says why the judge is gone
+        break;
+      }
+      p += n;
+      left -= static_cast<std::size_t>(n);
+    }
+    if (broken) {
+      const timespec now{0, 0};
+      while (::sigtimedwait(&pipe_set, nullptr, &now) == SIGPIPE) {
+      }
+    }
+    ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
   }
-  limit_step(spec, std::chrono::seconds(30 + 2 * static_cast<long>(jobs.size())));
-  std::string why;
-  auto cg = cgroup_limit::create(2ULL << 30, 64, why);
-  if (cg) spec.cgroup_procs = cg->procs_files();
-  const process_result pr = run_process(spec);
-  if (sandbox) reclaim(mounts);
-  if (pr.exited_ok() || (pr.exit_code == 1 && !pr.timed_out)) return {};
-  return fmt::format("the judge half of the suite did not finish ({}):\n{}",
-                     pr.timed_out ? "out of time"
-                     : pr.term_signal ? fmt::format("signal {}", pr.term_signal)
-                                      : fmt::format("exit status {}", pr.exit_code),
-                     pr.output.substr(0, 2000));
-}
+
+  // Closes the judge's input and waits for it.
+  std::string finish() {
+    if (write_end_ >= 0) {
+      ::close(write_end_);
+      write_end_ = -1;
+    }
+    if (!process_.valid()) return error_;
+    const process_result pr = process_.get();
+    if (sandbox_) reclaim(mounts_);
+    if (!pr.exited_ok() && !(pr.exit_code == 1 && !pr.timed_out))
+      error_ = fmt::format("the judge half of the suite did not finish ({}):\n{}",
+                          pr.timed_out ? "out of time"
+                          : pr.term_signal ? fmt::format("signal {}", pr.term_signal)
+                                           : fmt::format("exit status {}", pr.exit_code),
+                          pr.output.substr(0, 2000));
+    return error_;
+  }
+
+  const fs::path& dir() const { return dir_; }
+
+ private:
+  fs::path dir_;
+  int write_end_ = -1;
+  process_spec spec_;
+  std::vector<sandbox_mount> mounts_;
+  std::unique_ptr<cgroup_limit> cg_;
+  std::future<process_result> process_;
+  bool sandbox_ = false;
+  std::string error_;
+};
 
 // A run whose program has ended: `finish` judges it (runs the judge half,
 // reads the reports) and may run on another thread, while the next run's
@@ -653,8 +719,8 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
     }
   }
 
-  // Every run of a suite is judged by one start of its judge half, after the
-  // last: until then the items' runs are placeholders.
+  // Every run of a suite is judged by one start of its judge half, fed the
+  // runs as they end: until it has finished, the items' runs are placeholders.
   std::string judging_tmpl = fmt::format("/tmp/gograde-judge-{}-XXXXXX", process_tag());
   if (!::mkdtemp(judging_tmpl.data())) throw std::runtime_error("cannot create a folder in /tmp");
   const fs::path judging_dir = judging_tmpl.c_str();
@@ -669,10 +735,7 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
     std::string replay;  // empty: the run's own
   };
   std::map<std::string, std::shared_ptr<std::string>> batch_errors;  // per suite
-  std::map<std::string, std::future<void>> judged;                    // per suite
-  std::map<std::string, fs::path> suite_dirs;                         // per suite: its judge's folder
-  std::map<std::string, std::size_t> last_item_of;                    // per suite
-  for (std::size_t k = 0; k < items.size(); ++k) last_item_of[items[k].suite] = k;
+  std::map<std::string, std::unique_ptr<judge_session>> sessions;     // per suite, in a folder of its own
   std::vector<std::vector<judging>> pending;  // per item
   std::vector<std::pair<std::size_t, int>> timeouts;  // (run of the item that timed out, runs not run)
   for (const auto& it : items) {
@@ -748,11 +811,13 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
         }
         auto& batch_error = batch_errors[it.suite];
         if (!batch_error) batch_error = std::make_shared<std::string>();
-        // Each suite's judge has a folder of its own (it is the judge's to write).
-        fs::path& suite_dir = suite_dirs[it.suite];
-        if (suite_dir.empty()) suite_dir = judging_dir / std::to_string(suite_dirs.size());
+        auto& session = sessions[it.suite];
+        if (!session)
+          session = std::make_unique<judge_session>(*judge_bo, judging_dir / std::to_string(sessions.size()),
+                                                    fs::absolute(ex.data_dir(it.suite)), b.tools().sandbox);
         driven_run d = run_one(bo, judge_bo, fl, it, rc, staged, fs::absolute(ex.data_dir(it.suite)), ex.limits,
-                               b.tools().sandbox, opt, suite_dir, batch_error);
+                               b.tools().sandbox, opt, session->dir(), batch_error);
+        if (d.judging) session->add(*d.judging);
         const bool timed_out = d.timed_out;
         judging j{io.runs.size(), std::move(d), {}};
         if (!opt.replay_prefix.empty() && rc.kind != "par")
@@ -765,23 +830,8 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
     }
     timeouts.emplace_back(timed_out_at ? static_cast<std::size_t>(timed_out_at) : 0, not_run);
     g.items.push_back(std::move(io));
-    // A suite whose last item has run is judged now, while the next items run.
-    if (last_item_of[it.suite] == g.items.size() - 1 && batch_errors.count(it.suite)) {
-      std::vector<judge_job> jobs;
-      for (std::size_t k = 0; k < pending.size(); ++k)
-        for (const auto& j : pending[k])
-          if (j.driven.judging && g.items[k].item.suite == it.suite) jobs.push_back(*j.driven.judging);
-      if (!jobs.empty())
-        judged[it.suite] = std::async(std::launch::async, [&, error = batch_errors.at(it.suite),
-                                                           judge = judges.at(it.suite), jobs = std::move(jobs),
-                                                           data = fs::absolute(ex.data_dir(it.suite))] {
-          *error = run_judge(judge.get(), jobs, jobs.front().records.parent_path().parent_path(), data,
-                             b.tools().sandbox);
-        });
-    }
   }
-  for (auto& [suite, started] : judged)
-    if (started.valid()) started.get();
+  for (auto& [suite, session] : sessions) *batch_errors[suite] = session->finish();
   for (std::size_t k = 0; k < g.items.size(); ++k) {
     item_outcome& io = g.items[k];
     const rubric_item& it = io.item;

@@ -35,6 +35,9 @@ inline constexpr const char* kInputsSwitch = "--gograde-inputs";
 /// {records: the driver's records, results: where the judge writes, tests:
 /// the test spec}.
 inline constexpr const char* kBatchSwitch = "--gograde-batch";
+/// `judge --gograde-batch-fd N`: the same lines, read from descriptor N as
+/// the grader writes them, until it closes it.
+inline constexpr const char* kBatchFdSwitch = "--gograde-batch-fd";
 
 // Records: one JSON object per line, kind in kEvent.
 inline constexpr const char* kEvent = "event";
