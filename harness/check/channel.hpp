@@ -1,6 +1,8 @@
 #pragma once
 // The test mains' side of the grader's channel (gograde/protocol.hpp): shared
 // by the driver's main (check_main.cpp) and the judge's (judge_main.cpp).
+#include <catch2/catch.hpp>
+
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -12,6 +14,9 @@ int results_fd();
 void use_results_fd(int fd);
 /// Writes one record as one line.
 void emit(const nlohmann::json& record);
+/// A failed assertion as a record's "failure": expression, expansion,
+/// message, INFO lines, file and line.
+nlohmann::json failure_of(const Catch::AssertionStats& s);
 /// Reports an error of the exercise (never the submission's) and exits with
 /// protocol::kExerciseErrorExit.
 [[noreturn]] void exercise_error(const std::string& message);

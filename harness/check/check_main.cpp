@@ -59,16 +59,7 @@ struct listener : Catch::TestEventListenerBase {
 
   bool assertionEnded(Catch::AssertionStats const& s) override {
     const auto& r = s.assertionResult;
-    if (!r.isOk() && cur.first_failure.is_null()) {
-      std::string info;
-      for (const auto& m : s.infoMessages) info += m.message + "\n";
-      cur.first_failure = {{"expression", r.getExpressionInMacro()},
-                           {"expanded", r.getExpandedExpression()},
-                           {"message", r.getMessage()},
-                           {"info", info},
-                           {"file", r.getSourceInfo().file},
-                           {"line", r.getSourceInfo().line}};
-    }
+    if (!r.isOk() && cur.first_failure.is_null()) cur.first_failure = gograde::check::detail::failure_of(s);
     return true;
   }
 

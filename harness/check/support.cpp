@@ -1,4 +1,6 @@
 // The grader's channel and test data, for both test mains (channel.hpp).
+// Catch2's reporter types (AssertionStats), which only a test main gets by default.
+#define CATCH_CONFIG_EXTERNAL_INTERFACES
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -57,6 +59,18 @@ void emit(const nlohmann::json& record) {
     p += n;
     left -= static_cast<std::size_t>(n);
   }
+}
+
+nlohmann::json failure_of(const Catch::AssertionStats& s) {
+  const auto& r = s.assertionResult;
+  std::string info;
+  for (const auto& m : s.infoMessages) info += m.message + "\n";
+  return {{"expression", r.getExpressionInMacro()},
+          {"expanded", r.getExpandedExpression()},
+          {"message", r.getMessage()},
+          {"info", info},
+          {"file", r.getSourceInfo().file},
+          {"line", r.getSourceInfo().line}};
 }
 
 void exercise_error(const std::string& message) {

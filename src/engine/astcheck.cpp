@@ -13,11 +13,7 @@
 namespace gograde {
 
 const fs::path& astcheck_path() {
-  static const fs::path path = [] {
-    std::error_code ec;
-    const fs::path p = fs::read_symlink("/proc/self/exe", ec).parent_path() / "gograde-astcheck";
-    return fs::is_regular_file(p, ec) ? p : fs::path();
-  }();
+  static const fs::path path = beside_gograde("gograde-astcheck");
   return path;
 }
 

@@ -809,15 +809,22 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
           ++not_run;
           continue;
         }
-        auto& batch_error = batch_errors[it.suite];
-        if (!batch_error) batch_error = std::make_shared<std::string>();
-        auto& session = sessions[it.suite];
-        if (!session)
-          session = std::make_unique<judge_session>(*judge_bo, judging_dir / std::to_string(sessions.size()),
-                                                    fs::absolute(ex.data_dir(it.suite)), b.tools().sandbox);
+        // A hidden suite's runs go to its judge (the visible suite is its own).
+        std::shared_ptr<std::string> batch_error;
+        judge_session* session = nullptr;
+        if (judge_bo) {
+          auto& error = batch_errors[it.suite];
+          if (!error) error = std::make_shared<std::string>();
+          batch_error = error;
+          auto& s = sessions[it.suite];
+          if (!s)
+            s = std::make_unique<judge_session>(*judge_bo, judging_dir / std::to_string(sessions.size()),
+                                                fs::absolute(ex.data_dir(it.suite)), b.tools().sandbox);
+          session = s.get();
+        }
         driven_run d = run_one(bo, judge_bo, fl, it, rc, staged, fs::absolute(ex.data_dir(it.suite)), ex.limits,
-                               b.tools().sandbox, opt, session->dir(), batch_error);
-        if (d.judging) session->add(*d.judging);
+                               b.tools().sandbox, opt, session ? session->dir() : fs::path(), batch_error);
+        if (session && d.judging) session->add(*d.judging);
         const bool timed_out = d.timed_out;
         judging j{io.runs.size(), std::move(d), {}};
         if (!opt.replay_prefix.empty() && rc.kind != "par")

@@ -145,12 +145,14 @@ void sweep_cgroups(const fs::path& parent) {
 
 }  // namespace
 
+fs::path beside_gograde(const std::string& name) {
+  std::error_code ec;
+  const fs::path p = fs::read_symlink("/proc/self/exe", ec).parent_path() / name;
+  return fs::is_regular_file(p, ec) ? p : fs::path();
+}
+
 const fs::path& jail_path() {
-  static const fs::path path = [] {
-    std::error_code ec;
-    const fs::path p = fs::read_symlink("/proc/self/exe", ec).parent_path() / "gograde-jail";
-    return fs::is_regular_file(p, ec) ? p : fs::path();
-  }();
+  static const fs::path path = beside_gograde("gograde-jail");
   return path;
 }
 

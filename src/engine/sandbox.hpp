@@ -91,6 +91,10 @@ fs::path unreadable_by_sandbox(const std::vector<fs::path>& roots);
 /// Where gograde-jail is: beside the running executable (empty if absent).
 const fs::path& jail_path();
 
+/// A program installed beside the running gograde (gograde-jail,
+/// gograde-astcheck), or empty when it is not there.
+fs::path beside_gograde(const std::string& name);
+
 /// A memory + pids cgroup for one process tree; removed (its processes
 /// killed) on destruction.
 class cgroup_limit {
