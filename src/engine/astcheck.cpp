@@ -62,8 +62,8 @@ ast_check parse_output(int exit_code, const std::string& out) {
 }  // namespace
 
 ast_check check_ast(const toolchain& tc, const exercise& ex, const fs::path& staged,
-                    const std::vector<std::string>& files, std::chrono::seconds timeout) {
-  const fs::path& tool = astcheck_path();
+                    const std::vector<std::string>& files, std::chrono::seconds timeout, const fs::path& tool,
+                    const process_runner& run) {
   if (tool.empty()) return {ast_check::result::failed, {}, "gograde-astcheck is not installed beside gograde"};
   const fs::path gox = tc.source_root / "harness" / "gox" / "include";
   const fs::path cached = tc.cache_dir / fmt::format("astcheck-{:016x}.txt", check_key(tool, gox, ex, staged));
@@ -94,7 +94,7 @@ ast_check check_ast(const toolchain& tc, const exercise& ex, const fs::path& sta
   std::string why;
   auto cg = cgroup_limit::create(4ULL << 30, 64, why);
   if (cg) spec.cgroup_procs = cg->procs_files();
-  const process_result r = run_process(spec);
+  const process_result r = run(spec);
   if (r.timed_out || r.cpu_exceeded)
     return {ast_check::result::timed_out, {}, fmt::format("checking the code took longer than {} s", timeout.count())};
   if (r.term_signal != 0 || r.start_failed || (r.exit_code > 3 && r.exit_code != 0))

@@ -22,6 +22,7 @@
 
 #include "engine/build.hpp"
 #include "engine/exercise.hpp"
+#include "engine/process.hpp"
 #include "engine/scan.hpp"
 
 namespace gograde {
@@ -38,11 +39,14 @@ struct ast_check {
   std::string text;
 };
 
-/// Checks the submission's `files` staged in `staged`.
-ast_check check_ast(const toolchain& tc, const exercise& ex, const fs::path& staged,
-                    const std::vector<std::string>& files, std::chrono::seconds timeout);
-
 /// gograde-astcheck beside the running gograde, or empty.
 const fs::path& astcheck_path();
+
+/// Checks the submission's `files` staged in `staged` with the checker
+/// `tool` (astcheck_path()), run by `run`.
+ast_check check_ast(const toolchain& tc, const exercise& ex, const fs::path& staged,
+                    const std::vector<std::string>& files, std::chrono::seconds timeout,
+                    const fs::path& tool = astcheck_path(), const process_runner& run = run_process);
+
 
 }  // namespace gograde

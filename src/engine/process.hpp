@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -71,6 +72,10 @@ struct process_result {
 };
 
 process_result run_process(const process_spec& spec);
+
+/// What runs a process: run_process, or a fake in tests (a step's handling of
+/// what the process did, tested without running it).
+using process_runner = std::function<process_result(const process_spec&)>;
 
 /// A process's (or a thread's) line of /proc: `path` is /proc/PID/stat or
 /// /proc/PID/task/TID/stat.
