@@ -145,28 +145,31 @@ stop.set()
 failures = []
 if proc.returncode not in (0, 1, 3):
     failures.append(f"the grader itself ended with {proc.returncode}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-try:
-    with open(os.path.join(out, "summary.json")) as f:
-        summary = {r["candidate"]: r for r in json.load(f)["rows"]}
-except (OSError, ValueError, KeyError) as e:
-    summary = {}
-    failures.append(f"no summary was written: {e}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-rows = []
-for case, (want, what) in sorted(expected.items()):
-    r = summary.get(case)
-    got = r["verdict"] if r else "(no row)"
-    score = f'{r["score"]}/{r["max_score"]}' if r and r["status"] != "error" else "-"
-    ok = got == want
-    if want == "passed" and score != "2/2":
-        ok = False
-    rows.append((case, want, got, score, "ok" if ok else "WRONG", what))
-    if not ok:
-        failures.append(f"{case}: expected {want}, got {got} ({score}): {r['message'] if r else ''}")
-width = max(len(r[0]) for r in rows)
-for r in rows:
-    print(f"{r[0]:<{width}}  {r[1]:<14} {r[2]:<14} {r[3]:<5} {r[4]:<5}  {r[5]}")
-if set(summary) - set(expected):
-    failures.append("rows for unknown cases: " + ", ".join(sorted(set(summary) - set(expected))))
+def check_batch(name, batch, out_dir, table):
+    """The batch's summary against its table: its rows, printed; failures noted."""
+    try:
+        with open(os.path.join(out_dir, "summary.json")) as f:
+            summary = {r["candidate"]: r for r in json.load(f)["rows"]}
+    except (OSError, ValueError, KeyError) as e:
+        summary = {}
+        failures.append(f"{name}: no summary was written: {e}\n{batch.stdout[-3000:]}\n{batch.stderr[-3000:]}")
+    found = []
+    for case, (want, what) in sorted(table.items()):
+        r = summary.get(case)
+        got = r["verdict"] if r else "(no row)"
+        score = f'{r["score"]}/{r["max_score"]}' if r and r["status"] != "error" else "-"
+        ok = got == want and (want != "passed" or r["score"] == r["max_score"])
+        found.append((case, want, got, score, "ok" if ok else "WRONG", what))
+        if not ok:
+            failures.append(f"{name} {case}: expected {want}, got {got} ({score}): {r['message'] if r else ''}")
+    if set(summary) - set(table):
+        failures.append(f"{name}: rows for unknown cases: " + ", ".join(sorted(set(summary) - set(table))))
+    width = max(len(r[0]) for r in found)
+    for r in found:
+        print(f"{r[0]:<{width}}  {r[1]:<14} {r[2]:<14} {r[3]:<5} {r[4]:<5}  {r[5]}")
+    return found
+
+rows = check_batch("hostile", proc, out, expected)
 
 def alive(tag):
     """Whether the process a leftover's tag (PID.START) names still runs."""
@@ -193,22 +196,8 @@ t1 = time.time()
 iproc = subprocess.run([gograde, "batch", integrity, "--exercise", "safe-counter", "-j", "2", "-o", integrity_out,
                         "--format", "json"], capture_output=True, text=True, timeout=3600, env=env)
 integrity_elapsed = time.time() - t1
-try:
-    with open(os.path.join(integrity_out, "summary.json")) as f:
-        isummary = {r["candidate"]: r for r in json.load(f)["rows"]}
-except (OSError, ValueError, KeyError) as e:
-    isummary = {}
-    failures.append(f"the integrity batch wrote no summary: {e}\n{iproc.stdout[-3000:]}\n{iproc.stderr[-3000:]}")
 print()
-for case, (want, what) in sorted(integrity_expected.items()):
-    r = isummary.get(case)
-    got = r["verdict"] if r else "(no row)"
-    score = f'{r["score"]}/{r["max_score"]}' if r and r["status"] != "error" else "-"
-    ok = got == want and (want != "passed" or r["score"] == r["max_score"])
-    rows.append((case, want, got, score, "ok" if ok else "WRONG", what))
-    print(f"{case:<{width}}  {want:<14} {got:<14} {score:<5} {'ok' if ok else 'WRONG':<5}  {what}")
-    if not ok:
-        failures.append(f"integrity {case}: expected {want}, got {got} ({score}): {r['message'] if r else ''}")
+rows += check_batch("integrity", iproc, integrity_out, integrity_expected)
 
 # Every grade removed its own run and judging directories.
 stray = [n for n in os.listdir("/tmp") if (n.startswith("gograde-run-") or n.startswith("gograde-judge-"))
