@@ -10,10 +10,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <memory>
-#include <condition_variable>
-#include <deque>
 #include <future>
-#include <thread>
 #include <map>
 #include <optional>
 #include <nlohmann/json.hpp>
@@ -163,15 +160,6 @@ std::optional<nlohmann::json> record_of(const std::string& line) {
   return j;
 }
 
-// What a sandboxed step's spec needs besides its argv, mounts and environment.
-void limit_step(process_spec& spec, std::chrono::milliseconds timeout) {
-  spec.timeout = timeout;
-  spec.cpu_limit = std::chrono::duration_cast<std::chrono::seconds>(2 * timeout);
-  spec.output_cap = 64 << 10;
-  spec.output_limit = 8 << 20;
-  spec.file_size_limit = 64 << 20;
-}
-
 // One run for the judge half of its suite: the driver's records, where the
 // judge writes its results, the test spec.
 struct judge_job {
@@ -212,8 +200,11 @@ class judge_session {
     spec_.pass_fds = {fds[0]};
     // It lives as long as the grade; each run it judges has a minute (the
     // judge's own alarm), and it may sleep between runs.
-    limit_step(spec_, std::chrono::hours(6));
+    spec_.timeout = std::chrono::hours(6);
     spec_.cpu_limit = std::chrono::minutes(30);
+    spec_.output_cap = 64 << 10;
+    spec_.output_limit = 8 << 20;
+    spec_.file_size_limit = 64 << 20;
     std::string why;
     cg_ = cgroup_limit::create(2ULL << 30, 64, why);
     if (cg_) spec_.cgroup_procs = cg_->procs_files();
