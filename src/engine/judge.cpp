@@ -32,6 +32,12 @@ std::pair<std::size_t, verdict> gox_end(const run_facts& f) {
   return {judgement::npos, verdict::passed};
 }
 
+// Tests the driver finished (the judge also lists those it never reported).
+std::size_t finished(const run_facts& f) {
+  return static_cast<std::size_t>(
+      std::count_if(f.tests.begin(), f.tests.end(), [](const test_outcome& t) { return t.kind != "missing"; }));
+}
+
 std::size_t first_failed(const run_facts& f) {
   for (std::size_t k = 0; k < f.tests.size(); ++k)
     if (!f.tests[k].passed) return k;
@@ -77,23 +83,34 @@ const rule kRules[] = {
                                               "creation failed)",
                                               f.limits.processes));
      }},
+    // A race report is evidence whatever the program did after it (hang,
+    // run out of time): it comes before the time limits.
+    {"race report", [](const run_facts& f) { return !f.races.empty(); },
+     [](const run_facts& f) {
+       // A data race is the verdict; another report (use after free, ...) is a crash.
+       const auto it = std::find_if(f.races.begin(), f.races.end(),
+                                    [](const race::report& r) { return r.kind == "data race"; });
+       judgement j{it != f.races.end() ? verdict::data_race : verdict::crash, {}};
+       j.race = it != f.races.end() ? static_cast<std::size_t>(it - f.races.begin()) : 0;
+       return j;  // the evidence names the program's frames: the caller renders it
+     }},
     {"no progress", [](const run_facts& f) { return f.stalled; },
      [](const run_facts& f) {
        return say(verdict::timeout,
                   fmt::format("made no progress for {} s: every thread asleep, stopped or blocked (a sleep that never "
                               "ends, a lock or a channel nobody will release, a stopped process); ended then, {} "
                               "test(s) had finished",
-                              f.stall_limit.count() / 1000, f.tests.size()));
+                              f.stall_limit.count() / 1000, finished(f)));
      }},
     {"wall clock", [](const run_facts& f) { return f.timed_out; },
      [](const run_facts& f) {
        return say(verdict::timeout, fmt::format("still running after {} s (wall clock); {} test(s) had finished",
-                                                f.timeout.count() / 1000, f.tests.size()));
+                                                f.timeout.count() / 1000, finished(f)));
      }},
     {"cpu time", [](const run_facts& f) { return f.cpu_exceeded; },
      [](const run_facts& f) {
        return say(verdict::timeout, fmt::format("used its {} s of CPU time (all threads); {} test(s) had finished",
-                                                f.cpu_limit.count(), f.tests.size()));
+                                                f.cpu_limit.count(), finished(f)));
      }},
     {"could not start", [](const run_facts& f) { return f.start_failed; },
      [](const run_facts& f) { return say(verdict::internal_error, f.start_error); }},
@@ -116,15 +133,6 @@ const rule kRules[] = {
        return f.fl == flavour::race && f.exit_code == kRaceExitCode && f.races.empty() && !f.tsan_error.empty();
      },
      [](const run_facts& f) { return say(verdict::crash, "ThreadSanitizer stopped the run: " + f.tsan_error); }},
-    {"race report", [](const run_facts& f) { return !f.races.empty(); },
-     [](const run_facts& f) {
-       // A data race is the verdict; another report (use after free, ...) is a crash.
-       const auto it = std::find_if(f.races.begin(), f.races.end(),
-                                    [](const race::report& r) { return r.kind == "data race"; });
-       judgement j{it != f.races.end() ? verdict::data_race : verdict::crash, {}};
-       j.race = it != f.races.end() ? static_cast<std::size_t>(it - f.races.begin()) : 0;
-       return j;  // the evidence names the program's frames: the caller renders it
-     }},
     {"gox run ended badly", [](const run_facts& f) { return gox_end(f).first != judgement::npos; },
      [](const run_facts& f) {
        const auto [k, v] = gox_end(f);
@@ -135,12 +143,12 @@ const rule kRules[] = {
     {"signal", [](const run_facts& f) { return f.term_signal != 0; },
      [](const run_facts& f) {
        return say(verdict::crash, fmt::format("killed by signal {} ({}) after {} test(s) had finished", f.term_signal,
-                                              ::strsignal(f.term_signal), f.tests.size()));
+                                              ::strsignal(f.term_signal), finished(f)));
      }},
     {"stopped early", [](const run_facts& f) { return !f.done; },
      [](const run_facts& f) {
        std::string e = fmt::format("the suite ended (exit status {}) before reporting every test; {} had finished",
-                                   f.exit_code, f.tests.size());
+                                   f.exit_code, finished(f));
        if (!f.tests.empty()) e += ", the last: \"" + f.tests.back().name + "\"";
        return say(verdict::crash, e);
      }},

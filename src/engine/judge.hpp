@@ -10,13 +10,14 @@
 /// (`output_limit`); a file over its size limit, or files over the disk quota
 /// (`output_limit`); the memory
 /// limit (`memory_limit`) and the process limit (`crash`) when the run did not
-/// end cleanly; no progress (`timeout`), the wall clock (`timeout`), CPU time
-/// (`timeout`); a run that could not start, or a suite that reported an error
-/// of its own (`internal_error`); a race build that exited with
-/// ThreadSanitizer's report status while no report arrived (`rejected`: the
-/// channel was tampered with) or with only a fatal error of ThreadSanitizer's
-/// own (`crash`); a ThreadSanitizer report (`data_race`, or
-/// `crash` for another kind); a gox run that ended in deadlock, leak or panic;
+/// end cleanly; a ThreadSanitizer report (`data_race`, or `crash` for another
+/// kind: evidence whatever the program did after it); no progress
+/// (`timeout`), the wall clock (`timeout`), CPU time (`timeout`); a run that
+/// could not start, or a suite that reported an error of its own
+/// (`internal_error`); a race build that exited with ThreadSanitizer's report
+/// status while no report arrived (`rejected`: the channel was tampered with)
+/// or with only a fatal error of ThreadSanitizer's own (`crash`); a gox run
+/// that ended in deadlock, leak or panic;
 /// a signal (`crash`); a suite that stopped before its last record (`crash`);
 /// a test selection that matched nothing (`internal_error`); a failed check
 /// (`failed`); else `passed`.

@@ -176,3 +176,18 @@ TEST_CASE("Tests the driver never reported fail; a driver that stopped is a cras
   f.done = false;  // and the driver's last record never came
   CHECK(judge(f).v == verdict::crash);
 }
+
+TEST_CASE("A race report is evidence even when the program hung or ran out of time after it", "[judge]") {
+  run_facts f = clean();
+  f.fl = flavour::race;
+  f.stalled = true;
+  f.exit_code = -1;
+  f.term_signal = SIGKILL;
+  f.races = {data_race()};
+  CHECK(judge(f).v == verdict::data_race);
+  f.races.clear();
+  CHECK(judge(f).v == verdict::timeout);
+  // The count of finished tests leaves out those the driver never reported.
+  f.tests.push_back(test("c", false, "missing"));
+  CHECK(judge(f).evidence.find("2 test(s) had finished") != std::string::npos);
+}
