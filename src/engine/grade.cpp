@@ -733,6 +733,7 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
     item_outcome io;
     io.item = it;
     std::ptrdiff_t timed_out_at = 0;  // 1 + index of the run that timed out
+    flavour timed_out_in = flavour::normal;  // its build
     int not_run = 0;
     pending.emplace_back();
     if (auto na = not_attempted.find(it.id); na != not_attempted.end() && missing.empty()) {
@@ -794,9 +795,11 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
         }
       }
       for (const auto& rc : it.runs) {
-        // Once a configuration timed out, the item has its verdict: the others
-        // are not each made to wait out the limit again.
-        if (timed_out_at) {
+        // Once a configuration timed out, the item has its verdict in that
+        // build: its other configurations are not each made to wait out the
+        // limit again (the other build still runs: a race it shows is evidence
+        // a hang in this one must not hide).
+        if (timed_out_at && timed_out_in == fl) {
           ++not_run;
           continue;
         }
@@ -823,7 +826,10 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
                                  rc.kind == "virt" ? " --virtual" : "", fl == flavour::race ? " --race" : "");
         pending.back().push_back(std::move(j));
         io.runs.emplace_back();
-        if (timed_out) timed_out_at = static_cast<std::ptrdiff_t>(io.runs.size());
+        if (timed_out && !timed_out_at) {
+          timed_out_at = static_cast<std::ptrdiff_t>(io.runs.size());
+          timed_out_in = fl;
+        }
       }
     }
     timeouts.emplace_back(timed_out_at ? static_cast<std::size_t>(timed_out_at) : 0, not_run);
@@ -839,7 +845,7 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
     }
     if (const auto [at, not_run] = timeouts[k]; at && not_run > 0)
       io.runs[at - 1].evidence +=
-          fmt::format("\n  (the item's {} other configuration(s) were not run: one timeout decides the item)", not_run);
+          fmt::format("\n  (the build's {} other configuration(s) were not run: one timeout decides it)", not_run);
     if (!io.runs.empty() && io.runs.front().v == verdict::skipped) io.v = verdict::skipped;
     for (const auto& r : io.runs)
       if (severity(r.v) > severity(io.v)) io.v = r.v;
