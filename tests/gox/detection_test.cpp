@@ -1,3 +1,4 @@
+#include <stdexcept>
 #include <string>
 
 #include "gox/chan.hpp"
@@ -114,11 +115,13 @@ TEST_CASE("A fiber sleeping past the grace period after main is a leak", "[gox][
   REQUIRE(r.fibers.at(0).wait == "sleep");
 }
 
-TEST_CASE("A panic in any fiber ends the run with the panic and its fiber", "[gox][detect]") {
-  auto r = gox::run(virt(), [] {
+TEST_CASE("A panic in any fiber ends the run with the panic, its fiber and its line", "[gox][detect]") {
+  int close_line = 0;
+  auto r = gox::run(virt(), [&] {
     auto ch = gox::make_chan<int>();
-    gox::go([=] {
+    gox::go([=, &close_line] {
       ch.close();
+      close_line = __LINE__ + 1;
       ch.close();
     }, "closer");
     auto blocker = gox::make_chan<int>();
@@ -126,7 +129,94 @@ TEST_CASE("A panic in any fiber ends the run with the panic and its fiber", "[go
   });
   INFO(r.report());
   REQUIRE(r.result == gox::outcome::panic);
-  REQUIRE(r.message == "panic: close of closed channel [in fiber 2 \"closer\"]");
+  REQUIRE(r.message == "panic: close of closed channel [in fiber 2 \"closer\" at " + std::string(__FILE__) + ":" +
+                           std::to_string(close_line) + "]");
+}
+
+TEST_CASE("Every panicking call names its line: send, Unlock, Done", "[gox][detect]") {
+  const int which = GENERATE(0, 1, 2, 3);
+  CAPTURE(which);
+  int line = 0;
+  auto r = gox::run(virt(), [&] {
+    auto ch = gox::make_chan<int>(1);
+    ch.close();
+    gox::Mutex mu;
+    gox::RWMutex rw;
+    gox::WaitGroup wg;
+    switch (which) {
+      case 0: line = __LINE__; ch.send(1); break;
+      case 1: line = __LINE__; mu.Unlock(); break;
+      case 2: line = __LINE__; rw.RUnlock(); break;
+      default: line = __LINE__; wg.Done(); break;
+    }
+  });
+  INFO(r.report());
+  REQUIRE(r.result == gox::outcome::panic);
+  REQUIRE(r.message.find(" at " + std::string(__FILE__) + ":" + std::to_string(line) + "]") != std::string::npos);
+}
+
+TEST_CASE("An exception that escapes a fiber is named by its type and what()", "[gox][detect]") {
+  auto r = gox::run(virt(), [] {
+    gox::go([] { throw std::range_error("wstring_convert::from_bytes"); }, "converter");
+    gox::make_chan<int>().recv();
+  });
+  REQUIRE(r.result == gox::outcome::panic);
+  REQUIRE(r.message == "panic: uncaught std::range_error: wstring_convert::from_bytes [in fiber 2 \"converter\"]");
+}
+
+TEST_CASE("Teardown: main's locals outlive every other fiber's unwinding", "[gox][detect]") {
+  // Workers hold a guard on main's state while blocked; main is blocked too.
+  // After the panic, every worker unwinds (running its guard's destructor,
+  // which reads main's state) before main does.
+  const bool virtual_clock = GENERATE(true, false);
+  const std::uint64_t seed = GENERATE(range(1, 9));
+  CAPTURE(virtual_clock, seed);
+  struct state {
+    bool alive = true;
+    int seen_dead = 0, unwound = 0;
+    ~state() { alive = false; }
+  };
+  int seen_dead = -1, unwound = -1;
+  gox::config c = virtual_clock ? virt() : det();
+  c.seed = seed;
+  auto r = gox::run(c, [&] {
+    struct guard {
+      state* s;
+      ~guard() {
+        if (!s->alive) ++s->seen_dead;
+        ++s->unwound;
+      }
+    };
+    state s;
+    auto never = gox::make_chan<int>();
+    auto ready = gox::make_chan<int>(5);
+    for (int i = 0; i < 4; ++i)
+      gox::go([&s, never, ready] {
+        guard g{&s};
+        ready.send(1);
+        never.recv();
+      }, "worker");
+    gox::go([&s, ready] {
+      guard g{&s};
+      ready.send(1);
+      for (;;) gox::yield();  // a runnable fiber: stops at its next yield
+    }, "spinner");
+    gox::go([ready] {
+      for (int i = 0; i < 5; ++i) ready.recv();
+      throw gox::panic("boom");
+    }, "panicker");
+    struct report {
+      state* s;
+      int* dead;
+      int* n;
+      ~report() { *dead = s->seen_dead, *n = s->unwound; }
+    } rep{&s, &seen_dead, &unwound};
+    never.recv();
+  });
+  INFO(r.report());
+  REQUIRE(r.result == gox::outcome::panic);
+  CHECK(unwound == 5);
+  CHECK(seen_dead == 0);
 }
 
 TEST_CASE("Timers that wake no fiber do not hide a deadlock in virtual time", "[gox][detect]") {

@@ -2,6 +2,8 @@
 // cap and full jitter, in virtual time. context_judge.cpp decides.
 #include <catch2/catch.hpp>
 
+#include <memory>
+
 #include "gograde/check.hpp"
 #include "gox/context.hpp"
 #include "gox/runtime.hpp"
@@ -18,13 +20,15 @@ TEST_CASE("RetryContext follows every schedule, the capped ones included", "[cap
   for (const auto& s : gograde::check::input("schedules")) {
     gograde::check::run(
         [&] {
-          recorder r;
+          // Owned by the operation too: a call made after the test returned finds it.
+          auto rp = std::make_shared<recorder>();
+          recorder& r = *rp;
           r.succeed_on = s.at("succeed_on");
           Backoff b;
           b.base = s.at("base_ms").get<long>() * Millisecond;
           b.max = s.at("cap_ms").get<long>() * Millisecond;
           const gox::error err =
-              RetryContext(ctxns::Background(), [&](ctxns::Context) { return r.call(); }, s.at("attempts"), b);
+              RetryContext(ctxns::Background(), [rp](ctxns::Context) { return rp->call(); }, s.at("attempts"), b);
           observe(s.at("key"), {{"calls at ms", r.at_ms},
                                 {"returned at ms", ms_since(r.t0)},
                                 {"error", static_cast<bool>(err)},
@@ -51,12 +55,14 @@ TEST_CASE("Cancelling during a sleep returns at that instant with the context's 
   gograde::check::run(
       [] {
         auto [ctx, cancel] = ctxns::WithCancel(ctxns::Background());
-        recorder r;
+        // Owned by the operation too: a call made after the test returned finds it.
+        auto rp = std::make_shared<recorder>();
+        recorder& r = *rp;
         gox::time::AfterFunc(2500 * Millisecond, [cancel = cancel] {
           gograde::check::event("cancel", "context");
           cancel();
         });
-        const gox::error err = RetryContext(ctx, [&](ctxns::Context) { return r.call(); }, 10);
+        const gox::error err = RetryContext(ctx, [rp](ctxns::Context) { return rp->call(); }, 10);
         gograde::check::event("returned", "RetryContext");
         observe_return(r, err);
       },
@@ -67,8 +73,10 @@ TEST_CASE("A deadline during a sleep returns at the deadline", "[cancel]") {
   gograde::check::run(
       [] {
         auto [ctx, cancel] = ctxns::WithTimeout(ctxns::Background(), 4 * Second);
-        recorder r;
-        const gox::error err = RetryContext(ctx, [&](ctxns::Context) { return r.call(); }, 10);
+        // Owned by the operation too: a call made after the test returned finds it.
+        auto rp = std::make_shared<recorder>();
+        recorder& r = *rp;
+        const gox::error err = RetryContext(ctx, [rp](ctxns::Context) { return rp->call(); }, 10);
         cancel();
         observe_return(r, err);
       },
@@ -80,8 +88,10 @@ TEST_CASE("A context already done: no call at all", "[cancel]") {
       [] {
         auto [ctx, cancel] = ctxns::WithCancel(ctxns::Background());
         cancel();
-        recorder r;
-        const gox::error err = RetryContext(ctx, [&](ctxns::Context) { return r.call(); }, 3);
+        // Owned by the operation too: a call made after the test returned finds it.
+        auto rp = std::make_shared<recorder>();
+        recorder& r = *rp;
+        const gox::error err = RetryContext(ctx, [rp](ctxns::Context) { return rp->call(); }, 3);
         observe_return(r, err);
       },
       virtual_time);
@@ -96,8 +106,10 @@ TEST_CASE("Full jitter: every delay in [0, min(cap, base*2^i)], spread uniformly
         b.jitter = true;
         nlohmann::json calls = nlohmann::json::array();
         for (int k = 0; k < 300; ++k) {
-          recorder r;
-          (void)RetryContext(ctxns::Background(), [&](ctxns::Context) { return r.call(); }, 5, b);
+          // Owned by the operation too: a call made after the test returned finds it.
+          auto rp = std::make_shared<recorder>();
+          recorder& r = *rp;
+          (void)RetryContext(ctxns::Background(), [rp](ctxns::Context) { return rp->call(); }, 5, b);
           calls.push_back(r.at_ms);
         }
         observe("calls at ms, per RetryContext", std::move(calls));

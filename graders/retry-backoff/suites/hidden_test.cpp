@@ -3,6 +3,8 @@
 // returned and what; hidden_judge.cpp holds the instants Go gives.
 #include <catch2/catch.hpp>
 
+#include <memory>
+
 #include "gograde/check.hpp"
 #include "gox/runtime.hpp"
 #include "gox/sync.hpp"
@@ -20,9 +22,11 @@ void retry_schedules() {
     if (!is_retrys(s.at("base_ms"), s.at("cap_ms")) || attempts <= 0) continue;
     gograde::check::run(
         [&] {
-          recorder r;
+          // Owned by the operation too: a call made after the test returned finds it.
+          auto rp = std::make_shared<recorder>();
+          recorder& r = *rp;
           r.succeed_on = s.at("succeed_on");
-          const gox::error err = Retry([&] { return r.call(); }, attempts);
+          const gox::error err = Retry([rp] { return rp->call(); }, attempts);
           gograde::check::event("returned", "Retry");
           observe(s.at("key"), {{"calls at ms", r.at_ms}, {"returned at ms", ms_since(r.t0)}, {"error", static_cast<bool>(err)}});
         },
@@ -41,8 +45,10 @@ TEST_CASE("No sleep after the final failed attempt", "[final-sleep]") { retry_sc
 TEST_CASE("The error names the attempts and wraps the last failure", "[error]") {
   gograde::check::run(
       [] {
-        recorder r;
-        const gox::error err = Retry([&] { return r.call(); }, 4);
+        // Owned by the operation too: a call made after the test returned finds it.
+        auto rp = std::make_shared<recorder>();
+        recorder& r = *rp;
+        const gox::error err = Retry([rp] { return rp->call(); }, 4);
         observe("error", err ? err.Error() : "");
         observe("calls", r.errors.size());
         observe("wraps the last failure", err && !r.errors.empty() && gox::errors::Is(err, r.errors.back()));
@@ -55,8 +61,10 @@ TEST_CASE("attempts <= 0: an error at once, no call", "[no-attempts]") {
   for (int attempts : {0, -1, -100}) {
     gograde::check::run(
         [&] {
-          recorder r;
-          const gox::error err = Retry([&] { return r.call(); }, attempts);
+          // Owned by the operation too: a call made after the test returned finds it.
+          auto rp = std::make_shared<recorder>();
+          recorder& r = *rp;
+          const gox::error err = Retry([rp] { return rp->call(); }, attempts);
           observe("attempts " + std::to_string(attempts),
                   {{"error", static_cast<bool>(err)}, {"calls", r.at_ms.size()}, {"returned at ms", ms_since(r.t0)}});
         },
@@ -67,14 +75,15 @@ TEST_CASE("attempts <= 0: an error at once, no call", "[no-attempts]") {
 TEST_CASE("Retries on several fibers at once keep their own schedule", "[concurrent]") {
   gograde::check::run([] {
     gox::WaitGroup wg;
-    std::vector<recorder> rs(4);
+    auto shared = std::make_shared<std::vector<recorder>>(4);  // owned by the operations too
+    std::vector<recorder>& rs = *shared;
     std::vector<gox::error> errs(4);
     for (int f = 0; f < 4; ++f) {
       wg.Add(1);
       gox::go(
           [&, f] {
             rs[f].succeed_on = 4;
-            errs[f] = Retry([&] { return rs[f].call(); }, 5);
+            errs[f] = Retry([shared, f] { return (*shared)[f].call(); }, 5);
             wg.Done();
           },
           "retrier");

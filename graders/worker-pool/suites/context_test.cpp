@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <memory>
 #include <mutex>
 
 #include "cases.hpp"
@@ -27,11 +28,12 @@ struct job_plan {
 
 // Each job takes job_ms; job `fail` returns ErrJob after fail_ms. A job
 // whose context is cancelled stops at once with the context's error.
-struct jobs_log {
+// Owned by the work functions it hands out (see hidden_test.cpp's observer).
+struct jobs_log : std::enable_shared_from_this<jobs_log> {
   std::mutex mu;
   std::vector<int> started;
   WorkE work(const job_plan& c) {
-    return [this, c](ctxns::Context ctx, int j) -> std::pair<int, gox::error> {
+    return [this, self = shared_from_this(), c](ctxns::Context ctx, int j) -> std::pair<int, gox::error> {
       {
         std::lock_guard g(mu);
         started.push_back(j);
@@ -68,12 +70,12 @@ TEST_CASE("The first error stops the pool: later jobs never start, the error is 
   for (const auto& c : gograde::check::input("runall")) {
     gograde::check::run(
         [&] {
-          jobs_log log;
+          auto log = std::make_shared<jobs_log>();
           const job_plan plan{c.at("fail"), c.at("job_ms"), c.at("fail_ms")};
           const auto t0 = gox::time::Now();
-          RunResult r = RunAll(ctxns::Background(), c.at("workers"), c.at("jobs").get<std::vector<int>>(), log.work(plan));
+          RunResult r = RunAll(ctxns::Background(), c.at("workers"), c.at("jobs").get<std::vector<int>>(), log->work(plan));
           gograde::check::event("RunAll returned", "caller");
-          observe(c.at("key"), returned(r, log, t0));
+          observe(c.at("key"), returned(r, *log, t0));
         },
         virtual_time);
   }
@@ -88,10 +90,10 @@ TEST_CASE("Cancelling the parent context returns at once with its error", "[pare
         plan.job_ms = 1000;
         std::vector<int> jobs(30);
         for (int i = 0; i < 30; ++i) jobs[static_cast<std::size_t>(i)] = i;
-        jobs_log log;
+        auto log = std::make_shared<jobs_log>();
         const auto t0 = gox::time::Now();
-        RunResult r = RunAll(ctx, 3, jobs, log.work(plan));
-        observe("returned", returned(r, log, t0));
+        RunResult r = RunAll(ctx, 3, jobs, log->work(plan));
+        observe("returned", returned(r, *log, t0));
       },
       virtual_time);
 }
@@ -104,9 +106,9 @@ TEST_CASE("RunAll on many fibers and threads", "[stress]") {
     plan.fail_ms = 1;
     std::vector<int> jobs(300);
     for (int i = 0; i < 300; ++i) jobs[static_cast<std::size_t>(i)] = i;
-    jobs_log log;
+    auto log = std::make_shared<jobs_log>();
     const auto t0 = gox::time::Now();
-    RunResult r = RunAll(ctxns::Background(), 6, jobs, log.work(plan));
-    observe("returned", returned(r, log, t0));
+    RunResult r = RunAll(ctxns::Background(), 6, jobs, log->work(plan));
+    observe("returned", returned(r, *log, t0));
   });
 }

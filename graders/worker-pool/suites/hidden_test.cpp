@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <mutex>
 
 #include "cases.hpp"
@@ -19,13 +20,16 @@ namespace {
 
 using gograde::check::observe;
 
-// Counts calls per job and the most jobs ever in flight at once.
-struct observer {
+// Counts calls per job and the most jobs ever in flight at once. Owned by
+// the work functions it hands out, as a Go closure keeps what it uses alive:
+// a worker the pool leaves running after the test's main has returned still
+// finds it.
+struct observer : std::enable_shared_from_this<observer> {
   std::mutex mu;
   std::map<int, int> calls;
   int in_flight = 0, most = 0, finished = 0;
   Work work(long job_ms) {
-    return [this, job_ms](int j) {
+    return [this, self = shared_from_this(), job_ms](int j) {
       {
         std::lock_guard g(mu);
         ++calls[j];
@@ -66,10 +70,10 @@ std::vector<pool_input> pool_inputs() {
 TEST_CASE("Every job processed exactly once, every result delivered", "[exactly-once]") {
   for (const auto& c : pool_inputs()) {
     gograde::check::run([&] {
-      observer o;
-      const std::vector<int> got = drain(Pool(c.workers, closed_jobs(c.jobs), o.work(0)));
+      auto o = std::make_shared<observer>();
+      const std::vector<int> got = drain(Pool(c.workers, closed_jobs(c.jobs), o->work(0)));
       nlohmann::json calls = nlohmann::json::array();
-      for (const auto& [job, n] : o.calls) calls.push_back({job, n});
+      for (const auto& [job, n] : o->calls) calls.push_back({job, n});
       observe(c.key, {{"results", got}, {"calls per job", calls}});
     });
   }
@@ -77,17 +81,17 @@ TEST_CASE("Every job processed exactly once, every result delivered", "[exactly-
 
 TEST_CASE("The results channel closes once, after every worker is done", "[close]") {
   gograde::check::run([] {
-    observer o;
-    auto results = Pool(4, closed_jobs({1, 2, 3, 4, 5, 6, 7, 8, 9}), o.work(3));
+    auto o = std::make_shared<observer>();
+    auto results = Pool(4, closed_jobs({1, 2, 3, 4, 5, 6, 7, 8, 9}), o->work(3));
     int n = 0;
     for (int r : results) {
       (void)r;
       ++n;
     }
     {
-      std::lock_guard g(o.mu);
-      observe("finished when results closed", o.finished);
-      observe("in flight when results closed", o.in_flight);
+      std::lock_guard g(o->mu);
+      observe("finished when results closed", o->finished);
+      observe("in flight when results closed", o->in_flight);
     }
     observe("results received", n);
     auto [v, ok] = results.recv2();  // still closed, not closed twice
@@ -99,13 +103,18 @@ TEST_CASE("worker: sends each job's result, then calls Done exactly once", "[wor
   gograde::check::run([] {
     auto jobs = gox::make_chan<int>();
     auto results = gox::make_chan<int>();
-    gox::WaitGroup wg;
+    // Shared with the fibers: a worker that outlives the test still finds it.
+    struct shared_state {
+      gox::WaitGroup wg;
+      bool returned = false, waited = false;
+    };
+    auto st = std::make_shared<shared_state>();
+    gox::WaitGroup& wg = st->wg;
     wg.Add(1);
-    bool returned = false;
     gox::go(
-        [&] {
-          worker(7, jobs, results, wg, [](int j) { return j * 2; });
-          returned = true;
+        [st, jobs, results] {
+          worker(7, jobs, results, st->wg, [](int j) { return j * 2; });
+          st->returned = true;
         },
         "worker 7");
     std::vector<int> got;
@@ -116,13 +125,12 @@ TEST_CASE("worker: sends each job's result, then calls Done exactly once", "[wor
     jobs.close();
     wg.Wait();  // returns only if Done was called
     wg.Add(1);  // a second, late Done would make this Wait return early...
-    bool waited = false;
-    gox::go([&] { wg.Wait(); waited = true; }, "waiter");
+    gox::go([st] { st->wg.Wait(); st->waited = true; }, "waiter");
     gox::time::Sleep(50 * gox::time::Millisecond);
-    observe("a second Wait returned early", waited);  // ...so it must still be waiting
+    observe("a second Wait returned early", st->waited);  // ...so it must still be waiting
     wg.Done();
     gox::time::Sleep(50 * gox::time::Millisecond);
-    observe("worker returned", returned);
+    observe("worker returned", st->returned);
     observe("results for jobs 3, 1, 2", got);
   }, virtual_time);
 }
@@ -131,11 +139,11 @@ TEST_CASE("Workers run concurrently: exact elapsed time", "[concurrent]") {
   for (const auto& c : pool_inputs()) {
     gograde::check::run(
         [&] {
-          observer o;
+          auto o = std::make_shared<observer>();
           const auto t0 = gox::time::Now();
-          const std::vector<int> got = drain(Pool(c.workers, closed_jobs(c.jobs), o.work(c.job_ms)));
+          const std::vector<int> got = drain(Pool(c.workers, closed_jobs(c.jobs), o->work(c.job_ms)));
           gograde::check::event("results closed", "caller");
-          observe(c.key, {{"elapsed ms", ms_since(t0)}, {"results", got}, {"most at once", o.most}});
+          observe(c.key, {{"elapsed ms", ms_since(t0)}, {"results", got}, {"most at once", o->most}});
         },
         virtual_time);
   }
@@ -143,8 +151,8 @@ TEST_CASE("Workers run concurrently: exact elapsed time", "[concurrent]") {
 
 TEST_CASE("A slow reader of the unbuffered results: no deadlock, nothing lost", "[unbuffered]") {
   gograde::check::run([] {
-    observer o;
-    auto results = Pool(3, closed_jobs({1, 2, 3, 4, 5, 6}), o.work(0));
+    auto o = std::make_shared<observer>();
+    auto results = Pool(3, closed_jobs({1, 2, 3, 4, 5, 6}), o->work(0));
     std::vector<int> got;
     for (int r : results) {
       gox::time::Sleep(20 * gox::time::Millisecond);  // workers wait on us
@@ -157,8 +165,8 @@ TEST_CASE("A slow reader of the unbuffered results: no deadlock, nothing lost", 
 
 TEST_CASE("Jobs closed early or before any job: no hang", "[early-close]") {
   gograde::check::run([] {
-    observer o;
-    observe("results of no job", drain(Pool(3, closed_jobs({}), o.work(0))));
+    auto o = std::make_shared<observer>();
+    observe("results of no job", drain(Pool(3, closed_jobs({}), o->work(0))));
     // A producer that stops after 3 of the jobs it meant to send.
     auto jobs = gox::make_chan<int>();
     gox::go(
@@ -167,13 +175,13 @@ TEST_CASE("Jobs closed early or before any job: no hang", "[early-close]") {
           jobs.close();
         },
         "producer");
-    observe("results of jobs 0, 1, 2", drain(Pool(4, jobs, o.work(1))));
+    observe("results of jobs 0, 1, 2", drain(Pool(4, jobs, o->work(1))));
   });
 }
 
 TEST_CASE("Many jobs on many workers, real parallelism", "[stress]") {
   gograde::check::run([] {
-    observer o;
+    auto o = std::make_shared<observer>();
     std::vector<int> jobs(400);
     for (int i = 0; i < 400; ++i) jobs[static_cast<std::size_t>(i)] = i;
     auto ch = gox::make_chan<int>();
@@ -183,6 +191,6 @@ TEST_CASE("Many jobs on many workers, real parallelism", "[stress]") {
           ch.close();
         },
         "producer");
-    observe("results of jobs 0..399", drain(Pool(8, ch, o.work(0))));
+    observe("results of jobs 0..399", drain(Pool(8, ch, o->work(0))));
   });
 }

@@ -37,14 +37,14 @@ void block_in(spin_guard& g, spin_lock& mu, waitq& q, sudog& s, const char* reas
   if (!alive || !completed) unwind();
 }
 
-void chan_base::close() {
+void chan_base::close(source_location loc) {
   race_write(race_word, __builtin_return_address(0));
   wake_list wl;
   {
     spin_guard g(mu);
     if (closed) {
       g.unlock();
-      throw_panic("close of closed channel");
+      throw_panic("close of closed channel", loc);
     }
     closed = true;
     race_release(this);
@@ -98,7 +98,7 @@ void chan_send(chan_base* c, void* src, source_location loc) {
   spin_guard g(c->mu);
   if (c->closed) {
     g.unlock();
-    throw_panic("send on closed channel");
+    throw_panic("send on closed channel", loc);
   }
   if (sudog* s = c->recvq.dequeue()) {
     wake_list wl;
@@ -114,7 +114,7 @@ void chan_send(chan_base* c, void* src, source_location loc) {
   sudog me;
   me.elem = src;
   park_on(g, c, c->sendq, me, "chan send", loc);
-  if (!me.success) throw_panic("send on closed channel");
+  if (!me.success) throw_panic("send on closed channel", loc);
 }
 
 bool chan_recv(chan_base* c, void* dst, source_location loc) {
@@ -183,7 +183,7 @@ int select_impl(select_case_desc* cases, int n, bool has_default, int* order,
       if (c->closed) {
         unlock_all(lockorder, live);
         race_read(c->race_word, pc);
-        throw_panic("send on closed channel");
+        throw_panic("send on closed channel", loc);
       }
       if (sudog* s = c->recvq.dequeue()) {
         c->send_to_receiver(s, sc.elem, wl);
@@ -269,7 +269,7 @@ int select_impl(select_case_desc* cases, int n, bool has_default, int* order,
   if (cases[winner].c->cap == 0 || !success) race_acquire(cases[winner].c);
   if (cases[winner].is_send) {
     race_read(cases[winner].c->race_word, pc);
-    if (!success) throw_panic("send on closed channel");
+    if (!success) throw_panic("send on closed channel", loc);
   } else {
     cases[winner].ok = success;
   }

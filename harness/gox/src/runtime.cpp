@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <boost/fiber/fiber.hpp>
 #include <boost/fiber/operations.hpp>
+#include <cxxabi.h>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -280,10 +281,8 @@ void runtime_state::fiber_main(fiber_record* rec) {
     try {
       rec->fn();
     } catch (const fiber_unwind&) {
-    } catch (const std::exception& e) {
-      on_panic(rec, e.what());
     } catch (...) {
-      on_panic(rec, "unknown exception");
+      on_current_exception(rec);
     }
   }
   rec->fn = nullptr;
@@ -292,22 +291,38 @@ void runtime_state::fiber_main(fiber_record* rec) {
 
 void runtime_state::main_main(fiber_record* rec, const std::function<void()>& main) {
   rec->started = true;
+  {
+    spin_guard g(mu);
+    main_rec = rec;
+  }
   try {
     main();
   } catch (const fiber_unwind&) {
-  } catch (const std::exception& e) {
-    on_panic(rec, e.what());
   } catch (...) {
-    on_panic(rec, "unknown exception");
+    on_current_exception(rec);
   }
   finish_main(rec);
   on_exit(rec);
 }
 
-void runtime_state::on_panic(fiber_record* rec, const std::string& what) {
+void runtime_state::on_current_exception(fiber_record* rec) {
+  try {
+    throw;
+  } catch (const gox::panic& p) {
+    on_panic(rec, p.what(), p.where());
+  } catch (const std::exception& e) {
+    on_panic(rec, "uncaught " + current_exception_type() + ": " + e.what());
+  } catch (...) {
+    on_panic(rec, "uncaught " + current_exception_type());
+  }
+}
+
+void runtime_state::on_panic(fiber_record* rec, const std::string& what, source_location where) {
   spin_guard g(mu);
   std::string msg = "panic: " + what + " [in fiber " + std::to_string(rec->id) + " \"" +
-                    display_name(rec) + "\"]";
+                    display_name(rec) + "\"";
+  if (where.known()) msg += " at " + std::string(where.file) + ":" + std::to_string(where.line);
+  msg += "]";
   set_result_locked(outcome::panic, std::move(msg), true, nullptr);
   killing.store(true);
   kill_all_locked();
@@ -327,6 +342,7 @@ void runtime_state::on_exit(fiber_record* rec) {
   std::string().swap(rec->name);
   if (rec->system) --system_alive;
   else --alive;
+  if (killing.load() && alive == 1) release_main_locked();
   // Main waits for the program's fibers to end (leak check), then, unwinding,
   // for every fiber including the system ones.
   if (alive == 1 && main_waiter && (main_waits_for_quiet || system_alive == 0))
@@ -452,11 +468,18 @@ void runtime_state::set_result_locked(outcome o, std::string message, bool dump,
 
 void runtime_state::kill_all_locked() noexcept {
   // Under mu: no record can finish on_exit, so no context is freed while we
-  // hold its waker.
+  // hold its waker. Main waits for its turn (release_main_locked).
   for (fiber_record* r = head; r; r = r->next) {
     if (r->immune || !r->parked.load()) continue;
+    if (r == main_rec && !main_released.load()) continue;
     r->park_waker.wake();
   }
+  if (alive <= 1) release_main_locked();
+}
+
+void runtime_state::release_main_locked() noexcept {
+  if (!main_rec || main_released.exchange(true)) return;
+  if (!main_rec->immune && main_rec->parked.load()) main_rec->park_waker.wake();
 }
 
 void runtime_state::die_stuck() noexcept {
@@ -569,6 +592,13 @@ GOX_NO_TSAN void runtime_state::idle(scheduler_algo* self, steady::time_point tp
         if (a->notified.load()) all_idle = false;
     }
     const nanos next = next_timer_locked();
+    if (all_idle && killing.load() && !main_released.load() && main_rec) {
+      // Tearing down and no other fiber can move (one blocked in a
+      // destructor): main's turn anyway.
+      release_main_locked();
+      --idle_count;
+      return;
+    }
     if (all_idle && wait_for == INT64_MAX) {
       const bool quiet_horizon =
           main_waiter && main_waits_for_quiet && next > main_done_at + cfg.leak_grace.count();
@@ -888,7 +918,8 @@ bool park(waiter& w) noexcept {
     return true;
   }
   rec->parked.store(true);
-  if (!rec->immune && rec->rt->killing.load()) {
+  runtime_state* rt = rec->rt;
+  if (!rec->immune && rt->killing.load() && (rec != rt->main_rec || rt->main_released.load())) {
     rec->parked.store(false);
     return false;
   }
@@ -918,6 +949,24 @@ void park_or_unwind(waiter& w) {
   if (!park(w)) unwind();
 }
 
+void stop_if_killed() {
+  fiber_record* rec = current_record();
+  if (!rec || rec->immune || !rec->rt->killing.load()) return;
+  waiter w;  // main waits here for its turn to unwind; the others go now
+  prepare(w, "unwinding", source_location{});
+  park_or_unwind(w);
+}
+
+std::string current_exception_type() {
+  const std::type_info* t = abi::__cxa_current_exception_type();
+  if (!t) return "exception";
+  int status = 0;
+  char* name = abi::__cxa_demangle(t->name(), nullptr, nullptr, &status);
+  std::string out = status == 0 && name ? name : t->name();
+  std::free(name);
+  return out;
+}
+
 std::uint64_t fastrand() noexcept {
   fiber_record* rec = current_record();
   if (rec && rec->rt->nthreads == 1) return rec->rt->next_rand();
@@ -925,7 +974,7 @@ std::uint64_t fastrand() noexcept {
   return splitmix64(s);
 }
 
-[[noreturn]] void throw_panic(const char* what) { throw gox::panic(what); }
+[[noreturn]] void throw_panic(const char* what, source_location where) { throw gox::panic(what, where); }
 
 nanos mono_now() noexcept {
   runtime_state* rt = current_runtime();
@@ -1126,7 +1175,10 @@ void go(std::function<void()> fn, std::string name, source_location loc) {
   rt->spawn(std::move(fn), std::move(name), loc);
 }
 
-void yield() { boost::this_fiber::yield(); }
+void yield() {
+  boost::this_fiber::yield();
+  detail::stop_if_killed();
+}
 
 std::string fiber_name() {
   detail::fiber_record* r = detail::current_record();

@@ -96,6 +96,11 @@ struct runtime_state {
   bool main_done = false;
   nanos main_done_at = 0;
   waiter* main_waiter = nullptr;
+  // The run's main fiber. Once the outcome is decided it unwinds last, after
+  // every other fiber, so nothing they run during teardown finds main's
+  // locals destroyed; main_released says its turn has come.
+  fiber_record* main_rec = nullptr;
+  std::atomic<bool> main_released{false};
   bool main_waits_for_quiet = false;
   bool result_set = false;
   run_result result;
@@ -138,7 +143,10 @@ struct runtime_state {
   void fire_one(timer_node& t) noexcept;
   void fiber_main(fiber_record* rec);
   void main_main(fiber_record* rec, const std::function<void()>& main);
-  void on_panic(fiber_record* rec, const std::string& what);
+  void on_panic(fiber_record* rec, const std::string& what, source_location where = {});
+  /// The message for the exception being handled (inside a catch block):
+  /// a gox::panic's text and line, or a C++ exception's type and what().
+  void on_current_exception(fiber_record* rec);
   void on_exit(fiber_record* rec);
   void finish_main(fiber_record* rec);
 
@@ -154,6 +162,9 @@ struct runtime_state {
   // REQUIRES: mu held.
   void set_result_locked(outcome o, std::string message, bool dump, const fiber_record* skip);
   void kill_all_locked() noexcept;
+  /// Teardown: main's turn to unwind (every other fiber has ended, or none
+  /// can move any more).
+  void release_main_locked() noexcept;
   bool signal_main_locked() noexcept;
   [[noreturn]] void die_stuck() noexcept;
 };

@@ -45,14 +45,14 @@ bool Mutex::TryLock() {
   return true;
 }
 
-void Mutex::Unlock() {
+void Mutex::Unlock(source_location loc) {
   detail::race_release(this);
   detail::wake_list wl;
   {
     detail::spin_guard g(mu_);
     if (!locked_) {
       g.unlock();
-      detail::throw_panic("sync: unlock of unlocked mutex");
+      detail::throw_panic("sync: unlock of unlocked mutex", loc);
     }
     if (starving_) {
       starving_ = false;  // one hand-over serves the waiter that starved
@@ -85,14 +85,14 @@ void RWMutex::Lock(source_location loc) {
   detail::race_acquire(&writer_sem_);
 }
 
-void RWMutex::Unlock() {
+void RWMutex::Unlock(source_location loc) {
   detail::race_release(&reader_sem_);
   detail::wake_list wl;
   {
     detail::spin_guard g(mu_);
     if (!writer_) {
       g.unlock();
-      detail::throw_panic("sync: Unlock of unlocked RWMutex");
+      detail::throw_panic("sync: Unlock of unlocked RWMutex", loc);
     }
     writer_ = false;
     if (!readq_.empty()) {
@@ -119,14 +119,14 @@ void RWMutex::RLock(source_location loc) {
   detail::race_acquire(&reader_sem_);
 }
 
-void RWMutex::RUnlock() {
+void RWMutex::RUnlock(source_location loc) {
   detail::race_release(&writer_sem_);
   detail::wake_list wl;
   {
     detail::spin_guard g(mu_);
     if (readers_ <= 0) {
       g.unlock();
-      detail::throw_panic("sync: RUnlock of unlocked RWMutex");
+      detail::throw_panic("sync: RUnlock of unlocked RWMutex", loc);
     }
     if (--readers_ == 0) {
       if (detail::sudog* s = writeq_.dequeue()) {
@@ -140,7 +140,7 @@ void RWMutex::RUnlock() {
 
 // ---------------------------------------------------------------- WaitGroup
 
-void WaitGroup::Add(long delta) {
+void WaitGroup::Add(long delta, source_location loc) {
   void* const pc = __builtin_return_address(0);
   if (delta < 0) detail::race_release(this);
   bool from_zero = false;
@@ -151,7 +151,7 @@ void WaitGroup::Add(long delta) {
     if (counter_ < 0) {
       counter_ -= delta;
       g.unlock();
-      detail::throw_panic("sync: negative WaitGroup counter");
+      detail::throw_panic("sync: negative WaitGroup counter", loc);
     }
     from_zero = delta > 0 && counter_ == delta;
     if (counter_ == 0)

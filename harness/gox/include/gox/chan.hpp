@@ -124,9 +124,9 @@ class chan {
   /// Non-blocking forms (select with default).
   bool try_send(T v) const { return p_ && detail::chan_try_send(p_.get(), &v); }
   /// close(ch)
-  void close() const {
-    if (!p_) detail::throw_panic("close of nil channel");
-    p_->close();
+  void close(source_location loc = source_location::current()) const {
+    if (!p_) detail::throw_panic("close of nil channel", loc);
+    p_->close(loc);
   }
   std::size_t len() const {
     if (!p_) return 0;
@@ -215,7 +215,7 @@ class send_chan {
     c_.send(std::move(v), loc);
   }
   bool try_send(T v) const { return c_.try_send(std::move(v)); }
-  void close() const { c_.close(); }
+  void close(source_location loc = source_location::current()) const { c_.close(loc); }
   std::size_t len() const { return c_.len(); }
   std::size_t cap() const { return c_.cap(); }
   explicit operator bool() const noexcept { return static_cast<bool>(c_); }

@@ -43,11 +43,11 @@ class Mutex {
 
   void Lock(source_location loc = source_location::current());
   bool TryLock();
-  void Unlock();
+  void Unlock(source_location loc = source_location::current());
 
   void lock(source_location loc = source_location::current()) { Lock(loc); }
   bool try_lock() { return TryLock(); }
-  void unlock() { Unlock(); }
+  void unlock() { Unlock(source_location{}); }  // called by std::lock_guard & co: no useful line
 
   static constexpr int kStarveAfter = 4;
 
@@ -69,14 +69,14 @@ class RWMutex {
   RWMutex& operator=(const RWMutex&) = delete;
 
   void Lock(source_location loc = source_location::current());
-  void Unlock();
+  void Unlock(source_location loc = source_location::current());
   void RLock(source_location loc = source_location::current());
-  void RUnlock();
+  void RUnlock(source_location loc = source_location::current());
 
   void lock(source_location loc = source_location::current()) { Lock(loc); }
-  void unlock() { Unlock(); }
+  void unlock() { Unlock(source_location{}); }
   void lock_shared(source_location loc = source_location::current()) { RLock(loc); }
-  void unlock_shared() { RUnlock(); }
+  void unlock_shared() { RUnlock(source_location{}); }
 
  private:
   detail::spin_lock mu_;
@@ -97,8 +97,8 @@ class WaitGroup {
   WaitGroup(const WaitGroup&) = delete;
   WaitGroup& operator=(const WaitGroup&) = delete;
 
-  void Add(long delta);
-  void Done() { Add(-1); }
+  void Add(long delta, source_location loc = source_location::current());
+  void Done(source_location loc = source_location::current()) { Add(-1, loc); }
   void Wait(source_location loc = source_location::current());
 
  private:

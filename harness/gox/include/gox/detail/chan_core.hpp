@@ -183,7 +183,7 @@ struct chan_base {
   std::size_t sendx() const noexcept { return cap ? (recvx + count) % cap : 0; }
 
   /// close(ch); panics if already closed.
-  void close();
+  void close(source_location loc);
 
   spin_lock mu;
   // Race build: the word sends read and close writes, so a send that may run

@@ -18,6 +18,7 @@
 #include <boost/fiber/context.hpp>
 #include <atomic>
 #include <cstdint>
+#include <string>
 
 #include "gox/detail/race.hpp"
 #include "gox/source_location.hpp"
@@ -55,6 +56,11 @@ bool park(waiter& w) noexcept;
 [[noreturn]] void unwind();
 /// Park, then unwind if the run is ending (for waits with nothing to unlink).
 void park_or_unwind(waiter& w);
+/// At a point where a fiber resumes without parking (yield): unwind it if
+/// the run's outcome is decided.
+void stop_if_killed();
+/// The demangled type of the exception being handled.
+std::string current_exception_type();
 
 /// Race build: a fiber parking on a buffered channel lends its TSan context
 /// to the fiber that will complete its operation, which then annotates on
