@@ -335,7 +335,14 @@ int validate_exercises(builder& b, const std::vector<exercise>& exercises) {
     for (const auto& m : ex.mutants) {
       const grade_result r = grade(b, ex, m.dir, {});
       const auto want = parse_verdict(m.expected);
-      row(ex.slug, m.name, m.expected, r, want && r.overall == *want);
+      // Which items the bug costs: each item the mutant names must get its verdict.
+      std::vector<std::string> off;
+      for (const auto& [id, v] : m.items)
+        for (const auto& io : r.items)
+          if (io.item.id == id && to_string(io.v) != v)
+            off.push_back(fmt::format("{}: expected {}, got {}", id, v, to_string(io.v)));
+      row(ex.slug, m.name, m.expected, r, want && r.overall == *want && off.empty());
+      for (const auto& o : off) fmt::print("  item {}\n", o);
     }
   }
   std::cout.flush();

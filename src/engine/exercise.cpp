@@ -1,5 +1,7 @@
 #include "engine/exercise.hpp"
 
+#include "engine/grade.hpp"
+
 #include "engine/catalog.hpp"
 
 #include <fmt/format.h>
@@ -317,6 +319,14 @@ exercise load_exercise(const fs::path& set_root, const std::string& slug) {
     if (timeout < 1 || timeout > 3600)
       throw config_error(fmt::format("{}: {}timeout_seconds: {} (1 to 3600)", rubric_file.string(), where, timeout));
     it.timeout = std::chrono::seconds(timeout);
+    const std::string about = (*t)["about"].value_or(std::string("behaviour"));
+    if (about != "behaviour" && about != "races")
+      throw config_error(fmt::format("{}: {}about: \"{}\" (behaviour or races)", rubric_file.string(), where, about));
+    it.about_races = about == "races";
+    if (it.about_races && (it.builds.size() != 1 || it.builds.front() != flavour::race))
+      throw config_error(fmt::format("{}: {}builds: an item about races runs in the race build only (builds = "
+                                     "[\"race\"])",
+                                     rubric_file.string(), where));
     it.requires_files = string_list(*t, "requires", rubric_file, where);
     for (const auto& f : it.requires_files)
       if (std::find(ex.optional_files.begin(), ex.optional_files.end(), f) == ex.optional_files.end())
@@ -330,8 +340,24 @@ exercise load_exercise(const fs::path& set_root, const std::string& slug) {
     if (!e.is_directory()) continue;
     const fs::path mf = e.path() / "mutant.toml";
     const toml::table m = parse_file(mf);
-    ex.mutants.push_back({e.path().filename().string(), e.path(), need_string(m, "expected", mf),
-                          m["why"].value_or(std::string())});
+    mutant mu{e.path().filename().string(), e.path(), need_string(m, "expected", mf), m["why"].value_or(std::string()),
+              {}};
+    if (!parse_verdict(mu.expected))
+      throw config_error(fmt::format("{}: expected: \"{}\" is no verdict", mf.string(), mu.expected));
+    if (const auto* node = m.get("items")) {
+      const toml::table* items_t = node->as_table();
+      if (!items_t) throw config_error(fmt::format("{}: items: a table of item id = verdict", mf.string()));
+      for (const auto& [k, v] : *items_t) {
+        const std::string id(k.str());
+        const auto* vs = v.as_string();
+        if (!vs || !parse_verdict(vs->get()))
+          throw config_error(fmt::format("{}: items.{}: a verdict name", mf.string(), id));
+        if (std::none_of(ex.items.begin(), ex.items.end(), [&](const rubric_item& it) { return it.id == id; }))
+          throw config_error(fmt::format("{}: items.{}: no such rubric item", mf.string(), id));
+        mu.items.emplace_back(id, vs->get());
+      }
+    }
+    ex.mutants.push_back(std::move(mu));
   }
   std::sort(ex.mutants.begin(), ex.mutants.end(),
             [](const mutant& a, const mutant& b) { return a.name < b.name; });

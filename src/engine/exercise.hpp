@@ -55,6 +55,10 @@ struct rubric_item {
   /// Follow-up files this item grades (from the exercise's optional_files):
   /// when the submission lacks one, the item is `skipped` (not attempted).
   std::vector<std::string> requires_files;
+  /// `about = "races"`: the item is about data races, and only a race report
+  /// fails it. A functional failure its runs show is left to the items about
+  /// behaviour (see race_item_run in judge.hpp). Runs in the race build only.
+  bool about_races = false;
 };
 
 /// Whether the item runs in virtual time (replay and stress keep its clock).
@@ -82,6 +86,9 @@ struct mutant {
   fs::path dir;
   std::string expected;  // a verdict name
   std::string why;
+  /// mutant.toml [items]: rubric item id -> the verdict that item must get
+  /// (so validate checks which item a bug costs, not only the overall verdict).
+  std::vector<std::pair<std::string, std::string>> items;
 };
 
 /// Where an exercise came from: its set and the exact version of it. Every

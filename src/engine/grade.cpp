@@ -31,10 +31,11 @@ namespace {
 
 constexpr const char* kNames[] = {"passed", "failed", "compile_error", "data_race", "deadlock",
                                   "leak", "timeout", "crash", "memory_limit", "output_limit",
-                                  "rejected", "internal_error", "skipped"};
+                                  "rejected", "internal_error", "skipped", "inconclusive"};
 // Worst first when combined: our fault, then what stops grading, then what
-// the program did wrong, most specific evidence first.
-constexpr int kSeverity[] = {0, 1, 10, 9, 8, 7, 6, 5, 4, 3, 11, 12, -1};
+// the program did wrong, most specific evidence first; a run that could not
+// conclude only above a pass.
+constexpr int kSeverity[] = {0, 2, 11, 10, 9, 8, 7, 6, 5, 4, 12, 13, -1, 1};
 
 std::uint64_t files_hash(const exercise& ex, const submission_files& sub) {
   std::uint64_t h = hash_string(ex.slug);
@@ -847,6 +848,16 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
       io.runs[at - 1].evidence +=
           fmt::format("\n  (the build's {} other configuration(s) were not run: one timeout decides it)", not_run);
     if (!io.runs.empty() && io.runs.front().v == verdict::skipped) io.v = verdict::skipped;
+    if (it.about_races)
+      for (auto& r : io.runs) {
+        const bool all_reported = std::none_of(r.tests.begin(), r.tests.end(),
+                                               [](const test_outcome& t) { return t.kind == "missing"; });
+        const race_item_judgement rj = race_item_run(r.v, !r.races.empty(), all_reported);
+        if (rj.v != r.v) {
+          r.evidence = rj.note + "\n  what the run did: " + to_string(r.v) + ": " + r.evidence;
+          r.v = rj.v;
+        }
+      }
     for (const auto& r : io.runs)
       if (severity(r.v) > severity(io.v)) io.v = r.v;
     io.awarded = io.v == verdict::passed ? it.points : 0;

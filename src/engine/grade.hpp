@@ -27,7 +27,10 @@ enum class verdict {
   memory_limit, output_limit, rejected, internal_error,
   /// A follow-up item whose file the submission does not have: not attempted,
   /// no points, and no weight in the overall verdict.
-  skipped
+  skipped,
+  /// The runs could not decide the item either way (an item about races whose
+  /// race build ended before its tests did): no points, rerun advised.
+  inconclusive
 };
 const char* to_string(verdict v) noexcept;
 std::optional<verdict> parse_verdict(const std::string& s) noexcept;

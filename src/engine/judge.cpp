@@ -174,4 +174,25 @@ judgement judge(const run_facts& f) {
   return {};
 }
 
+race_item_judgement race_item_run(verdict run, bool race_reported, bool all_tests_reported) {
+  switch (run) {
+    case verdict::failed:
+    case verdict::deadlock:
+    case verdict::leak:
+    case verdict::timeout:
+    case verdict::crash:
+      break;
+    default:  // passed, data_race, and what is not the program's behaviour
+      return {run, {}};
+  }
+  if (race_reported) return {run, {}};  // a ThreadSanitizer report of another kind (a crash it found)
+  if (all_tests_reported)
+    return {verdict::passed,
+            "no data race: ThreadSanitizer watched every test and reported nothing (the functional failure below "
+            "is graded by the items about behaviour)"};
+  return {verdict::inconclusive,
+          "no data race seen, but the race build ended before every test had run, so nothing is proven either way "
+          "(the failure below is graded by the items about behaviour; rerun once it is fixed)"};
+}
+
 }  // namespace gograde

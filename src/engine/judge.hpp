@@ -72,4 +72,17 @@ inline constexpr int kRaceExitCode = 66;
 
 judgement judge(const run_facts& f);
 
+/// A run of an item about races (rubric `about = "races"`): only a race
+/// report fails it. A functional verdict (failed, deadlock, leak, a panic, a
+/// signal, a timeout) is the items about behaviour's to charge: the run passes
+/// when the driver still reported every test (the race detector watched them
+/// all), and is `inconclusive` when it ended before (no race seen in what ran,
+/// but not everything ran). What says nothing of the program's races either way
+/// (our error, a forged channel, a limit, a build) keeps its verdict.
+struct race_item_judgement {
+  verdict v;
+  std::string note;  ///< why the verdict differs from the run's, if it does
+};
+race_item_judgement race_item_run(verdict run, bool race_reported, bool all_tests_reported);
+
 }  // namespace gograde

@@ -15,7 +15,10 @@ std::string paint(bool color, const char* code, const std::string& s) {
 }
 
 const char* colour_of(verdict v) {
-  return v == verdict::passed ? "32" : v == verdict::internal_error ? "35" : v == verdict::skipped ? "33" : "31";
+  return v == verdict::passed                                   ? "32"
+         : v == verdict::internal_error                         ? "35"
+         : v == verdict::skipped || v == verdict::inconclusive ? "33"
+                                                                : "31";
 }
 
 std::string indent(const std::string& s, const std::string& pad) {
@@ -163,7 +166,10 @@ std::string md_cell(std::string s) {
 }
 
 const char* html_class(verdict v) {
-  return v == verdict::passed ? "ok" : v == verdict::internal_error ? "ours" : v == verdict::skipped ? "skip" : "bad";
+  return v == verdict::passed                                   ? "ok"
+         : v == verdict::internal_error                         ? "ours"
+         : v == verdict::skipped || v == verdict::inconclusive ? "skip"
+                                                                : "bad";
 }
 
 std::string fmt_ms(double ms) {
@@ -237,7 +243,7 @@ std::string to_junit(const grade_result& g) {
   int failures = 0, errors = 0, skipped = 0;
   for (const auto& it : g.items) {
     if (it.v == verdict::internal_error) ++errors;
-    else if (it.v == verdict::skipped) ++skipped;
+    else if (it.v == verdict::skipped || it.v == verdict::inconclusive) ++skipped;
     else if (it.v != verdict::passed) ++failures;
   }
   std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
@@ -263,8 +269,9 @@ std::string to_junit(const grade_result& g) {
       s += "/>\n";
       continue;
     }
-    if (it.v == verdict::skipped) {
-      s += fmt::format(">\n      <skipped message=\"{}\"/>\n    </testcase>\n", markup_escape(item_evidence(it)));
+    if (it.v == verdict::skipped || it.v == verdict::inconclusive) {
+      s += fmt::format(">\n      <skipped message=\"{}{}\"/>\n    </testcase>\n",
+                       it.v == verdict::inconclusive ? "inconclusive: " : "", markup_escape(item_evidence(it)));
       continue;
     }
     const char* tag = it.v == verdict::internal_error ? "error" : "failure";

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <memory>
 
 using namespace gograde;
 
@@ -169,4 +170,43 @@ TEST_CASE("An exercise's allowlist names folders and functions, nothing else", "
     INFO(bad);
     CHECK(load_error(s).find("allow.") != std::string::npos);
   }
+}
+
+TEST_CASE("An item about races runs in the race build only; a mutant may name each item's verdict",
+          "[engine][exercise]") {
+  const std::string item = "[[item]]\nid = \"x\"\ntitle = \"X\"\npoints = 1\nsuite = \"s.cpp\"\ntests = \"[x]\"\n";
+  {
+    scratch_set s(item + "builds = [\"race\"]\nabout = \"races\"\n");
+    const exercise ex = load_exercise(s.root, "demo");
+    CHECK(ex.items.at(0).about_races);
+  }
+  {
+    scratch_set s(item);
+    CHECK_FALSE(load_exercise(s.root, "demo").items.at(0).about_races);
+  }
+  {
+    scratch_set s(item + "builds = [\"normal\", \"race\"]\nabout = \"races\"\n");
+    CHECK_THAT(load_error(s), Catch::Contains("item[0].builds") && Catch::Contains("race build only"));
+  }
+  {
+    scratch_set s(item + "about = \"speed\"\n");
+    CHECK_THAT(load_error(s), Catch::Contains("item[0].about"));
+  }
+  auto with_mutant = [&](const std::string& toml) {
+    scratch_set* s = new scratch_set(item);
+    fs::create_directories(s->root / "graders/demo/mutants/m");
+    std::ofstream(s->root / "graders/demo/mutants/m/mutant.toml") << toml;
+    return std::unique_ptr<scratch_set>(s);
+  };
+  {
+    auto s = with_mutant("expected = \"failed\"\n[items]\nx = \"failed\"\n");
+    const exercise ex = load_exercise(s->root, "demo");
+    REQUIRE(ex.mutants.size() == 1);
+    CHECK(ex.mutants[0].items == std::vector<std::pair<std::string, std::string>>{{"x", "failed"}});
+  }
+  CHECK_THAT(load_error(*with_mutant("expected = \"failed\"\n[items]\ny = \"failed\"\n")),
+             Catch::Contains("items.y") && Catch::Contains("no such rubric item"));
+  CHECK_THAT(load_error(*with_mutant("expected = \"failed\"\n[items]\nx = \"wrong\"\n")),
+             Catch::Contains("items.x"));
+  CHECK_THAT(load_error(*with_mutant("expected = \"meh\"\n")), Catch::Contains("expected") && Catch::Contains("no verdict"));
 }

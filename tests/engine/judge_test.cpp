@@ -191,3 +191,30 @@ TEST_CASE("A race report is evidence even when the program hung or ran out of ti
   f.tests.push_back(test("c", false, "missing"));
   CHECK(judge(f).evidence.find("2 test(s) had finished") != std::string::npos);
 }
+
+TEST_CASE("An item about races fails only on a race report", "[judge]") {
+  // A race report decides, as ever.
+  CHECK(race_item_run(verdict::data_race, true, true).v == verdict::data_race);
+  CHECK(race_item_run(verdict::passed, false, true).v == verdict::passed);
+  // Functional failures are the other items': passed when every test ran
+  // under the detector, inconclusive when the run ended before.
+  for (verdict v : {verdict::failed, verdict::deadlock, verdict::leak, verdict::crash, verdict::timeout}) {
+    CAPTURE(to_string(v));
+    const auto all = race_item_run(v, false, true);
+    CHECK(all.v == verdict::passed);
+    CHECK_THAT(all.note, Catch::Contains("no data race"));
+    const auto part = race_item_run(v, false, false);
+    CHECK(part.v == verdict::inconclusive);
+    CHECK_THAT(part.note, Catch::Contains("nothing is proven"));
+  }
+  // Another kind of ThreadSanitizer report (a crash it found) keeps its verdict.
+  CHECK(race_item_run(verdict::crash, true, true).v == verdict::crash);
+  // What says nothing of races keeps its verdict: ours, a forgery, a limit.
+  for (verdict v : {verdict::internal_error, verdict::rejected, verdict::output_limit, verdict::memory_limit,
+                    verdict::compile_error, verdict::skipped})
+    CHECK(race_item_run(v, false, false).v == v);
+  // Inconclusive ranks just above a pass, below every failure.
+  CHECK(severity(verdict::inconclusive) > severity(verdict::passed));
+  CHECK(severity(verdict::inconclusive) < severity(verdict::failed));
+  CHECK(parse_verdict("inconclusive") == verdict::inconclusive);
+}
