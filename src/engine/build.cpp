@@ -33,7 +33,13 @@ namespace {
 std::string hex(std::uint64_t v) { return fmt::format("{:016x}", v); }
 
 std::vector<std::string> flavour_flags(flavour f, bool instrument) {
-  std::vector<std::string> v = {"-std=c++20", "-g", "-fPIE"};
+  // What the candidate wrote runs as written: the optimiser may not assume an
+  // endless loop ends (C++'s forward-progress rule lets it delete a loop
+  // without side effects, and fall off the function's end), nor drop an
+  // allocation nobody reads (a memory hog then hogs nothing). Either turned a
+  // hang or a memory hog into whatever code happened to follow.
+  std::vector<std::string> v = {"-std=c++20", "-g", "-fPIE", "-fno-finite-loops", "-fno-builtin-malloc",
+                                "-fno-builtin-calloc", "-fno-builtin-realloc"};
   if (f == flavour::race) {
     v.push_back("-DGOX_RACE=1");
     if (instrument) v.push_back("-fsanitize=thread");
