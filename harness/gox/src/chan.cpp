@@ -62,16 +62,20 @@ void block_forever(const char* reason, source_location loc) {
 
 namespace {
 
-// A blocking send or receive on `c` (g holds c->mu). Unbuffered: one address
-// orders both sides (Go's racesync). Buffered: whoever completes the operation
-// annotates the slot on our behalf. Woken by close (!s.success): the close
-// happens before.
+// A blocking send or receive on `c` (g holds c->mu). Unbuffered: a token
+// orders exactly the matched pair (Go's racesync). Buffered: whoever
+// completes the operation annotates the slot on our behalf. Woken by close
+// (!s.success): the close happens before.
 void park_on(spin_guard& g, chan_base* c, waitq& q, sudog& s, const char* reason,
              source_location loc) {
   const bool unbuffered = c->cap == 0;
-  if (unbuffered) race_release(c);
+  if (unbuffered) s.race_token = race_token_new();
+  struct token_done {  // also when the park ends in a teardown
+    void* t;
+    ~token_done() { race_token_done(t); }
+  } done{s.race_token};
   block_in(g, c->mu, q, s, reason, loc, !unbuffered);
-  if (unbuffered || !s.success) race_acquire(c);
+  if (!s.success) race_acquire(c);
 }
 
 }  // namespace
@@ -218,10 +222,18 @@ int select_impl(select_case_desc* cases, int n, bool has_default, int* order,
 
   // Pass 2: park on every channel at once.
   int held = 0;  // distinct channels locked
+  bool any_unbuffered = false;
   for (int k = 0; k < live; ++k) {
     if (k == 0 || lockorder[k] != lockorder[k - 1]) ++held;
-    if (cases[order[k]].c->cap == 0) race_release(cases[order[k]].c);
+    any_unbuffered = any_unbuffered || cases[order[k]].c->cap == 0;
   }
+  // One hand-off token for the unbuffered cases: only the case taken passes
+  // through it; a case not taken orders nothing.
+  void* const token = any_unbuffered ? race_token_new() : nullptr;
+  struct token_done {
+    void* t;
+    ~token_done() { race_token_done(t); }
+  } done{token};
   waiter w;
   prepare(w, "select", loc);
   race_lend(held);
@@ -234,6 +246,7 @@ int select_impl(select_case_desc* cases, int n, bool has_default, int* order,
     s.elem = cases[i].elem;
     s.sel = &st;
     s.case_index = i;
+    if (cases[i].c->cap == 0) s.race_token = token;
     if (cases[i].is_send) cases[i].c->sendq.enqueue(&s);
     else cases[i].c->recvq.enqueue(&s);
   }
@@ -266,7 +279,9 @@ int select_impl(select_case_desc* cases, int n, bool has_default, int* order,
   if (race_slot) {
     race_pass(race_slot);
   }
-  if (cases[winner].c->cap == 0 || !success) race_acquire(cases[winner].c);
+  if (!success) race_acquire(cases[winner].c);
+  race_token_done(done.t);  // before the case's body runs: the pair is ordered
+  done.t = nullptr;
   if (cases[winner].is_send) {
     race_read(cases[winner].c->race_word, pc);
     if (!success) throw_panic("send on closed channel", loc);

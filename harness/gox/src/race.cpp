@@ -5,6 +5,7 @@
 #if defined(GOX_RACE)
 
 #include <cstddef>
+#include <cstdlib>
 #include <thread>
 
 #include "gox/detail/park.hpp"
@@ -40,6 +41,20 @@ GOX_NO_TSAN std::uint64_t* race_word_alloc() noexcept {
     used = 0;
   }
   return chunk + used++;
+}
+
+GOX_NO_TSAN void* race_token_new() noexcept {
+  // malloc and free, as TSan intercepts them, own the token's sync state: it
+  // is created here, with this fiber's clock, and destroyed by the free.
+  void* t = std::malloc(1);
+  if (t) __tsan_release(t);
+  return t;
+}
+
+GOX_NO_TSAN void race_token_done(void* token) noexcept {
+  if (!token) return;
+  __tsan_acquire(token);
+  std::free(token);
 }
 
 GOX_NO_TSAN void race_write(const void* addr, void* caller_pc) noexcept {

@@ -678,3 +678,74 @@ func Test_close_vs_send(t *testing.T) {
 		wg.Wait()
 	}
 }
+
+func Test_unbuffered_parked_receiver(t *testing.T) {
+	var x int64
+	ch := make(chan int)
+	go func() {
+		x = 1
+		<-ch
+		if !racy {
+			ch <- 2
+		}
+	}()
+	time.Sleep(50 * time.Millisecond)
+	go func() { ch <- 1 }()
+	time.Sleep(50 * time.Millisecond)
+	if racy {
+		go func() { ch <- 2 }()
+	}
+	<-ch
+	observe(x)
+}
+
+func Test_unbuffered_parked_sender(t *testing.T) {
+	var x int64
+	ch := make(chan int)
+	back := make(chan int, 1)
+	go func() {
+		x = 1
+		ch <- 1
+	}()
+	time.Sleep(50 * time.Millisecond)
+	go func() {
+		<-ch
+		if !racy {
+			back <- 0
+		}
+	}()
+	time.Sleep(50 * time.Millisecond)
+	if racy {
+		go func() {
+			<-ch
+			back <- 0
+		}()
+		ch <- 2
+	}
+	<-back
+	observe(x)
+}
+
+func Test_select_other_case(t *testing.T) {
+	var x int64
+	a := make(chan int)
+	b := make(chan int)
+	go func() {
+		x = 1
+		select {
+		case <-a:
+		case <-b:
+		}
+		if !racy {
+			b <- 2
+		}
+	}()
+	time.Sleep(50 * time.Millisecond)
+	go func() { a <- 1 }()
+	time.Sleep(50 * time.Millisecond)
+	if racy {
+		go func() { b <- 2 }()
+	}
+	<-b
+	observe(x)
+}

@@ -35,6 +35,9 @@ struct sudog {
   // Race build: a buffer slot the woken fiber must still acquire and release
   // itself (race_sync_for could not do it on its behalf).
   const void* race_slot = nullptr;
+  // Race build, unbuffered channel: the parked fiber's hand-off token (see
+  // race_token_new); whoever completes the operation passes through it.
+  void* race_token = nullptr;
   sudog* next = nullptr;
   sudog* prev = nullptr;
 };
@@ -142,7 +145,7 @@ struct chan_base {
   /// Receive from a sender parked in sendq (buffer full or unbuffered).
   void recv_from_sender(sudog* s, void* dst, wake_list& wl) {
     if (cap == 0) {
-      race_pass(this);
+      if (s->race_token) race_pass(s->race_token);
       hand_over(dst, s->elem);
     } else {
       // Go's racenotify: the receiver and then the parked sender pass
@@ -158,7 +161,7 @@ struct chan_base {
   /// Send to a receiver parked in recvq (buffer empty).
   void send_to_receiver(sudog* s, void* src, wake_list& wl) {
     if (cap == 0) {
-      race_pass(this);
+      if (s->race_token) race_pass(s->race_token);
     } else {
       // As if through the buffer: sender, then receiver, pass the head slot.
       void* slot = slot_addr(recvx);

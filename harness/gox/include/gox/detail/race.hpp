@@ -79,7 +79,18 @@ void race_read(const void* addr, void* caller_pc) noexcept;
 void race_write(const void* addr, void* caller_pc) noexcept;
 /// A word for race_read/race_write that is never freed (nor reused).
 std::uint64_t* race_word_alloc() noexcept;
+/// One unbuffered hand-off, as Go orders it (racesync): only the matched
+/// pair. The fiber about to park makes a token holding its clock; the fiber
+/// that completes the operation passes through it (race_pass); the parked
+/// fiber, woken, acquires it and frees it. A fresh address each time, freed
+/// after: no clock is left behind for a later hand-off between other fibers
+/// to pick up (TSan's release merges, Go's overwrites). Null when the
+/// caller is not in a run's race build.
+void* race_token_new() noexcept;
+void race_token_done(void* token) noexcept;
 #else
+inline void* race_token_new() noexcept { return nullptr; }
+inline void race_token_done(void*) noexcept {}
 inline std::uint64_t* race_word_alloc() noexcept { return nullptr; }
 inline void race_acquire(const void*) noexcept {}
 inline void race_release(const void*) noexcept {}
