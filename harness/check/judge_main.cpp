@@ -121,6 +121,7 @@ struct current_test {
   std::string name;
   const driven* d = nullptr;
   json first_failure;
+  std::string inconclusive;  // why the test cannot conclude (judge::inconclusive)
 };
 current_test cur;
 
@@ -167,7 +168,8 @@ struct listener : Catch::TestEventListenerBase {
     }
     if (failure.is_null() && outcome == "ok") failure = cur.first_failure;
     const bool ok = outcome == "ok" && failure.is_null() && s.totals.assertions.failed == 0;
-    rec["status"] = ok ? "passed" : "failed";
+    rec["status"] = ok ? (cur.inconclusive.empty() ? "passed" : "inconclusive") : "failed";
+    if (ok && !cur.inconclusive.empty()) failure = message(cur.inconclusive);
     rec["outcome"] = outcome;
     if (!failure.is_null()) rec["failure"] = failure;
     emit(rec);
@@ -188,6 +190,10 @@ struct listener : Catch::TestEventListenerBase {
 CATCH_REGISTER_LISTENER(listener)
 
 namespace gograde::judge {
+
+void inconclusive(const std::string& why) {
+  if (cur.inconclusive.empty()) cur.inconclusive = why.empty() ? "the test could not conclude" : why;
+}
 
 const json& observed(const std::string& key) {
   if (cur.d) {

@@ -140,15 +140,26 @@ void add_excerpt(run_outcome& out, std::optional<excerpt> e) {
   if (out.excerpts.size() < 6) out.excerpts.push_back(std::move(*e));
 }
 
-// "at <staged>/file.hpp:12" in a fiber dump.
+// The candidate's lines a gox dump names, each captioned by what the dump
+// says of it: the panicking call (the message's "at"), a blocked fiber's
+// "at", a fiber's "created at".
 void excerpts_from_dump(run_outcome& out, const std::string& dump, const fs::path& staged) {
   const std::string root = staged.string() + "/";
-  for (std::size_t at = dump.find(root); at != std::string::npos; at = dump.find(root, at + 1)) {
-    const std::size_t colon = dump.find(':', at + root.size());
-    if (colon == std::string::npos) break;
-    const std::string file = dump.substr(at, colon - at);
-    const int line = std::atoi(dump.c_str() + colon + 1);
-    add_excerpt(out, excerpt_of(staged, file, line, "where a fiber is blocked"));
+  std::size_t begin = 0;
+  for (bool first = true; begin < dump.size(); first = false) {
+    std::size_t end = dump.find('\n', begin);
+    if (end == std::string::npos) end = dump.size();
+    const std::string text = dump.substr(begin, end - begin);
+    begin = end + 1;
+    const std::size_t at = text.find(root);
+    if (at == std::string::npos) continue;
+    const std::size_t colon = text.find(':', at + root.size());
+    if (colon == std::string::npos) continue;
+    const std::size_t created = text.find("created at ");
+    const char* why = first && text.rfind("panic:", 0) == 0           ? "where it panicked"
+                      : created != std::string::npos && created < at ? "where the fiber was created"
+                                                                     : "where a fiber is blocked";
+    add_excerpt(out, excerpt_of(staged, text.substr(at, colon - at), std::atoi(text.c_str() + colon + 1), why));
   }
 }
 
@@ -475,6 +486,7 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
     test_outcome t;
     t.name = text_of(j, "name");
     t.passed = text_of(j, "status") == "passed";
+    t.inconclusive = judge_build && text_of(j, "status") == "inconclusive";
     t.kind = j.contains("outcome") ? text_of(j, "outcome") : "ok";
     t.detail = t.kind != "ok" && t.kind != "missing" ? text_of(j, "report")
                                                      : failure_text(j.value("failure", nlohmann::json()));

@@ -40,7 +40,13 @@ std::size_t finished(const run_facts& f) {
 
 std::size_t first_failed(const run_facts& f) {
   for (std::size_t k = 0; k < f.tests.size(); ++k)
-    if (!f.tests[k].passed) return k;
+    if (!f.tests[k].passed && !f.tests[k].inconclusive) return k;
+  return judgement::npos;
+}
+
+std::size_t first_inconclusive(const run_facts& f) {
+  for (std::size_t k = 0; k < f.tests.size(); ++k)
+    if (f.tests[k].inconclusive) return k;
   return judgement::npos;
 }
 
@@ -161,6 +167,14 @@ const rule kRules[] = {
      [](const run_facts& f) {
        const std::size_t k = first_failed(f);
        judgement j{verdict::failed, "\"" + f.tests[k].name + "\": " + f.tests[k].detail};
+       j.test = k;
+       return j;
+     }},
+    {"inconclusive test", [](const run_facts& f) { return first_inconclusive(f) != judgement::npos; },
+     [](const run_facts& f) {
+       const std::size_t k = first_inconclusive(f);
+       judgement j{verdict::inconclusive, "\"" + f.tests[k].name + "\" could not conclude: " + f.tests[k].detail +
+                                              " (no points either way; rerun, on a less busy machine)"};
        j.test = k;
        return j;
      }},

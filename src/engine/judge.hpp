@@ -20,7 +20,8 @@
 /// that ended in deadlock, leak or panic;
 /// a signal (`crash`); a suite that stopped before its last record (`crash`);
 /// a test selection that matched nothing (`internal_error`); a failed check
-/// (`failed`); else `passed`.
+/// (`failed`); a check the judge could not conclude (`inconclusive`: a
+/// threaded check that saw too little real overlap); else `passed`.
 
 #include <chrono>
 #include <cstddef>

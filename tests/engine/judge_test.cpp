@@ -218,3 +218,23 @@ TEST_CASE("An item about races fails only on a race report", "[judge]") {
   CHECK(severity(verdict::inconclusive) < severity(verdict::failed));
   CHECK(parse_verdict("inconclusive") == verdict::inconclusive);
 }
+
+TEST_CASE("A check the judge could not conclude is inconclusive, unless another test failed", "[judge]") {
+  run_facts f = clean();
+  f.tests[0].passed = false;
+  f.tests[0].inconclusive = true;
+  f.tests[0].detail = "only 12 chunks overlapped";
+  judgement j = judge(f);
+  CHECK(j.v == verdict::inconclusive);
+  CHECK(j.test == 0);
+  CHECK_THAT(j.evidence, Catch::Contains("could not conclude") && Catch::Contains("only 12 chunks"));
+  // A failure elsewhere is evidence: it decides.
+  f.tests[1].passed = false;
+  j = judge(f);
+  CHECK(j.v == verdict::failed);
+  CHECK(j.test == 1);
+  // So does anything graver (a gox deadlock in the inconclusive test's run).
+  f.tests[1].passed = true;
+  f.tests[0].kind = "deadlock";
+  CHECK(judge(f).v == verdict::deadlock);
+}

@@ -91,6 +91,14 @@ expect("a driver that never finished is said so", GOOD[:-1], {"sum": P, "name": 
 expect("deep nesting and long lines do not crash the judge",
        ["[" * 200000 + "]" * 200000, obs("sum", "pad", "y" * 3_000_000)] + GOOD, {"sum": P, "name": P}, malformed=1)
 
+def overlap(lost, n):
+    return [obs("overlap", "lost", lost), obs("overlap", "overlapped", n), rec("overlap"), DONE]
+
+expect("too little overlap is inconclusive, never passed", overlap(0, 5), {"overlap": ("inconclusive", "ok")},
+       "only 5 chunks overlapped")
+expect("a lost update fails however little overlap there was", overlap(3, 5), {"overlap": F}, "3 == 0")
+expect("enough overlap and no lost update passes", overlap(0, 500), {"overlap": P})
+
 # A test spec selects what is judged.
 got, _ = judge_lines(GOOD, "[b]")
 if got is None or set(got[0]) != {"name"}:
@@ -108,7 +116,7 @@ for k, lines in enumerate([GOOD, [obs("sum", "sum", 5), rec("sum"), DONE]]):
     r = os.path.join(work, "b%d.records" % k)
     with open(r, "w") as f:
         f.write("\n".join(lines) + "\n")
-    runs.append({"records": r, "results": os.path.join(work, "b%d.results" % k), "tests": ""})
+    runs.append({"records": r, "results": os.path.join(work, "b%d.results" % k), "tests": "[a],[b]"})
 with open(os.path.join(work, "batch.list"), "w") as f:
     f.write("\n".join(json.dumps(r) for r in runs) + "\n")
 subprocess.run([judge, "--gograde-batch", os.path.join(work, "batch.list")], check=True, timeout=60,

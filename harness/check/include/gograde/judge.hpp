@@ -64,6 +64,13 @@ T observed_as(const std::string& key) {
 /// Every key the driver observed in the current test, in order.
 std::vector<std::string> keys();
 
+/// The current test cannot conclude either way from what the driver saw (a
+/// threaded check that did not witness enough real overlap to prove
+/// anything): unless one of its checks fails, it ends `inconclusive` (no
+/// points either way, rerun advised) with `why`, never passed. A failed check
+/// still fails it: evidence of a bug needs no more overlap.
+void inconclusive(const std::string& why);
+
 /// Registers a function making one of the driver's inputs (GOGRADE_INPUT).
 struct input_registration {
   input_registration(const char* name, json (*make)());

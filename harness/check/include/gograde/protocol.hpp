@@ -44,7 +44,8 @@ inline constexpr const char* kEvent = "event";
 /// Driver: {event: obs, test, key, value}. The value is whatever the driver
 /// observed (any JSON).
 inline constexpr const char* kObs = "obs";
-/// Both: {event: test, name, status: passed|failed, outcome, report?,
+/// Both: {event: test, name, status: passed|failed|inconclusive (the judge:
+/// a check that could not conclude, failure says why), outcome, report?,
 /// failure?, events?}. outcome: ok | deadlock | leak | panic, and from the
 /// judge also missing (the driver reported nothing for the test).
 inline constexpr const char* kTestRecord = "test";
