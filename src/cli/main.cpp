@@ -298,9 +298,13 @@ int cmd_stress(const globals& g, const std::string& slug, const std::string& sub
     return 0;
   }
   verdict worst = verdict::passed;
+  fmt::print("{} distinct cause(s):\n", res.failures.size());
   for (const auto& f : res.failures) {
     if (severity(f.run.v) > severity(worst)) worst = f.run.v;
-    fmt::print("\n{} in [{}], {} build, {}:\n", to_string(f.run.v), f.item, to_string(f.run.fl), f.run.config);
+    std::string items;
+    for (const auto& id : f.items) items += (items.empty() ? "" : ", ") + id;
+    fmt::print("\n{} — {} failing run(s) in [{}]; first in [{}], {} build, {}:\n", f.headline, f.count, items, f.item,
+               to_string(f.run.fl), f.run.config);
     // The evidence's first lines: enough to see what and where.
     std::string ev = f.run.evidence;
     std::size_t cut = 0;

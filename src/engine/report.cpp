@@ -1,5 +1,7 @@
 #include "engine/report.hpp"
 
+#include "engine/cause.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -46,7 +48,9 @@ std::string set_line(const set_origin& o) {
 std::string to_text(const grade_result& g, bool color, bool verbose) {
   std::string s = fmt::format("{} ({}) — {}\n", g.exercise, g.title, g.submission);
   if (!g.set.name.empty()) s += "  set: " + set_line(g.set) + "\n";
-  for (const auto& it : g.items) {
+  const std::vector<cause_group> causes = group_causes(g);
+  for (std::size_t i = 0; i < g.items.size(); ++i) {
+    const auto& it = g.items[i];
     s += fmt::format("  {:<10} {:>2}/{:<2} {}  [{}]\n", paint(color, colour_of(it.v), to_string(it.v)), it.awarded,
                      it.item.points, it.item.title, it.item.id);
     bool shown = false;
@@ -63,9 +67,23 @@ std::string to_text(const grade_result& g, bool color, bool verbose) {
         s += "      " + r.evidence + "\n";
         continue;
       }
+      // A cause already shown in full for an earlier item: named, not repeated.
+      if (const std::size_t c = group_of(causes, r); !verbose && c < causes.size() && causes[c].item < i) {
+        s += fmt::format("      {} build, {}: {} — the same cause as [{}] (cause {} below)\n", to_string(r.fl),
+                         r.config, to_string(r.v), g.items[causes[c].item].item.id, c + 1);
+        continue;
+      }
       s += fmt::format("      {} build, {}: {}\n", to_string(r.fl), r.config, to_string(r.v));
       if (!r.evidence.empty()) s += indent(r.evidence, "        ") + "\n";
       if (!r.replay.empty() && r.v != verdict::passed) s += "        replay: " + r.replay + "\n";
+    }
+  }
+  if (!causes.empty()) {
+    s += fmt::format("  causes ({} distinct):\n", causes.size());
+    for (std::size_t c = 0; c < causes.size(); ++c) {
+      std::string items;
+      for (const auto& id : causes[c].items) items += (items.empty() ? "" : ", ") + id;
+      s += fmt::format("    {}. {} — {} run(s) in [{}]\n", c + 1, causes[c].c.headline, causes[c].runs, items);
     }
   }
   s += fmt::format("{}: {} — score {}/{} ({:.1f} s)\n", g.exercise,
@@ -75,6 +93,11 @@ std::string to_text(const grade_result& g, bool color, bool verbose) {
 }
 
 nlohmann::json to_json(const grade_result& g) {
+  const std::vector<cause_group> groups = group_causes(g);
+  nlohmann::json causes = nlohmann::json::array();
+  for (const auto& c : groups)
+    causes.push_back({{"verdict", to_string(c.c.v)}, {"headline", c.c.headline}, {"runs", c.runs},
+                      {"items", c.items}, {"shown_in", g.items[c.item].item.id}});
   nlohmann::json items = nlohmann::json::array();
   for (const auto& it : g.items) {
     nlohmann::json runs = nlohmann::json::array();
@@ -91,9 +114,11 @@ nlohmann::json to_json(const grade_result& g) {
       nlohmann::json excerpts = nlohmann::json::array();
       for (const auto& e : r.excerpts)
         excerpts.push_back({{"file", e.file}, {"line", e.line}, {"first", e.first}, {"lines", e.lines}, {"why", e.why}});
-      runs.push_back({{"config", r.config}, {"build", to_string(r.fl)}, {"verdict", to_string(r.v)},
-                      {"evidence", r.evidence}, {"replay", r.replay}, {"command", r.command}, {"wall_ms", r.wall.count()},
-                      {"tests", tests}, {"excerpts", excerpts}});
+      nlohmann::json run = {{"config", r.config}, {"build", to_string(r.fl)}, {"verdict", to_string(r.v)},
+                            {"evidence", r.evidence}, {"replay", r.replay}, {"command", r.command},
+                            {"wall_ms", r.wall.count()}, {"tests", tests}, {"excerpts", excerpts}};
+      if (const std::size_t c = group_of(groups, r); c < groups.size()) run["cause"] = c;  // index into causes
+      runs.push_back(std::move(run));
     }
     items.push_back({{"id", it.item.id}, {"title", it.item.title}, {"points", it.item.points},
                      {"awarded", it.awarded}, {"verdict", to_string(it.v)}, {"runs", runs}});
@@ -104,6 +129,7 @@ nlohmann::json to_json(const grade_result& g) {
           {"set", {{"name", g.set.name}, {"version", g.set.version}, {"url", g.set.url}, {"ref", g.set.ref},
                    {"commit", g.set.commit}}},
           {"build_log", g.build_log},
+          {"causes", causes},
           {"items", items}};
 }
 
@@ -336,13 +362,34 @@ std::string to_html(const grade_result& g) {
                      to_string(it.v), it.awarded, it.item.points);
   s += "</table>\n";
 
+  const std::vector<cause_group> causes = group_causes(g);
+  if (!causes.empty()) {
+    s += "<h2>Causes</h2>\n<table id=\"causes\"><tr><th>#</th><th>Cause</th><th>Runs</th><th>Items</th></tr>\n";
+    for (std::size_t c = 0; c < causes.size(); ++c) {
+      std::string items;
+      for (const auto& id : causes[c].items) items += (items.empty() ? "" : ", ") + id;
+      s += fmt::format("<tr><td>{}</td><td><span class=\"badge {}\">{}</span> <code>{}</code></td><td class=\"pts\">{}"
+                       "</td><td><small>{}</small></td></tr>\n",
+                       c + 1, html_class(causes[c].c.v), to_string(causes[c].c.v), markup_escape(causes[c].c.headline),
+                       causes[c].runs, markup_escape(items));
+    }
+    s += "</table>\n";
+  }
   bool heading = false;
-  for (const auto& it : g.items) {
+  for (std::size_t i = 0; i < g.items.size(); ++i) {
+    const auto& it = g.items[i];
     const auto bad = failing_runs(it);
     if (bad.empty()) continue;
     if (!heading) s += "<h2>Evidence</h2>\n";
     heading = true;
     const run_outcome& r = *bad.front();
+    if (const std::size_t c = group_of(causes, r); c < causes.size() && causes[c].item < i) {
+      s += fmt::format("<div class=\"run\"><h3>{} <span class=\"badge {}\">{}</span></h3>\n<div>the same cause as "
+                       "<code>{}</code> (cause {})</div></div>\n",
+                       markup_escape(it.item.title), html_class(r.v), to_string(r.v),
+                       markup_escape(g.items[causes[c].item].item.id), c + 1);
+      continue;
+    }
     s += fmt::format("<div class=\"run\"><h3>{} <span class=\"badge {}\">{}</span></h3>\n", markup_escape(it.item.title),
                      html_class(r.v), to_string(r.v));
     s += fmt::format("<div>{} build, {}{}</div>\n", to_string(r.fl), markup_escape(r.config),

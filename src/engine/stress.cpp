@@ -1,5 +1,9 @@
 #include "engine/stress.hpp"
 
+#include <algorithm>
+
+#include "engine/cause.hpp"
+
 namespace gograde {
 
 stress_result stress(builder& b, const exercise& ex, const fs::path& submission, const stress_options& opt,
@@ -7,7 +11,7 @@ stress_result stress(builder& b, const exercise& ex, const fs::path& submission,
   using clock = std::chrono::steady_clock;
   const auto t0 = clock::now();
   stress_result res;
-  std::map<std::pair<std::string, verdict>, int> kept;
+  std::map<std::string, std::size_t> kept;  // cause key -> its entry in res.failures
   for (int seed = opt.first_seed;; ++seed) {
     if (opt.max_seeds > 0 && seed - opt.first_seed >= opt.max_seeds) break;
     if (opt.max_seeds == 0 && clock::now() - t0 >= opt.duration) break;
@@ -34,8 +38,16 @@ stress_result stress(builder& b, const exercise& ex, const fs::path& submission,
         ++res.totals.schedules;
         if (r.v == verdict::passed) continue;
         ++res.totals.failures_by_verdict[to_string(r.v)];
-        if (kept[{it.item.id, r.v}]++ < 3)
-          res.failures.push_back({it.item.id, r.config.rfind("par", 0) == 0 ? 0 : seed, r});
+        // One entry per cause (the first run that showed it), counted.
+        const cause c = cause_of(r);
+        if (const auto k = kept.find(c.key); k != kept.end()) {
+          stress_failure& f = res.failures[k->second];
+          ++f.count;
+          if (std::find(f.items.begin(), f.items.end(), it.item.id) == f.items.end()) f.items.push_back(it.item.id);
+          continue;
+        }
+        kept.emplace(c.key, res.failures.size());
+        res.failures.push_back({it.item.id, r.config.rfind("par", 0) == 0 ? 0 : seed, r, c.headline, 1, {it.item.id}});
       }
     ++res.totals.seeds;
     res.totals.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t0);

@@ -3,8 +3,9 @@
 /// rubric item (or the visible suite) runs on the deterministic scheduler
 /// with the next seed (in virtual time for items that use it) and on the
 /// parallel scheduler, until the time budget or the seed budget is spent.
-/// Every failing run is kept with its replay command; a failure on the
-/// deterministic scheduler is reproducible with `gograde replay --seed`.
+/// Failing runs are grouped by cause; each cause keeps its first run (with its
+/// replay command: a failure on the deterministic scheduler is reproducible
+/// with `gograde replay --seed`) and a count.
 
 #include <chrono>
 #include <functional>
@@ -27,10 +28,14 @@ struct stress_options {
   std::string replay_prefix;                 // see grade_options
 };
 
+/// One cause of failure (engine/cause.hpp) and the first run that showed it.
 struct stress_failure {
-  std::string item;  // rubric item id
+  std::string item;  // rubric item id of that first run
   int seed = 0;      // 0 for a parallel-scheduler run
   run_outcome run;
+  std::string headline;            // the cause, in one line
+  int count = 1;                   // failing runs with this cause
+  std::vector<std::string> items;  // every item it failed
 };
 
 struct stress_progress {
@@ -42,7 +47,7 @@ struct stress_progress {
 
 struct stress_result {
   stress_progress totals;
-  std::vector<stress_failure> failures;  // the first few of each (item, verdict)
+  std::vector<stress_failure> failures;  // one per cause, in the order found
   std::string build_problem;             // compile error / internal error: nothing explored
   verdict build_verdict = verdict::passed;
 };
