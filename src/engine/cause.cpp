@@ -72,6 +72,9 @@ cause cause_of(const run_outcome& r) {
     c.headline = "data race" + (where.empty() ? ": " + first_line(r.evidence) : " at " + where);
   } else if ((r.v == verdict::deadlock || r.v == verdict::leak) && !where.empty()) {
     c.headline = name + ": fibers blocked at " + where;
+  } else if (r.evidence.rfind("in \"", 0) == 0 && r.evidence.find('\n') != std::string::npos) {
+    // A gox outcome in no line of the candidate's: its message ("in \"test\":" first).
+    c.headline = name + ": " + first_line(r.evidence.substr(r.evidence.find('\n') + 1));
   } else if (r.v == verdict::failed || r.v == verdict::inconclusive) {
     c.headline = name + ": " + first_line(r.evidence);
   } else {

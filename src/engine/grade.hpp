@@ -47,10 +47,10 @@ struct timed_event {
 struct test_outcome {
   std::string name;
   bool passed = false;
-  bool inconclusive = false;  // the judge could not conclude (not passed, not failed)
   std::string kind;      // ok | deadlock | leak | panic
   std::string detail;    // failed check (expression, expansion, file:line) or the dump
   std::vector<timed_event> events;
+  bool inconclusive = false;  // the judge could not conclude (not passed, not failed)
 };
 
 /// Lines of a submission file around a line the evidence points at (a racing
