@@ -12,7 +12,9 @@ gg(1 out batch ${in} -o ${rep})
 expect("${out}" "alice +safe-counter +passed +10/13")
 expect("${out}" "bob +safe-counter +data_race")
 expect("${out}" "carol +safe-counter +deadlock")
-expect("${out}" "dave +safe-counter +failed")
+# dave loses updates wherever two threads truly overlap; a machine too busy to
+# run them side by side makes that check inconclusive (no points either way).
+expect("${out}" "dave +safe-counter +(failed|inconclusive)")
 expect("${out}" "erin +safe-counter +compile_error +0/13")
 expect("${out}" "frank +safe-counter +passed +13/13")
 expect("${out}" "zed +\\? +error .*no exercise's files found")

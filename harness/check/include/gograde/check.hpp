@@ -66,18 +66,23 @@ using gograde::unhex;
 /// any fiber or thread.
 void observe(const std::string& key, nlohmann::json value);
 
+namespace detail {
+/// The demangled type of the exception being handled ("std::range_error").
+std::string current_exception_type();
+}  // namespace detail
+
 /// Drive half: observes what `fn()` returns under `key`; when it throws,
-/// observes {"threw": what()} instead, which the judge reports as a failed
-/// check (as Catch2's CHECK does with an exception), not a crashed run.
+/// observes {"threw": "<type>: <what()>"} instead, which the judge reports as
+/// a failed check (as Catch2's CHECK does with an exception), not a crashed run.
 template <class Fn>
 void observe_result(const std::string& key, Fn&& fn) {
   nlohmann::json value;
   try {
     value = fn();
   } catch (const std::exception& e) {
-    value = {{"threw", std::string(e.what())}};
+    value = {{"threw", detail::current_exception_type() + ": " + e.what()}};
   } catch (...) {
-    value = {{"threw", "an exception that is not a std::exception"}};
+    value = {{"threw", detail::current_exception_type() + " (not a std::exception)"}};
   }
   observe(key, std::move(value));
 }
