@@ -57,6 +57,25 @@ GOX_NO_TSAN void race_token_done(void* token) noexcept {
   std::free(token);
 }
 
+GOX_NO_TSAN void race_handle_copy(std::shared_ptr<void>& to, const std::shared_ptr<void>& from) noexcept {
+  AnnotateIgnoreSyncBegin(__FILE__, __LINE__);
+  to = from;
+  AnnotateIgnoreSyncEnd(__FILE__, __LINE__);
+}
+
+GOX_NO_TSAN void race_handle_release(std::shared_ptr<void>& p, const void* life) noexcept {
+  if (!p) return;
+  if (p.use_count() == 1) {
+    __tsan_acquire(const_cast<void*>(life));  // every other holder's past, before the destruction
+    p.reset();
+    return;
+  }
+  __tsan_release(const_cast<void*>(life));
+  AnnotateIgnoreSyncBegin(__FILE__, __LINE__);
+  p.reset();
+  AnnotateIgnoreSyncEnd(__FILE__, __LINE__);
+}
+
 GOX_NO_TSAN void race_write(const void* addr, void* caller_pc) noexcept {
   __tsan_func_entry(caller_pc);
   __tsan_write8_pc(const_cast<void*>(addr), __builtin_return_address(0));

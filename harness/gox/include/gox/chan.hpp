@@ -110,7 +110,7 @@ class chan {
   /// ch <- v. Blocks as described above.
   void send(T v, source_location loc = source_location::current()) const {
     if (!p_) detail::block_forever("chan send (nil chan)", loc);
-    detail::chan_send(p_.get(), &v, loc);
+    detail::chan_send(p_, &v, loc);
   }
   /// <-ch: the value, or T{} once closed and drained.
   T recv(source_location loc = source_location::current()) const { return recv2(loc).value; }
@@ -118,11 +118,11 @@ class chan {
   recv_result<T> recv2(source_location loc = source_location::current()) const {
     if (!p_) detail::block_forever("chan receive (nil chan)", loc);
     std::optional<T> slot;
-    const bool ok = detail::chan_recv(p_.get(), &slot, loc);
+    const bool ok = detail::chan_recv(p_, &slot, loc);
     return {ok ? std::move(*slot) : T{}, ok};
   }
   /// Non-blocking forms (select with default).
-  bool try_send(T v) const { return p_ && detail::chan_try_send(p_.get(), &v); }
+  bool try_send(T v) const { return p_ && detail::chan_try_send(p_, &v); }
   /// close(ch)
   void close(source_location loc = source_location::current()) const {
     if (!p_) detail::throw_panic("close of nil channel", loc);
@@ -166,13 +166,42 @@ class chan {
   iterator begin() const { return iterator(this); }
   std::default_sentinel_t end() const { return {}; }
 
-  detail::chan_impl<T>* impl() const noexcept { return p_.get(); }
+  detail::chan_impl<T>* impl() const noexcept { return p_; }
 
  private:
   template <class U>
   friend chan<U> make_chan(std::size_t);
-  explicit chan(detail::chan_ptr<T> p) : p_(std::move(p)) {}
-  detail::chan_ptr<T> p_;
+  explicit chan(detail::chan_ptr<T> p) : p_(p.get()) { owner_ = std::move(p); }
+#if defined(GOX_RACE)
+  // Race build: the count is kept where ThreadSanitizer cannot see it
+  // (race_handle_copy): handing a channel to a fiber orders nothing, as in Go.
+ public:
+  chan(const chan& o) noexcept : p_(o.p_) { detail::race_handle_copy(owner_, o.owner_); }
+  chan(chan&& o) noexcept : owner_(std::move(o.owner_)), p_(std::exchange(o.p_, nullptr)) {}
+  chan& operator=(const chan& o) noexcept {
+    if (this != &o) {
+      chan t(o);
+      swap(t);
+    }
+    return *this;
+  }
+  chan& operator=(chan&& o) noexcept {
+    chan t(std::move(o));
+    swap(t);
+    return *this;
+  }
+  ~chan() {
+    if (p_) detail::race_handle_release(owner_, &p_->race_life);
+  }
+
+ private:
+  void swap(chan& o) noexcept {
+    owner_.swap(o.owner_);
+    std::swap(p_, o.p_);
+  }
+#endif
+  std::shared_ptr<void> owner_;      // keeps the channel alive
+  detail::chan_impl<T>* p_ = nullptr;
 };
 
 /// make(chan T, capacity)

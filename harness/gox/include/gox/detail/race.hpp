@@ -18,6 +18,7 @@
 #endif
 
 #include <cstdint>
+#include <memory>
 
 #if defined(GOX_RACE)
 #include <sanitizer/tsan_interface.h>
@@ -96,6 +97,18 @@ inline void race_acquire(const void*) noexcept {}
 inline void race_release(const void*) noexcept {}
 inline void race_read(const void*, void*) noexcept {}
 inline void race_write(const void*, void*) noexcept {}
+#endif
+
+#if defined(GOX_RACE)
+/// The count of a handle shared between fibers (a channel): in Go the garbage
+/// collector keeps an object alive and passing it orders nothing, but
+/// std::shared_ptr's count is an atomic read-modify-write ThreadSanitizer
+/// takes for synchronisation (a fiber copying a channel would be ordered after
+/// every fiber that dropped a copy). Copies and releases that are not the last
+/// are made invisible; each release publishes its holder's past to `life`,
+/// which the last owner acquires before destroying the object.
+void race_handle_copy(std::shared_ptr<void>& to, const std::shared_ptr<void>& from) noexcept;
+void race_handle_release(std::shared_ptr<void>& p, const void* life) noexcept;
 #endif
 
 /// Passing through a synchronisation point that orders both ways: acquire
