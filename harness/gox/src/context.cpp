@@ -100,7 +100,7 @@ namespace {
 
 std::shared_ptr<ctx_node> new_cancelable(const Context& parent) {
   auto n = std::make_shared<ctx_node>();
-  n->parent = parent.node ? parent.node : Background().node;
+  n->parent = parent.node ? parent.node.shared() : Background().node.shared();
   n->cancelable = true;
   n->done = make_chan<empty>(0);
   if (ctx_node* p = n->parent->cancel_ancestor()) {
@@ -155,7 +155,7 @@ WithCancelResult WithTimeout(const Context& parent, time::Duration timeout) {
 
 Context WithValue(const Context& parent, std::string key, std::string value) {
   auto n = std::make_shared<ctx_node>();
-  n->parent = parent.node ? parent.node : Background().node;
+  n->parent = parent.node ? parent.node.shared() : Background().node.shared();
   n->key = std::move(key);
   n->value = std::move(value);
   return Context{n};

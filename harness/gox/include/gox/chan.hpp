@@ -109,35 +109,35 @@ class chan {
 
   /// ch <- v. Blocks as described above.
   void send(T v, source_location loc = source_location::current()) const {
-    if (!p_) detail::block_forever("chan send (nil chan)", loc);
-    detail::chan_send(p_, &v, loc);
+    if (!h_) detail::block_forever("chan send (nil chan)", loc);
+    detail::chan_send(h_.get(), &v, loc);
   }
   /// <-ch: the value, or T{} once closed and drained.
   T recv(source_location loc = source_location::current()) const { return recv2(loc).value; }
   /// v, ok := <-ch
   recv_result<T> recv2(source_location loc = source_location::current()) const {
-    if (!p_) detail::block_forever("chan receive (nil chan)", loc);
+    if (!h_) detail::block_forever("chan receive (nil chan)", loc);
     std::optional<T> slot;
-    const bool ok = detail::chan_recv(p_, &slot, loc);
+    const bool ok = detail::chan_recv(h_.get(), &slot, loc);
     return {ok ? std::move(*slot) : T{}, ok};
   }
   /// Non-blocking forms (select with default).
-  bool try_send(T v) const { return p_ && detail::chan_try_send(p_, &v); }
+  bool try_send(T v) const { return h_ && detail::chan_try_send(h_.get(), &v); }
   /// close(ch)
   void close(source_location loc = source_location::current()) const {
-    if (!p_) detail::throw_panic("close of nil channel", loc);
-    p_->close(loc);
+    if (!h_) detail::throw_panic("close of nil channel", loc);
+    h_->close(loc);
   }
   std::size_t len() const {
-    if (!p_) return 0;
-    detail::spin_guard g(p_->mu);
-    return p_->count;
+    if (!h_) return 0;
+    detail::spin_guard g(h_->mu);
+    return h_->count;
   }
-  std::size_t cap() const { return p_ ? p_->cap : 0; }
+  std::size_t cap() const { return h_ ? h_->cap : 0; }
 
-  explicit operator bool() const noexcept { return p_ != nullptr; }
-  friend bool operator==(const chan& a, const chan& b) noexcept { return a.p_ == b.p_; }
-  friend bool operator==(const chan& a, std::nullptr_t) noexcept { return !a.p_; }
+  explicit operator bool() const noexcept { return static_cast<bool>(h_); }
+  friend bool operator==(const chan& a, const chan& b) noexcept { return a.h_ == b.h_; }
+  friend bool operator==(const chan& a, std::nullptr_t) noexcept { return !a.h_; }
 
   class iterator {
    public:
@@ -166,42 +166,14 @@ class chan {
   iterator begin() const { return iterator(this); }
   std::default_sentinel_t end() const { return {}; }
 
-  detail::chan_impl<T>* impl() const noexcept { return p_; }
+  detail::chan_impl<T>* impl() const noexcept { return h_.get(); }
 
  private:
   template <class U>
   friend chan<U> make_chan(std::size_t);
-  explicit chan(detail::chan_ptr<T> p) : p_(p.get()) { owner_ = std::move(p); }
-#if defined(GOX_RACE)
-  // Race build: the count is kept where ThreadSanitizer cannot see it
-  // (race_handle_copy): handing a channel to a fiber orders nothing, as in Go.
- public:
-  chan(const chan& o) noexcept : p_(o.p_) { detail::race_handle_copy(owner_, o.owner_); }
-  chan(chan&& o) noexcept : owner_(std::move(o.owner_)), p_(std::exchange(o.p_, nullptr)) {}
-  chan& operator=(const chan& o) noexcept {
-    if (this != &o) {
-      chan t(o);
-      swap(t);
-    }
-    return *this;
-  }
-  chan& operator=(chan&& o) noexcept {
-    chan t(std::move(o));
-    swap(t);
-    return *this;
-  }
-  ~chan() {
-    if (p_) detail::race_handle_release(owner_, &p_->race_life);
-  }
-
- private:
-  void swap(chan& o) noexcept {
-    owner_.swap(o.owner_);
-    std::swap(p_, o.p_);
-  }
-#endif
-  std::shared_ptr<void> owner_;      // keeps the channel alive
-  detail::chan_impl<T>* p_ = nullptr;
+  explicit chan(detail::chan_ptr<T> p) : h_(std::move(p)) {}
+  // Race build: handing a channel to a fiber orders nothing, as in Go.
+  detail::shared_handle<detail::chan_impl<T>> h_;
 };
 
 /// make(chan T, capacity)

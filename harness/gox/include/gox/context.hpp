@@ -23,6 +23,7 @@
 #include <utility>
 
 #include "gox/chan.hpp"
+#include "gox/detail/race.hpp"
 #include "gox/error.hpp"
 #include "gox/time.hpp"
 
@@ -48,7 +49,8 @@ class Context {
   /// context.Value: the value stored under key by WithValue, or "".
   std::string Value(const std::string& key) const;
 
-  std::shared_ptr<detail::ctx_node> node;
+  // Race build: passing a context to a fiber orders nothing, as in Go.
+  gox::detail::shared_handle<detail::ctx_node> node;
 };
 
 using CancelFunc = std::function<void()>;

@@ -194,9 +194,6 @@ struct chan_base {
   // lives outside the channel, never freed: freeing the channel would count
   // as a write to it, which Go's collector never does.
   std::uint64_t* const race_word = race_word_alloc();
-  // Race build: where the channel's holders publish their past as they drop
-  // it, for the last one to acquire before the channel is destroyed.
-  char race_life = 0;
   const std::size_t cap;
   std::size_t count = 0;
   std::size_t recvx = 0;

@@ -18,7 +18,9 @@
 #endif
 
 #include <cstdint>
+#include <cstddef>
 #include <memory>
+#include <utility>
 
 #if defined(GOX_RACE)
 #include <sanitizer/tsan_interface.h>
@@ -110,6 +112,54 @@ inline void race_write(const void*, void*) noexcept {}
 void race_handle_copy(std::shared_ptr<void>& to, const std::shared_ptr<void>& from) noexcept;
 void race_handle_release(std::shared_ptr<void>& p, const void* life) noexcept;
 #endif
+
+/// A shared handle to a gox object (a channel, a context): a std::shared_ptr
+/// whose count orders nothing in the race build (see race_handle_copy), as
+/// passing a Go value that the garbage collector keeps alive orders nothing.
+template <class T>
+class shared_handle {
+ public:
+  shared_handle() = default;
+  shared_handle(std::nullptr_t) noexcept {}
+  shared_handle(std::shared_ptr<T> p) noexcept : p_(p.get()) { owner_ = std::move(p); }  // NOLINT: implicit
+#if defined(GOX_RACE)
+  shared_handle(const shared_handle& o) noexcept : p_(o.p_) { race_handle_copy(owner_, o.owner_); }
+  shared_handle(shared_handle&& o) noexcept : owner_(std::move(o.owner_)), p_(o.p_) { o.p_ = nullptr; }
+  shared_handle& operator=(const shared_handle& o) noexcept {
+    if (this != &o) {
+      shared_handle t(o);
+      swap(t);
+    }
+    return *this;
+  }
+  shared_handle& operator=(shared_handle&& o) noexcept {
+    shared_handle t(std::move(o));
+    swap(t);
+    return *this;
+  }
+  // The holders publish to an address inside the object that nothing else
+  // synchronises on (one byte past its start).
+  ~shared_handle() {
+    if (p_) race_handle_release(owner_, reinterpret_cast<const char*>(p_) + 1);
+  }
+  void swap(shared_handle& o) noexcept {
+    owner_.swap(o.owner_);
+    std::swap(p_, o.p_);
+  }
+#endif
+  T* get() const noexcept { return p_; }
+  T* operator->() const noexcept { return p_; }
+  T& operator*() const noexcept { return *p_; }
+  explicit operator bool() const noexcept { return p_ != nullptr; }
+  friend bool operator==(const shared_handle& a, const shared_handle& b) noexcept { return a.p_ == b.p_; }
+  /// A std::shared_ptr to the object (for gox's own code: its count is seen
+  /// by ThreadSanitizer when made in instrumented code).
+  std::shared_ptr<T> shared() const noexcept { return std::static_pointer_cast<T>(owner_); }
+
+ private:
+  std::shared_ptr<void> owner_;  // keeps the object alive
+  T* p_ = nullptr;
+};
 
 /// Passing through a synchronisation point that orders both ways: acquire
 /// what earlier passers released, then release to later ones.
