@@ -14,7 +14,9 @@ gg(0 ok replay safe-counter ${SRC}/examples/alice --seed 5)
 
 gg(1 st stress safe-counter ${SRC}/examples/bob --seeds 2 --item race-free)
 expect("${st}" "explored 2 seed\\(s\\), 4 schedule\\(s\\)")
-expect("${st}" "data_race in \\[race-free\\], race build, det seed=1")
+# Failures grouped by cause: the race once, with its count and its first run.
+expect("${st}" "1 distinct cause\\(s\\)")
+expect("${st}" "data race at counter.hpp:[0-9]+, counter.hpp:[0-9]+ — [0-9]+ failing run\\(s\\) in \\[race-free\\]; first in \\[race-free\\], race build, det seed=1")
 expect("${st}" "replay: gograde replay safe-counter .*examples/bob --item race-free --seed 1 --race")
 gg(0 clean stress safe-counter ${SRC}/examples/alice --seeds 2)
 expect("${clean}" "no failure found")
