@@ -103,6 +103,12 @@ std::vector<cause_group> group_causes(const grade_result& g) {
   return groups;
 }
 
+bool worth_summarising(const std::vector<cause_group>& groups) {
+  int runs = 0;
+  for (const auto& c : groups) runs += c.runs;
+  return runs > 1;
+}
+
 std::size_t group_of(const std::vector<cause_group>& groups, const run_outcome& r) {
   const cause c = cause_of(r);
   if (c.key.empty()) return static_cast<std::size_t>(-1);

@@ -36,6 +36,9 @@ struct cause_group {
 /// Every distinct cause of the grade's failing runs, in the order first met.
 std::vector<cause_group> group_causes(const grade_result& g);
 
+/// Whether a causes summary says anything: more than one failing run.
+bool worth_summarising(const std::vector<cause_group>& groups);
+
 /// The group `r` belongs to (npos when it has no cause).
 std::size_t group_of(const std::vector<cause_group>& groups, const run_outcome& r);
 

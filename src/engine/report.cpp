@@ -78,9 +78,7 @@ std::string to_text(const grade_result& g, bool color, bool verbose) {
       if (!r.replay.empty() && r.v != verdict::passed) s += "        replay: " + r.replay + "\n";
     }
   }
-  int grouped = 0;
-  for (const auto& c : causes) grouped += c.runs;
-  if (grouped > 1) {  // one failing run needs no summary
+  if (worth_summarising(causes)) {
     s += fmt::format("  causes ({} distinct):\n", causes.size());
     for (std::size_t c = 0; c < causes.size(); ++c) {
       std::string items;
@@ -365,9 +363,7 @@ std::string to_html(const grade_result& g) {
   s += "</table>\n";
 
   const std::vector<cause_group> causes = group_causes(g);
-  int grouped = 0;
-  for (const auto& c : causes) grouped += c.runs;
-  if (grouped > 1) {
+  if (worth_summarising(causes)) {
     s += "<h2>Causes</h2>\n<table id=\"causes\"><tr><th>#</th><th>Cause</th><th>Runs</th><th>Items</th></tr>\n";
     for (std::size_t c = 0; c < causes.size(); ++c) {
       std::string items;
