@@ -10,7 +10,11 @@
 /// Memory order (race build, as Go's race detector models it): Unlock
 /// happens before the next Lock returns; RUnlock before the next Lock; Unlock
 /// before the next RLock; Done (and Add with a negative delta) before Wait
-/// returns; the function passed to Once.Do before any Do returns.
+/// returns; the function passed to Once.Do before any Do returns. One
+/// departure, on the side of Go's memory model: Unlock merges into the
+/// Mutex's clock where Go's detector overwrites it, so an Unlock by a fiber
+/// that never synchronised with the previous holder keeps every earlier
+/// Unlock ordered before the next Lock (tests/race/departure/).
 ///
 /// Names: Go's (Lock, Unlock, ...) and the C++ Lockable ones (lock, unlock,
 /// try_lock), so std::lock_guard / std::unique_lock work.

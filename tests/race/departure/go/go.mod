@@ -1,0 +1,3 @@
+module gograde/racedeparture
+
+go 1.19
