@@ -3,8 +3,10 @@
 // decides. Tags name what the rubric items select.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -155,6 +157,70 @@ void threads_storm(C& c, long* total, long* overlapped) {
   *overlapped = meter.overlapped.load();
 }
 
+// `kInvariantFibers` fibers each do Inc then Dec (each one's own contribution
+// is 0 or 1 at any time) while a reader records the lowest and highest
+// Value() it sees: anything outside [0, kInvariantFibers], or an end other
+// than 0, is an impossible state. On the parallel scheduler the fibers run
+// until they have overlapped enough (the overlap meter, as above).
+constexpr int kInvariantFibers = 4;  // the judge knows it too
+struct invariant_seen {
+  long lowest = 0, highest = 0, end = 0, overlapped = 0;
+  long strayed() const {  // how far from possible: 0 when every state was possible
+    return std::max(0L, -lowest) + std::max(0L, highest - kInvariantFibers) + (end < 0 ? -end : end);
+  }
+};
+
+template <class C>
+invariant_seen invariant_storm(C& c) {
+  invariant_seen seen;
+  overlap_meter meter;
+  meter.adaptive = parallel();
+  meter.cap = std::chrono::milliseconds(150);
+  gox::WaitGroup wg;
+  bool stop = false;
+  gox::Mutex stop_mu;
+  for (int f = 0; f < kInvariantFibers; ++f) {
+    wg.Add(1);
+    gox::go([&, f] {
+      meter.work(f, 3000, [&] { c.Inc(); c.Dec(); }, [] { gox::yield(); });
+      wg.Done();
+    }, "inc-dec");
+  }
+  gox::WaitGroup reader;
+  reader.Add(1);
+  gox::go([&] {
+    for (;;) {
+      const long v = c.Value();
+      seen.lowest = std::min(seen.lowest, v);
+      seen.highest = std::max(seen.highest, v);
+      std::lock_guard g(stop_mu);
+      if (stop) break;
+      gox::yield();
+    }
+    reader.Done();
+  }, "reader");
+  wg.Wait();
+  {
+    std::lock_guard g(stop_mu);
+    stop = true;
+  }
+  reader.Wait();
+  seen.end = c.Value();
+  seen.overlapped = meter.overlapped.load();
+  return seen;
+}
+
+// How far the yardstick strayed from the possible states in the same storm,
+// run again until it strays (up to kYardstickCap).
+long yardstick_invariant() {
+  const auto start = steady::now();
+  for (;;) {
+    yardstick_counter y;
+    const long strayed = invariant_storm(y).strayed();
+    if (strayed > 0 || steady::now() - start > kYardstickCap) return strayed;
+  }
+}
+
 long yardstick_threads() {
   const auto start = steady::now();
   for (;;) {
@@ -209,46 +275,18 @@ TEST_CASE("Plain threads lose no update", "[threads]") {
 
 TEST_CASE("Value never sees an impossible state", "[invariant]") {
   gograde::check::run([] {
-    constexpr int kFibers = 4;  // the judge knows it too
+    // As for lost updates: exact on the deterministic scheduler; on the
+    // parallel one the yardstick says whether the fibers overlapped.
+    const bool par = parallel();
+    if (par) observe("yardstick strayed before", yardstick_invariant());
     Counter c;
-    gox::WaitGroup wg;
-    bool stop = false;
-    gox::Mutex stop_mu;
-    long lowest = 0, highest = 0;
-    for (int f = 0; f < kFibers; ++f) {
-      wg.Add(1);
-      gox::go([&] {
-        // Each fiber's own contribution is 0 or 1 at any time.
-        for (int i = 0; i < 3000; ++i) {
-          c.Inc();
-          c.Dec();
-          if (i % 32 == 0) gox::yield();
-        }
-        wg.Done();
-      }, "inc-dec");
-    }
-    gox::WaitGroup reader;
-    reader.Add(1);
-    gox::go([&] {
-      for (;;) {
-        const long v = c.Value();
-        lowest = std::min(lowest, v);
-        highest = std::max(highest, v);
-        std::lock_guard g(stop_mu);
-        if (stop) break;
-        gox::yield();
-      }
-      reader.Done();
-    }, "reader");
-    wg.Wait();
-    {
-      std::lock_guard g(stop_mu);
-      stop = true;
-    }
-    reader.Wait();
-    observe("lowest Value()", lowest);
-    observe("highest Value()", highest);
-    observe("at the end", c.Value());
+    const invariant_seen seen = invariant_storm(c);
+    if (par) observe("yardstick strayed after", yardstick_invariant());
+    observe("parallel", par);
+    observe("overlapped chunks", seen.overlapped);
+    observe("lowest Value()", seen.lowest);
+    observe("highest Value()", seen.highest);
+    observe("at the end", seen.end);
   });
 }
 
