@@ -4,8 +4,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <cxxabi.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -61,17 +59,6 @@ void emit(const nlohmann::json& record) {
     p += n;
     left -= static_cast<std::size_t>(n);
   }
-}
-
-// (The judge links no gox: its own copy of gox::detail::current_exception_type.)
-std::string current_exception_type() {
-  const std::type_info* t = abi::__cxa_current_exception_type();
-  if (!t) return "an exception";
-  int status = 0;
-  char* name = abi::__cxa_demangle(t->name(), nullptr, nullptr, &status);
-  std::string out = status == 0 && name ? name : t->name();
-  std::free(name);
-  return out;
 }
 
 nlohmann::json failure_of(const Catch::AssertionStats& s) {

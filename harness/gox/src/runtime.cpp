@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <boost/fiber/fiber.hpp>
 #include <boost/fiber/operations.hpp>
-#include <cxxabi.h>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -19,6 +18,7 @@
 #include <thread>
 #include <utility>
 
+#include "gox/detail/exception_type.hpp"
 #include "gox/panic.hpp"
 #include "runtime_state.hpp"
 #include "stack_pool.hpp"
@@ -955,16 +955,6 @@ void stop_if_killed() {
   waiter w;  // main waits here for its turn to unwind; the others go now
   prepare(w, "unwinding", source_location{});
   park_or_unwind(w);
-}
-
-std::string current_exception_type() {
-  const std::type_info* t = abi::__cxa_current_exception_type();
-  if (!t) return "exception";
-  int status = 0;
-  char* name = abi::__cxa_demangle(t->name(), nullptr, nullptr, &status);
-  std::string out = status == 0 && name ? name : t->name();
-  std::free(name);
-  return out;
 }
 
 std::uint64_t fastrand() noexcept {

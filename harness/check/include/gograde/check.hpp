@@ -35,6 +35,7 @@
 #include <string_view>
 
 #include "gograde/data.hpp"
+#include "gox/detail/exception_type.hpp"
 #include "gox/runtime.hpp"
 #include "gox/time.hpp"
 
@@ -67,8 +68,7 @@ using gograde::unhex;
 void observe(const std::string& key, nlohmann::json value);
 
 namespace detail {
-/// The demangled type of the exception being handled ("std::range_error").
-std::string current_exception_type();
+using gox::detail::current_exception_type;  // "std::range_error"
 }  // namespace detail
 
 /// Drive half: observes what `fn()` returns under `key`; when it throws,

@@ -59,8 +59,6 @@ void park_or_unwind(waiter& w);
 /// At a point where a fiber resumes without parking (yield): unwind it if
 /// the run's outcome is decided.
 void stop_if_killed();
-/// The demangled type of the exception being handled.
-std::string current_exception_type();
 
 /// Race build: a fiber parking on a buffered channel lends its TSan context
 /// to the fiber that will complete its operation, which then annotates on
