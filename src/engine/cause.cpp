@@ -6,12 +6,37 @@
 #include <cctype>
 #include <regex>
 #include <set>
+#include <vector>
 
 namespace gograde {
 
 namespace {
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+// The line that says what went wrong: the first line, joined with the next
+// when it only introduces what follows ("building the normal runtime
+// failed:"); for a build, the compiler's first error line if it printed one
+// (the lines before it are "In file included from ..." context).
+std::string summary_line(const std::string& evidence, bool build) {
+  std::vector<std::string> lines;
+  for (std::size_t at = 0; at <= evidence.size();) {
+    std::size_t end = evidence.find('\n', at);
+    if (end == std::string::npos) end = evidence.size();
+    std::string line = evidence.substr(at, end - at);
+    if (line.find_first_not_of(" \t") != std::string::npos) lines.push_back(std::move(line));
+    at = end + 1;
+  }
+  if (lines.empty()) return {};
+  // Ours ("... failed:"), not the compiler's context ("In file included from a.cpp:3:").
+  const std::string& first = lines.front();
+  const bool heading = first.back() == ':' && first.find(':') == first.size() - 1;
+  if (build)
+    for (std::size_t i = 0; i < lines.size(); ++i)
+      if (lines[i].find("error: ") != std::string::npos)
+        return (heading && i > 0 ? first + " " : "") + lines[i];
+  return heading && lines.size() > 1 ? first + " " + lines[1] : first;
+}
 
 // Numbers that vary from run to run of one bug (fiber ids, counts, times)
 // do not make another cause.
@@ -75,10 +100,9 @@ cause cause_of(const run_outcome& r) {
   } else if (r.evidence.rfind("in \"", 0) == 0 && r.evidence.find('\n') != std::string::npos) {
     // A gox outcome in no line of the candidate's: its message ("in \"test\":" first).
     c.headline = name + ": " + first_line(r.evidence.substr(r.evidence.find('\n') + 1));
-  } else if (r.v == verdict::failed || r.v == verdict::inconclusive) {
-    c.headline = name + ": " + first_line(r.evidence);
   } else {
-    c.headline = name + ": " + first_line(r.evidence);
+    const bool build = r.v == verdict::compile_error || r.v == verdict::internal_error;
+    c.headline = name + ": " + summary_line(r.evidence, build);
   }
   c.key = name + "\n" + without_numbers(c.headline);
   return c;

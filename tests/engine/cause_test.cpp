@@ -67,6 +67,25 @@ TEST_CASE("A failed check is its test and check; numbers that vary do not split 
   CHECK(cause_of(run(verdict::skipped, "not attempted")).key.empty());
 }
 
+TEST_CASE("A build failure's headline says what failed, not only that something did", "[cause]") {
+  const auto runtime = run(verdict::internal_error,
+                           "building the normal runtime failed:\nIn file included from gox/src/chan.cpp:1:\n"
+                           "gox/include/gox/chan.hpp:12:3: error: 'foo' was not declared in this scope\n   12 | foo();\n");
+  CHECK(cause_of(runtime).headline ==
+        "internal_error: building the normal runtime failed: "
+        "gox/include/gox/chan.hpp:12:3: error: 'foo' was not declared in this scope");
+  const auto timed_out = run(verdict::internal_error,
+                             "building the race runtime failed:\nthe compiler ran out of time\n");
+  CHECK(cause_of(timed_out).headline ==
+        "internal_error: building the race runtime failed: the compiler ran out of time");
+  const auto compile = run(verdict::compile_error,
+                           "In file included from suite.cpp:3:\ncounter.hpp:9:5: error: expected ';' before '}' token\n");
+  CHECK(cause_of(compile).headline == "compile_error: counter.hpp:9:5: error: expected ';' before '}' token");
+  // Not a build: a check's own text is not searched for "error: ".
+  const auto failed = run(verdict::failed, "\"Retry\": CHECK( err == nil )\nwith: last error: timeout");
+  CHECK(cause_of(failed).headline == "failed: \"Retry\": CHECK( err == nil )");
+}
+
 TEST_CASE("A grade's causes are counted over items; a report shows each once", "[cause]") {
   grade_result g;
   g.exercise = "worker-pool";
