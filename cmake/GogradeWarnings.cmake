@@ -18,3 +18,11 @@ function(gograde_race target)
     target_link_options(${target} PRIVATE -fsanitize=thread)
   endif()
 endfunction()
+
+# gograde_explore(<target>): an exploration program (see harness/gox/src/
+# explore.cpp): its code compiled with ThreadSanitizer's instrumentation and
+# linked with gox's exploration flavour instead of TSan's runtime.
+function(gograde_explore target)
+  target_compile_options(${target} PRIVATE -fsanitize=thread)
+  target_link_libraries(${target} PRIVATE gograde::gox_explore)
+endfunction()

@@ -1069,6 +1069,13 @@ config config::from_env(config base) {
     else if (s == "virtual") base.clock = clock_kind::virtual_time;
     else throw std::invalid_argument("GOX_CLOCK: expected real or virtual, got " + s);
   }
+  if (const char* v = get("GOX_EXPLORE")) {
+    std::string s = v;
+    if (s == "off") base.explore = explore_kind::off;
+    else if (s == "atomics") base.explore = explore_kind::atomics;
+    else if (s == "accesses") base.explore = explore_kind::accesses;
+    else throw std::invalid_argument("GOX_EXPLORE: expected off, atomics or accesses, got " + s);
+  }
   return base;
 }
 
@@ -1077,6 +1084,8 @@ std::string config::describe() const {
   if (sched == sched_kind::deterministic) os << "sched=det seed=" << seed;
   else os << "sched=par threads=" << threads;
   os << " clock=" << (clock == clock_kind::real ? "real" : "virtual");
+  if (sched == sched_kind::deterministic && explore != explore_kind::off)
+    os << " explore=" << (explore == explore_kind::atomics ? "atomics" : "accesses");
   return os.str();
 }
 

@@ -38,6 +38,11 @@ namespace gox {
 
 enum class sched_kind { deterministic, parallel };
 enum class clock_kind { real, virtual_time };
+/// Exploration (a program built for it, see harness/gox/src/explore.cpp): on
+/// the deterministic scheduler, where the instrumented program code may lose
+/// its fiber besides gox calls. `atomics`: at every atomic operation;
+/// `accesses`: also at every plain load and store of shared memory.
+enum class explore_kind { off, atomics, accesses };
 
 struct config {
   sched_kind sched = sched_kind::deterministic;
@@ -51,13 +56,15 @@ struct config {
   /// pending, before the run is declared deadlocked (threads outside the run
   /// may still wake a fiber). Virtual time declares a deadlock at once.
   std::chrono::nanoseconds deadlock_grace = std::chrono::milliseconds(100);
+  /// Deterministic scheduler, exploration build only (elsewhere ignored).
+  explore_kind explore = explore_kind::off;
 
-  /// `base` overridden by GOX_SCHED (det|par), GOX_SEED, GOX_THREADS and
-  /// GOX_CLOCK (real|virtual) where set. Throws std::invalid_argument on a
+  /// `base` overridden by GOX_SCHED (det|par), GOX_SEED, GOX_THREADS,
+  /// GOX_CLOCK (real|virtual) and GOX_EXPLORE (off|atomics|accesses) where set. Throws std::invalid_argument on a
   /// malformed value.
   static config from_env(config base);
   static config from_env() { return from_env(config{}); }
-  /// e.g. "sched=det seed=7 clock=virtual"
+  /// e.g. "sched=det seed=7 clock=virtual", "sched=det seed=2 clock=real explore=atomics"
   std::string describe() const;
 };
 

@@ -7,13 +7,15 @@
 // invent happens-before edges between unrelated fibers).
 
 // GOX_RACE: the race build. Defined for every target linking gox in that
-// build (gox itself is compiled uninstrumented), or detected from the flags.
-#if !defined(GOX_RACE) && defined(__has_feature)
+// build (gox itself is compiled uninstrumented), or detected from the flags;
+// never in the exploration build (GOX_EXPLORE), whose programs are compiled
+// with TSan's instrumentation but run without TSan (gox/src/explore.cpp).
+#if !defined(GOX_RACE) && !defined(GOX_EXPLORE) && defined(__has_feature)
 #if __has_feature(thread_sanitizer)
 #define GOX_RACE 1
 #endif
 #endif
-#if !defined(GOX_RACE) && defined(__SANITIZE_THREAD__)
+#if !defined(GOX_RACE) && !defined(GOX_EXPLORE) && defined(__SANITIZE_THREAD__)
 #define GOX_RACE 1
 #endif
 

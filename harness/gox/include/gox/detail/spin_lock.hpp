@@ -9,6 +9,10 @@
 // the same channel). So the methods are out of line and uninstrumented, and
 // while the lock is held the holder's memory accesses are not recorded: the
 // runtime state it guards is not the program's data.
+//
+// Exploration build: out of line as well, and counted per thread, so that a
+// scheduling point in the program's code (a destructor run by a channel
+// operation, say) never switches fibers while a runtime lock is held.
 
 #include <atomic>
 #include <thread>
@@ -34,7 +38,7 @@ inline void spin_acquire(std::atomic<bool>& locked) noexcept {
 
 class spin_lock {
  public:
-#if defined(GOX_RACE)
+#if defined(GOX_RACE) || defined(GOX_EXPLORE)
   void lock() noexcept;
   bool try_lock() noexcept;
   void unlock() noexcept;
