@@ -238,13 +238,12 @@ int cmd_grade_all(const globals& g, const std::string& sub, const std::string& f
 }
 
 int cmd_replay(const globals& g, const std::string& slug, const std::string& sub, int seed, const std::string& item,
-               bool visible, bool virt, bool race_only, bool normal_only) {
+               bool visible, bool virt, std::optional<flavour> only) {
   const exercise ex = make_catalog(g).load(slug);
   builder b = make_builder(g);
   grade_options opt = options_for(slug, sub, visible);
   opt.only_item = item;
-  if (race_only) opt.only_flavour = flavour::race;
-  if (normal_only) opt.only_flavour = flavour::normal;
+  opt.only_flavour = only;
   opt.plan = [&](const rubric_item& it) {
     return std::vector<run_config>{make_run(virt || uses_virtual_time(it) ? "virt" : "det", seed)};
   };
@@ -634,7 +633,8 @@ int main(int argc, char** argv) {
 
   std::string slug, sub, format = "text", out_file, dir, duration = "60s", item, shard_spec, exercise_opt;
   std::vector<std::string> slugs, formats;
-  bool force = false, all = false, visible = false, virt = false, race_only = false, normal_only = false;
+  bool force = false, all = false, visible = false, virt = false, race_only = false, normal_only = false,
+       explore_only = false;
   int seed = 1, threads = 4, seeds = 0, jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency() / 2));
   const auto& fmts = report_formats();
   const std::string fmt_help = fmt::format("Report format: {}", fmt::join(fmts, ", "));
@@ -678,7 +678,10 @@ int main(int argc, char** argv) {
   replay->add_flag("--visible", visible, "The visible tests (as `gograde test` runs them)");
   replay->add_flag("--virtual", virt, "In virtual time");
   auto* race_flag = replay->add_flag("--race", race_only, "Only the race build");
-  replay->add_flag("--normal", normal_only, "Only the normal build")->excludes(race_flag);
+  auto* normal_flag = replay->add_flag("--normal", normal_only, "Only the normal build")->excludes(race_flag);
+  replay->add_flag("--explore", explore_only, "Only the exploration build (atomic operations are scheduling points)")
+      ->excludes(race_flag)
+      ->excludes(normal_flag);
 
   auto* validate = app.add_subcommand("validate", "Prove a set sound: references pass, mutants get their verdicts");
   validate->add_option("exercise", slugs, "Exercises, or set names for all of a set's (default: all)");
@@ -755,7 +758,11 @@ int main(int argc, char** argv) {
       return all ? cmd_grade_all(g, sub, format, out_file) : cmd_grade(g, slug, sub, false, format, out_file);
     }
     if (*stress_cmd) return cmd_stress(g, slug, sub, duration, threads, seeds, item, visible);
-    if (*replay) return cmd_replay(g, slug, sub, seed, item, visible, virt, race_only, normal_only);
+    if (*replay) return cmd_replay(g, slug, sub, seed, item, visible, virt,
+                                    race_only      ? std::optional<flavour>(flavour::race)
+                                    : normal_only  ? std::optional<flavour>(flavour::normal)
+                                    : explore_only ? std::optional<flavour>(flavour::explore)
+                                                   : std::nullopt);
     if (*validate) return cmd_validate(g, slugs);
     if (*sandbox_exec) return cmd_sandbox_exec(exec_argv, exec_ro);
     if (*batch_entry_cmd) {

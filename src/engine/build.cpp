@@ -43,9 +43,19 @@ std::vector<std::string> flavour_flags(flavour f, bool instrument) {
   if (f == flavour::race) {
     v.push_back("-DGOX_RACE=1");
     if (instrument) v.push_back("-fsanitize=thread");
+  } else if (f == flavour::explore) {
+    // TSan's instrumentation without TSan: gox's exploration flavour defines
+    // its entry points (harness/gox/src/explore.cpp). Only the suite and the
+    // submission are instrumented; the runtime and the test mains are not.
+    v.push_back("-DGOX_EXPLORE=1");
+    if (instrument) v.push_back("-fsanitize=thread");
   }
   return v;
 }
+
+// The race and exploration flavours build with clang (ThreadSanitizer's
+// instrumentation and precompiled headers as clang makes them).
+bool with_clang(flavour f) { return f != flavour::normal; }
 
 // What every suite includes, precompiled once per flavour: about half of a
 // suite's compile time is parsing Catch2 and the gox headers.
@@ -119,7 +129,7 @@ const builder::runtime& builder::ensure_runtime(flavour f) {
   runtime& rt = rt_[f];
   const fs::path gox = tc_.source_root / "harness" / "gox";
   const fs::path check = tc_.source_root / "harness" / "check";
-  const std::string cxx = f == flavour::race ? tc_.cxx_race : tc_.cxx_normal;
+  const std::string cxx = with_clang(f) ? tc_.cxx_race : tc_.cxx_normal;
 
   std::vector<fs::path> sources, all;
   std::error_code ec;
@@ -183,9 +193,9 @@ const builder::runtime& builder::ensure_runtime(flavour f) {
   // The test mains: the driver's (instrumented in the race flavour), the
   // judge's (which only ever runs in the normal flavour) and what both share.
   for (const char* main : {"check_main", "support", "judge_main"}) {
-    if (f == flavour::race && std::string(main) == "judge_main") continue;
-    jobs.push_back(compile(check / (std::string(main) + ".cpp"), tmp / (std::string(main) + ".o"), true,
-                           {"-I" + (check / "include").string()}));
+    if (f != flavour::normal && std::string(main) == "judge_main") continue;
+    jobs.push_back(compile(check / (std::string(main) + ".cpp"), tmp / (std::string(main) + ".o"),
+                           f == flavour::race, {"-I" + (check / "include").string()}));
     drain(width - 1);
   }
   drain(0);
@@ -212,12 +222,12 @@ const builder::runtime& builder::ensure_runtime(flavour f) {
 // Without it suites still build, only slower: a failure here is not fatal.
 void builder::ensure_pch(flavour f, runtime& rt, const fs::path& dir) {
   const fs::path header = dir / "pch.hpp";
-  const fs::path pch = dir / (f == flavour::race ? "pch.hpp.pch" : "pch.hpp.gch");
+  const fs::path pch = dir / (with_clang(f) ? "pch.hpp.pch" : "pch.hpp.gch");
   if (fs::exists(pch) && read_file(header) == kPchText) {
     rt.pch = header;
     return;
   }
-  const std::string cxx = f == flavour::race ? tc_.cxx_race : tc_.cxx_normal;
+  const std::string cxx = with_clang(f) ? tc_.cxx_race : tc_.cxx_normal;
   const fs::path pch_tmp = temp_sibling(pch);
   if (!fs::exists(header)) {
     try {
@@ -273,7 +283,7 @@ build_output builder::make_exe(const recipe& rc, std::chrono::milliseconds compi
     out.diagnostics = rt.error;
     return out;
   }
-  const std::string cxx = f == flavour::race ? tc_.cxx_race : tc_.cxx_normal;
+  const std::string cxx = with_clang(f) ? tc_.cxx_race : tc_.cxx_normal;
   std::uint64_t h = hash_string(rc.kind + cxx + join(flavour_flags(f, true)) + rt.lib.string() + "pch:" +
                                 rt.pch.string() + "v4-split");
   h = hash_string(hex(hash_file(rc.source)), h);
@@ -351,7 +361,7 @@ build_output builder::make_exe(const recipe& rc, std::chrono::milliseconds compi
     for (auto& fl : suite_flags(f, gox, check)) cc.push_back(fl);
     if (with_pch) {
       // g++ finds pch.hpp.gch beside the header; clang++ is given the file.
-      if (f == flavour::race) cc.insert(cc.end(), {"-include-pch", rt.pch.string() + ".pch"});
+      if (with_clang(f)) cc.insert(cc.end(), {"-include-pch", rt.pch.string() + ".pch"});
       else cc.insert(cc.end(), {"-include", rt.pch.string()});
     }
     if (!rc.submission.empty()) cc.push_back("-I" + rc.submission.string());

@@ -64,7 +64,13 @@ std::pair<int, int> parse_range(const std::string& s, const std::string& spec) {
 
 }  // namespace
 
-const char* to_string(flavour f) noexcept { return f == flavour::race ? "race" : "normal"; }
+const char* to_string(flavour f) noexcept {
+  switch (f) {
+    case flavour::race: return "race";
+    case flavour::explore: return "explore";
+    default: return "normal";
+  }
+}
 
 run_config make_run(const std::string& kind, int n) {
   if (kind == "par")
@@ -305,7 +311,8 @@ exercise load_exercise(const fs::path& set_root, const std::string& slug) {
     for (const auto& b : string_list(*t, "builds", rubric_file, where)) {
       if (b == "normal") it.builds.push_back(flavour::normal);
       else if (b == "race") it.builds.push_back(flavour::race);
-      else throw config_error(fmt::format("{}: {}builds: \"{}\" (normal or race)", rubric_file.string(), where, b));
+      else if (b == "explore") it.builds.push_back(flavour::explore);
+      else throw config_error(fmt::format("{}: {}builds: \"{}\" (normal, race or explore)", rubric_file.string(), where, b));
     }
     if (it.builds.empty()) it.builds = {flavour::normal};
     try {
@@ -315,6 +322,11 @@ exercise load_exercise(const fs::path& set_root, const std::string& slug) {
       throw config_error(fmt::format("{}: {}runs: {}", rubric_file.string(), where, e.what()));
     }
     if (it.runs.empty()) it.runs = parse_runs("det:1");
+    if (std::find(it.builds.begin(), it.builds.end(), flavour::explore) != it.builds.end() &&
+        std::none_of(it.runs.begin(), it.runs.end(), [](const run_config& r) { return r.kind != "par"; }))
+      throw config_error(fmt::format("{}: {}runs: the explore build explores the deterministic scheduler's "
+                                     "schedules and runs only det and virt runs; this item has none",
+                                     rubric_file.string(), where));
     const auto timeout = (*t)["timeout_seconds"].value_or(static_cast<std::int64_t>(it.timeout.count()));
     if (timeout < 1 || timeout > 3600)
       throw config_error(fmt::format("{}: {}timeout_seconds: {} (1 to 3600)", rubric_file.string(), where, timeout));

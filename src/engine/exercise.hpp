@@ -25,7 +25,10 @@ struct config_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-enum class flavour { normal, race };
+/// normal: g++, as written; race: ThreadSanitizer; explore: every atomic
+/// operation a scheduling point of the deterministic scheduler (gox's
+/// exploration flavour, harness/gox/src/explore.cpp).
+enum class flavour { normal, race, explore };
 const char* to_string(flavour f) noexcept;
 
 /// One run of a suite: the scheduler configuration, as GOX_* variables.

@@ -373,6 +373,9 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
                                                  "report_signal_unsafe=0 log_path={}",
                                                  kRaceExitCode, (tsan_dir / "report").string()));
   }
+  // The exploration build: every atomic operation of the suite and the
+  // submission is a point where the seeded scheduler may switch fibers.
+  if (fl == flavour::explore) env.emplace_back("GOX_EXPLORE", "atomics");
   std::vector<std::string> argv = {b.exe.string()};
   if (!tests.empty()) argv.push_back(tests);
   process_spec spec;
@@ -413,7 +416,7 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
     // race build, RLIMIT_AS with room for the fibers' reserved stacks.
     // ThreadSanitizer cannot run under RLIMIT_AS: the race build goes without.
     spec.processes_limit = lim.processes;
-    if (fl == flavour::normal) spec.address_space_limit = (lim.memory_mb + 1024) << 20;
+    if (fl != flavour::race) spec.address_space_limit = (lim.memory_mb + 1024) << 20;
   }
   process_result pr = run_process(spec);
   // bwrap reports a child killed by signal N as exit status 128 + N.
@@ -426,6 +429,7 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
   std::string env_text;
   for (const auto& [k, v] : cfg.env) env_text += k + "=" + v + " ";
   if (fl == flavour::race) env_text += "TSAN_OPTIONS=halt_on_error=0 ";
+  if (fl == flavour::explore) env_text += "GOX_EXPLORE=atomics ";
   out.command = env_text + shell_quote(b.exe.string()) + (tests.empty() ? "" : " " + shell_quote(tests));
   out.replay = out.command;
   const auto stall_limit = spec.stall_limit;
@@ -808,6 +812,9 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
         }
       }
       for (const auto& rc : it.runs) {
+        // The exploration build explores the deterministic scheduler's
+        // schedules: an item's parallel runs belong to its other builds.
+        if (fl == flavour::explore && rc.kind == "par") continue;
         // Once a configuration timed out, the item has its verdict in that
         // build: its other configurations are not each made to wait out the
         // limit again (the other build still runs: a race it shows is evidence
@@ -836,7 +843,8 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
         judging j{io.runs.size(), std::move(d), {}};
         if (!opt.replay_prefix.empty() && rc.kind != "par")
           j.replay = fmt::format("{} --item {} --seed {}{}{}", opt.replay_prefix, it.id, rc.seed,
-                                 rc.kind == "virt" ? " --virtual" : "", fl == flavour::race ? " --race" : "");
+                                 rc.kind == "virt" ? " --virtual" : "",
+                                 fl == flavour::race ? " --race" : fl == flavour::explore ? " --explore" : "");
         pending.back().push_back(std::move(j));
         io.runs.emplace_back();
         if (timed_out && !timed_out_at) {

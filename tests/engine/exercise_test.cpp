@@ -172,6 +172,25 @@ TEST_CASE("An exercise's allowlist names folders and functions, nothing else", "
   }
 }
 
+TEST_CASE("The explore build runs an item's det and virt runs; an item with only par runs is refused",
+          "[engine][exercise]") {
+  const std::string item = "[[item]]\nid = \"x\"\ntitle = \"X\"\npoints = 1\nsuite = \"s.cpp\"\ntests = \"[x]\"\n";
+  {
+    scratch_set s(item + "builds = [\"normal\", \"explore\"]\nruns = [\"det:1-3\", \"par:2\"]\n");
+    const exercise ex = load_exercise(s.root, "demo");
+    CHECK(ex.items.at(0).builds == std::vector<flavour>{flavour::normal, flavour::explore});
+    CHECK(std::string(to_string(flavour::explore)) == "explore");
+  }
+  {
+    scratch_set s(item + "builds = [\"explore\"]\nruns = [\"par:4x2\"]\n");
+    CHECK_THAT(load_error(s), Catch::Contains("item[0].runs") && Catch::Contains("det and virt"));
+  }
+  {
+    scratch_set s(item + "builds = [\"fast\"]\n");
+    CHECK_THAT(load_error(s), Catch::Contains("item[0].builds") && Catch::Contains("normal, race or explore"));
+  }
+}
+
 TEST_CASE("An item about races runs in the race build only; a mutant may name each item's verdict",
           "[engine][exercise]") {
   const std::string item = "[[item]]\nid = \"x\"\ntitle = \"X\"\npoints = 1\nsuite = \"s.cpp\"\ntests = \"[x]\"\n";

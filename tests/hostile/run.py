@@ -222,7 +222,17 @@ if leaks:
     failures.append("the grader's secret leaked into: " + ", ".join(leaks))
 
 # Nothing of a sandbox outlives the batch (the daemon case): no process of the
-# sandbox's identity (uid 65534 when graded as root) is left.
+# sandbox's identity (uid 65534 when graded as root) is left. Another grader
+# on the machine (its programs run from another gograde cache) is not ours.
+batch_cache = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+                           "gograde")
+def another_graders(pid):
+    try:
+        exe = os.readlink(f"/proc/{pid}/exe")
+    except OSError:
+        return False
+    in_a_cache = "/gograde-cache/" in exe or "/.cache/gograde/" in exe
+    return in_a_cache and not exe.startswith(batch_cache + "/")
 if os.geteuid() == 0:
     time.sleep(1)
     left = []
@@ -233,7 +243,8 @@ if os.geteuid() == 0:
             with open(f"/proc/{pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
             # Started by this batch (other programs of the machine may run as nobody), and not a zombie.
-            if uid == "65534" and float(fields[19]) >= batch_started and fields[0] not in ("Z", "X"):
+            if (uid == "65534" and float(fields[19]) >= batch_started and fields[0] not in ("Z", "X")
+                    and not another_graders(pid)):
                 left.append(pid + " " + open(f"/proc/{pid}/cmdline").read().replace("\0", " ")[:80])
         except (OSError, StopIteration, IndexError, ValueError):
             pass
@@ -273,8 +284,7 @@ if connections:
 # cgroups; the next run removes every one of them and finishes.
 def dead_leftovers():
     found = []
-    cache = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "gograde")
-    for base, depth in ((cache, 1), ("/tmp", 0), (kill_out, 1)):
+    for base, depth in ((batch_cache, 1), ("/tmp", 0), (kill_out, 1)):
         dirs = [base]
         for _ in range(depth):
             dirs += [os.path.join(d, n) for d in list(dirs) if os.path.isdir(d) for n in os.listdir(d)

@@ -40,7 +40,9 @@ thread_local int spin_locks_held = 0;
 
 void offer_switch(bool plain_access) noexcept {
   if (spin_locks_held != 0) return;
-  runtime_state* rt = current_runtime();
+  // Only a run's own scheduler thread, where Boost's context of the running
+  // fiber is live (at exit, static destructors run instrumented code too).
+  runtime_state* rt = thread_runtime();
   if (!rt || rt->cfg.sched != sched_kind::deterministic) return;
   const explore_kind k = rt->cfg.explore;
   if (k == explore_kind::off || (plain_access && k != explore_kind::accesses)) return;

@@ -197,6 +197,8 @@ GOX_NO_TSAN void set_thread_runtime(runtime_state* rt) noexcept {
   tls_thread_done = rt == nullptr;
 }
 
+GOX_NO_TSAN runtime_state* thread_runtime() noexcept { return tls_runtime; }
+
 GOX_NO_TSAN runtime_state* current_runtime() noexcept {
   if (tls_runtime) return tls_runtime;
   fiber_record* r = current_record();

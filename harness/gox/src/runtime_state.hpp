@@ -214,6 +214,9 @@ void race_thread_started() noexcept;
 extern thread_local runtime_state* tls_runtime;  // set on the run's scheduler threads
 void set_thread_runtime(runtime_state* rt) noexcept;
 runtime_state* current_runtime() noexcept;
+/// The run whose scheduler thread this is (nullptr on any other thread, and
+/// on a scheduler thread before and after its run).
+runtime_state* thread_runtime() noexcept;
 fiber_record* current_record() noexcept;
 
 }  // namespace gox::detail
