@@ -9,6 +9,8 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <shared_mutex>
 #include <thread>
 #include <vector>
 
@@ -75,6 +77,21 @@ struct plain_counter {  // a data race: two plain accesses
   long value() const { return v; }
 };
 
+struct std_mutex_counter {  // correct: the atomic is only touched under the lock
+  std::mutex mu;
+  long v = 0;
+  std::atomic<long> calls{0};
+  void inc() {
+    std::lock_guard g(mu);
+    calls.fetch_add(1);  // a scheduling point while a std::mutex is held
+    v = v + 1;
+  }
+  long value() {
+    std::lock_guard g(mu);
+    return v;
+  }
+};
+
 struct mutex_counter {
   gox::Mutex mu;
   long v = 0;
@@ -109,6 +126,38 @@ TEST_CASE("Exploring atomics: fetch_add and a Mutex lose no update on any seed",
     CHECK(storm<fetch_add_counter>(det(seed, gox::explore_kind::atomics)).first == kWant);
     CHECK(storm<mutex_counter>(det(seed, gox::explore_kind::accesses)).first == kWant);
   }
+}
+
+TEST_CASE("No switch while a std::mutex or std::shared_mutex is held: it would block the thread, not the fiber",
+          "[explore]") {
+  // A fiber switched out inside a std::mutex section, and another fiber of
+  // the same thread locking it, would hang the whole run.
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    INFO("seed " << seed);
+    CHECK(storm<std_mutex_counter>(det(seed, gox::explore_kind::accesses)).first == kWant);
+  }
+  std::shared_mutex rw;
+  long shared_v = 0;
+  const gox::run_result r = gox::run(det(3, gox::explore_kind::accesses), [&rw, &shared_v] {
+    gox::WaitGroup wg;
+    for (int f = 0; f < kFibers; ++f) {
+      wg.Add(1);
+      gox::go([&rw, &shared_v, &wg] {
+        for (int i = 0; i < kIncs; ++i) {
+          {
+            std::unique_lock w(rw);
+            shared_v = shared_v + 1;
+          }
+          std::shared_lock rd(rw);
+          if (shared_v < 0) throw gox::panic("impossible");
+        }
+        wg.Done();
+      });
+    }
+    wg.Wait();
+  });
+  CHECK(r.ok());
+  CHECK(shared_v == kWant);
 }
 
 TEST_CASE("Exploring accesses: a plain counter loses updates; exploring atomics only does not see it", "[explore]") {

@@ -15,7 +15,8 @@
 //
 // A switch is offered only in a program fiber of a run on the deterministic
 // scheduler with config::explore set, never while this thread holds one of
-// the runtime's spin locks, nor in a run being torn down. Anywhere else
+// the runtime's spin locks or an OS lock (a std::mutex: its lock functions are
+// counted here), nor in a run being torn down. Anywhere else
 // (plain threads, the parallel scheduler, before and after a run) the entry
 // points only do the operation, sequentially consistent whatever order was
 // asked (stronger than asked, so always correct).
@@ -26,7 +27,12 @@
 #if defined(GOX_EXPLORE)
 
 #include <boost/fiber/operations.hpp>
+#include <dlfcn.h>
+#include <pthread.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdlib>
 #include <cstddef>
 #include <cstdint>
 
@@ -37,9 +43,14 @@ namespace gox::detail {
 
 namespace {
 thread_local int spin_locks_held = 0;
+// OS locks (pthread mutexes and rwlocks: std::mutex, std::shared_mutex, ...)
+// this thread holds. A fiber switched out while holding one, and another
+// fiber of the thread locking it, would block the thread itself: the whole
+// run would hang. So no switch is offered while any is held.
+thread_local int os_locks_held = 0;
 
 void offer_switch(bool plain_access) noexcept {
-  if (spin_locks_held != 0) return;
+  if (spin_locks_held != 0 || os_locks_held != 0) return;
   // Only a run's own scheduler thread, where Boost's context of the running
   // fiber is live (at exit, static destructors run instrumented code too).
   runtime_state* rt = thread_runtime();
@@ -70,9 +81,76 @@ void spin_lock::unlock() noexcept {
   locked_.store(false, std::memory_order_release);
 }
 
+// The C library's own lock functions, found once (RTLD_NEXT: the definition
+// after this executable's, which replaces them below).
+template <class Fn>
+Fn next_definition(std::atomic<Fn>& cache, const char* name) noexcept {
+  Fn f = cache.load(std::memory_order_acquire);
+  if (!f) {
+    f = reinterpret_cast<Fn>(::dlsym(RTLD_NEXT, name));
+    if (!f) {
+      static const char msg[] = "gox: explore build: a pthread lock function was not found\n";
+      (void)!::write(2, msg, sizeof msg - 1);
+      std::abort();
+    }
+    cache.store(f, std::memory_order_release);
+  }
+  return f;
+}
+
+void os_lock_taken(int rc) noexcept {
+  if (rc == 0) ++os_locks_held;
+}
+void os_lock_released() noexcept {
+  if (os_locks_held > 0) --os_locks_held;  // (an unlock by a thread that did not lock)
+}
+
 }  // namespace gox::detail
 
 using gox::detail::offer_switch;
+
+// The lock functions std::mutex, std::timed_mutex, std::recursive_mutex and
+// std::shared_mutex reach, counted (see os_locks_held); they do what the C
+// library's do.
+extern "C" {
+#define GOX_EXPLORE_OS_LOCK(name, params, args, effect)                 \
+  int name params {                                                             \
+    using fn = int (*) params;                                                  \
+    static std::atomic<fn> real{nullptr};                                       \
+    const int rc = gox::detail::next_definition(real, #name) args;              \
+    effect;                                                                     \
+    return rc;                                                                  \
+  }
+GOX_EXPLORE_OS_LOCK(pthread_mutex_lock, (pthread_mutex_t * m), (m),
+                    gox::detail::os_lock_taken(rc))
+GOX_EXPLORE_OS_LOCK(pthread_mutex_trylock, (pthread_mutex_t * m), (m),
+                    gox::detail::os_lock_taken(rc))
+GOX_EXPLORE_OS_LOCK(pthread_mutex_timedlock, (pthread_mutex_t * m, const struct timespec* t),
+                    (m, t), gox::detail::os_lock_taken(rc))
+GOX_EXPLORE_OS_LOCK(pthread_mutex_clocklock, (pthread_mutex_t * m, clockid_t c, const struct timespec* t), (m, c, t),
+                    gox::detail::os_lock_taken(rc))
+GOX_EXPLORE_OS_LOCK(pthread_mutex_unlock, (pthread_mutex_t * m), (m),
+                    if (rc == 0) gox::detail::os_lock_released())
+GOX_EXPLORE_OS_LOCK(pthread_rwlock_rdlock, (pthread_rwlock_t * l), (l),
+                    gox::detail::os_lock_taken(rc))
+GOX_EXPLORE_OS_LOCK(pthread_rwlock_wrlock, (pthread_rwlock_t * l), (l),
+                    gox::detail::os_lock_taken(rc))
+GOX_EXPLORE_OS_LOCK(pthread_rwlock_tryrdlock, (pthread_rwlock_t * l), (l),
+                    gox::detail::os_lock_taken(rc))
+GOX_EXPLORE_OS_LOCK(pthread_rwlock_trywrlock, (pthread_rwlock_t * l), (l),
+                    gox::detail::os_lock_taken(rc))
+GOX_EXPLORE_OS_LOCK(pthread_rwlock_timedrdlock, (pthread_rwlock_t * l, const struct timespec* t),
+                    (l, t), gox::detail::os_lock_taken(rc))
+GOX_EXPLORE_OS_LOCK(pthread_rwlock_timedwrlock, (pthread_rwlock_t * l, const struct timespec* t),
+                    (l, t), gox::detail::os_lock_taken(rc))
+GOX_EXPLORE_OS_LOCK(pthread_rwlock_clockrdlock, (pthread_rwlock_t * l, clockid_t c, const struct timespec* t), (l, c, t),
+                    gox::detail::os_lock_taken(rc))
+GOX_EXPLORE_OS_LOCK(pthread_rwlock_clockwrlock, (pthread_rwlock_t * l, clockid_t c, const struct timespec* t), (l, c, t),
+                    gox::detail::os_lock_taken(rc))
+GOX_EXPLORE_OS_LOCK(pthread_rwlock_unlock, (pthread_rwlock_t * l), (l),
+                    if (rc == 0) gox::detail::os_lock_released())
+#undef GOX_EXPLORE_OS_LOCK
+}  // extern "C"
 
 // The entry points ThreadSanitizer's instrumentation calls (the ABI of
 // compiler-rt's tsan_interface.h and tsan_interface_atomic.h; memory orders
