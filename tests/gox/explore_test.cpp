@@ -160,6 +160,43 @@ TEST_CASE("No switch while a std::mutex or std::shared_mutex is held: it would b
   CHECK(shared_v == kWant);
 }
 
+namespace {
+long slow_init() {  // atomics inside a static's initialiser: scheduling points
+  std::atomic<long> a{0};
+  for (int i = 0; i < 50; ++i) a.fetch_add(1);
+  return a.load();
+}
+long static_value() {
+  static const long v = slow_init();
+  return v;
+}
+}  // namespace
+
+TEST_CASE("No switch while a function-local static is being initialised", "[explore]") {
+  // Another fiber reaching the static would wait on the thread's futex: a hang.
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    long sum = 0;
+    const gox::run_result r = gox::run(det(seed, gox::explore_kind::accesses), [&sum] {
+      gox::WaitGroup wg;
+      gox::Mutex mu;
+      for (int f = 0; f < kFibers; ++f) {
+        wg.Add(1);
+        gox::go([&sum, &wg, &mu] {
+          const long v = static_value();
+          mu.Lock();
+          sum += v;
+          mu.Unlock();
+          wg.Done();
+        });
+      }
+      wg.Wait();
+    });
+    INFO("seed " << seed);
+    CHECK(r.ok());
+    CHECK(sum == kFibers * 50);
+  }
+}
+
 TEST_CASE("Exploring accesses: a plain counter loses updates; exploring atomics only does not see it", "[explore]") {
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     INFO("seed " << seed);

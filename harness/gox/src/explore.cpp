@@ -16,7 +16,8 @@
 // A switch is offered only in a program fiber of a run on the deterministic
 // scheduler with config::explore set, never while this thread holds one of
 // the runtime's spin locks or an OS lock (a std::mutex: its lock functions are
-// counted here), nor in a run being torn down. Anywhere else
+// counted here; a function-local static being initialised too), nor in a run
+// being torn down. Anywhere else
 // (plain threads, the parallel scheduler, before and after a run) the entry
 // points only do the operation, sequentially consistent whatever order was
 // asked (stronger than asked, so always correct).
@@ -150,6 +151,30 @@ GOX_EXPLORE_OS_LOCK(pthread_rwlock_clockwrlock, (pthread_rwlock_t * l, clockid_t
 GOX_EXPLORE_OS_LOCK(pthread_rwlock_unlock, (pthread_rwlock_t * l), (l),
                     if (rc == 0) gox::detail::os_lock_released())
 #undef GOX_EXPLORE_OS_LOCK
+
+// A function-local static's initialisation holds its guard (another fiber
+// reaching it meanwhile would wait on the thread's futex forever): counted
+// like an OS lock from acquire (when it returns 1: this caller initialises)
+// to release or abort.
+int __cxa_guard_acquire(std::int64_t* g) {
+  using fn = int (*)(std::int64_t*);
+  static std::atomic<fn> real{nullptr};
+  const int first = gox::detail::next_definition(real, "__cxa_guard_acquire")(g);
+  if (first) gox::detail::os_lock_taken(0);
+  return first;
+}
+void __cxa_guard_release(std::int64_t* g) {
+  using fn = void (*)(std::int64_t*);
+  static std::atomic<fn> real{nullptr};
+  gox::detail::next_definition(real, "__cxa_guard_release")(g);
+  gox::detail::os_lock_released();
+}
+void __cxa_guard_abort(std::int64_t* g) {
+  using fn = void (*)(std::int64_t*);
+  static std::atomic<fn> real{nullptr};
+  gox::detail::next_definition(real, "__cxa_guard_abort")(g);
+  gox::detail::os_lock_released();
+}
 }  // extern "C"
 
 // The entry points ThreadSanitizer's instrumentation calls (the ABI of
