@@ -16,9 +16,10 @@ set(ok_or_unsure "(passed|inconclusive)")
 expect("${out}" "alice +safe-counter +(passed +10/13|inconclusive +[0-9]+/13)")
 expect("${out}" "bob +safe-counter +data_race")
 expect("${out}" "carol +safe-counter +deadlock")
-# dave loses updates wherever two threads truly overlap; a machine too busy to
-# run them side by side makes that check inconclusive (no points either way).
-expect("${out}" "dave +safe-counter +(failed|inconclusive)")
+# dave loses updates between his load and his store: the explore build finds
+# it on every seed, however busy the machine (the threaded checks may still be
+# inconclusive there; the verdict is failed either way).
+expect("${out}" "dave +safe-counter +failed")
 expect("${out}" "erin +safe-counter +compile_error +0/13")
 expect("${out}" "frank +safe-counter +(passed +13/13|inconclusive +[0-9]+/13)")
 expect("${out}" "zed +\\? +error .*no exercise's files found")
