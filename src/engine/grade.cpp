@@ -376,7 +376,8 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
   // The exploration build: every atomic operation and every plain access of
   // the suite and the submission is a point where the seeded scheduler may
   // switch fibers (a load-then-store, atomic or not, loses updates on a seed).
-  if (fl == flavour::explore) env.emplace_back("GOX_EXPLORE", "accesses");
+  constexpr const char* kExplore = "accesses";
+  if (fl == flavour::explore) env.emplace_back("GOX_EXPLORE", kExplore);
   std::vector<std::string> argv = {b.exe.string()};
   if (!tests.empty()) argv.push_back(tests);
   process_spec spec;
@@ -430,7 +431,7 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
   std::string env_text;
   for (const auto& [k, v] : cfg.env) env_text += k + "=" + v + " ";
   if (fl == flavour::race) env_text += "TSAN_OPTIONS=halt_on_error=0 ";
-  if (fl == flavour::explore) env_text += "GOX_EXPLORE=accesses ";
+  if (fl == flavour::explore) env_text += fmt::format("GOX_EXPLORE={} ", kExplore);
   out.command = env_text + shell_quote(b.exe.string()) + (tests.empty() ? "" : " " + shell_quote(tests));
   out.replay = out.command;
   const auto stall_limit = spec.stall_limit;

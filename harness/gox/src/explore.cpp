@@ -163,18 +163,16 @@ int __cxa_guard_acquire(std::int64_t* g) {
   if (first) gox::detail::os_lock_taken(0);
   return first;
 }
-void __cxa_guard_release(std::int64_t* g) {
-  using fn = void (*)(std::int64_t*);
-  static std::atomic<fn> real{nullptr};
-  gox::detail::next_definition(real, "__cxa_guard_release")(g);
-  gox::detail::os_lock_released();
-}
-void __cxa_guard_abort(std::int64_t* g) {
-  using fn = void (*)(std::int64_t*);
-  static std::atomic<fn> real{nullptr};
-  gox::detail::next_definition(real, "__cxa_guard_abort")(g);
-  gox::detail::os_lock_released();
-}
+#define GOX_EXPLORE_GUARD_END(name)                              \
+  void name(std::int64_t* g) {                                   \
+    using fn = void (*)(std::int64_t*);                          \
+    static std::atomic<fn> real{nullptr};                        \
+    gox::detail::next_definition(real, #name)(g);                \
+    gox::detail::os_lock_released();                             \
+  }
+GOX_EXPLORE_GUARD_END(__cxa_guard_release)
+GOX_EXPLORE_GUARD_END(__cxa_guard_abort)
+#undef GOX_EXPLORE_GUARD_END
 }  // extern "C"
 
 // The entry points ThreadSanitizer's instrumentation calls (the ABI of
@@ -206,6 +204,12 @@ GOX_EXPLORE_ACCESS(8)
 GOX_EXPLORE_ACCESS(16)
 #undef GOX_EXPLORE_ACCESS
 
+// A read-modify-write: the switch point, then the builtin `op`.
+#define GOX_EXPLORE_RMW(n, T, name, op)                    \
+  T __tsan_atomic##n##_##name(volatile T* a, T v, int) {   \
+    offer_switch(false);                                   \
+    return op(a, v, __ATOMIC_SEQ_CST);                     \
+  }
 #define GOX_EXPLORE_ATOMIC(n, T)                                                                   \
   T __tsan_atomic##n##_load(const volatile T* a, int) {                                            \
     offer_switch(false);                                                                           \
@@ -215,34 +219,13 @@ GOX_EXPLORE_ACCESS(16)
     offer_switch(false);                                                                           \
     __atomic_store_n(a, v, __ATOMIC_SEQ_CST);                                                      \
   }                                                                                                \
-  T __tsan_atomic##n##_exchange(volatile T* a, T v, int) {                                         \
-    offer_switch(false);                                                                           \
-    return __atomic_exchange_n(a, v, __ATOMIC_SEQ_CST);                                            \
-  }                                                                                                \
-  T __tsan_atomic##n##_fetch_add(volatile T* a, T v, int) {                                        \
-    offer_switch(false);                                                                           \
-    return __atomic_fetch_add(a, v, __ATOMIC_SEQ_CST);                                             \
-  }                                                                                                \
-  T __tsan_atomic##n##_fetch_sub(volatile T* a, T v, int) {                                        \
-    offer_switch(false);                                                                           \
-    return __atomic_fetch_sub(a, v, __ATOMIC_SEQ_CST);                                             \
-  }                                                                                                \
-  T __tsan_atomic##n##_fetch_and(volatile T* a, T v, int) {                                        \
-    offer_switch(false);                                                                           \
-    return __atomic_fetch_and(a, v, __ATOMIC_SEQ_CST);                                             \
-  }                                                                                                \
-  T __tsan_atomic##n##_fetch_or(volatile T* a, T v, int) {                                         \
-    offer_switch(false);                                                                           \
-    return __atomic_fetch_or(a, v, __ATOMIC_SEQ_CST);                                              \
-  }                                                                                                \
-  T __tsan_atomic##n##_fetch_xor(volatile T* a, T v, int) {                                        \
-    offer_switch(false);                                                                           \
-    return __atomic_fetch_xor(a, v, __ATOMIC_SEQ_CST);                                             \
-  }                                                                                                \
-  T __tsan_atomic##n##_fetch_nand(volatile T* a, T v, int) {                                       \
-    offer_switch(false);                                                                           \
-    return __atomic_fetch_nand(a, v, __ATOMIC_SEQ_CST);                                            \
-  }                                                                                                \
+  GOX_EXPLORE_RMW(n, T, exchange, __atomic_exchange_n)                                             \
+  GOX_EXPLORE_RMW(n, T, fetch_add, __atomic_fetch_add)                                             \
+  GOX_EXPLORE_RMW(n, T, fetch_sub, __atomic_fetch_sub)                                             \
+  GOX_EXPLORE_RMW(n, T, fetch_and, __atomic_fetch_and)                                             \
+  GOX_EXPLORE_RMW(n, T, fetch_or, __atomic_fetch_or)                                               \
+  GOX_EXPLORE_RMW(n, T, fetch_xor, __atomic_fetch_xor)                                             \
+  GOX_EXPLORE_RMW(n, T, fetch_nand, __atomic_fetch_nand)                                           \
   int __tsan_atomic##n##_compare_exchange_strong(volatile T* a, T* c, T v, int, int) {             \
     offer_switch(false);                                                                           \
     return __atomic_compare_exchange_n(a, c, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);         \
@@ -261,6 +244,7 @@ GOX_EXPLORE_ATOMIC(16, std::int16_t)
 GOX_EXPLORE_ATOMIC(32, std::int32_t)
 GOX_EXPLORE_ATOMIC(64, std::int64_t)
 #undef GOX_EXPLORE_ATOMIC
+#undef GOX_EXPLORE_RMW
 
 // 16-byte atomics: a scheduling point, then the operation under one lock (the
 // exploration runs on one thread; plain threads need the lock).
