@@ -7,8 +7,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
@@ -17,6 +20,7 @@
 #include "gox/chan.hpp"
 #include "gox/runtime.hpp"
 #include "gox/sync.hpp"
+#include "gox/time.hpp"
 
 namespace {
 
@@ -128,10 +132,10 @@ TEST_CASE("Exploring atomics: fetch_add and a Mutex lose no update on any seed",
   }
 }
 
-TEST_CASE("No switch while a std::mutex or std::shared_mutex is held: it would block the thread, not the fiber",
+TEST_CASE("A std::mutex or std::shared_mutex is a lock of the run: held across switches, no update lost",
           "[explore]") {
-  // A fiber switched out inside a std::mutex section, and another fiber of
-  // the same thread locking it, would hang the whole run.
+  // The lock's holder may be switched out inside its section (the atomic is
+  // a scheduling point there); a fiber that then locks it parks.
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     INFO("seed " << seed);
     CHECK(storm<std_mutex_counter>(det(seed, gox::explore_kind::accesses)).first == kWant);
@@ -278,4 +282,177 @@ TEST_CASE("Plain threads and the parallel scheduler only do the operations", "[e
   CHECK(storm<fetch_add_counter>(par).first == kWant);
   CHECK(par.describe() == "sched=par threads=2 clock=real");
   CHECK(det(7, gox::explore_kind::atomics).describe() == "sched=det seed=7 clock=real explore=atomics");
+}
+
+// ---------------------------------------------------------------- OS threads and locks
+
+namespace {
+
+struct fresh_mutex_counter {  // locks a mutex of its own each call: protects nothing
+  long v = 0;
+  void inc() {
+    std::mutex mu;
+    std::lock_guard g(mu);
+    v = v + 1;
+  }
+  long value() const { return v; }
+};
+
+// kFibers plain std::threads each call inc() kIncs times, inside a run.
+template <class Counter>
+std::pair<gox::run_result, long> thread_storm(const gox::config& c) {
+  Counter k;
+  const gox::run_result r = gox::run(c, [&k] {
+    std::vector<std::thread> ts;
+    for (int t = 0; t < kFibers; ++t)
+      ts.emplace_back([&k] {
+        for (int i = 0; i < kIncs; ++i) k.inc();
+      });
+    for (auto& t : ts) t.join();
+  });
+  return {r, k.value()};
+}
+
+}  // namespace
+
+TEST_CASE("Plain std::threads of an explored run are its fibers: a seed fixes and replays their interleaving",
+          "[explore][threads]") {
+  std::vector<long> finals;
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    INFO("seed " << seed);
+    const auto [r, lost] = thread_storm<load_store_counter>(det(seed, gox::explore_kind::atomics));
+    INFO(r.report());
+    REQUIRE(r.ok());
+    CHECK(lost < kWant);  // every seed loses updates
+    CHECK(thread_storm<load_store_counter>(det(seed, gox::explore_kind::atomics)).second == lost);
+    CHECK(thread_storm<fetch_add_counter>(det(seed, gox::explore_kind::atomics)).second == kWant);
+    finals.push_back(lost);
+  }
+  std::sort(finals.begin(), finals.end());
+  CHECK(std::unique(finals.begin(), finals.end()) - finals.begin() > 1);
+  // Detached, it ends on its own; the run waits for it like any fiber.
+  std::atomic<int> ran{0};
+  const gox::run_result r = gox::run(det(2, gox::explore_kind::accesses), [&ran] {
+    std::thread([&ran] { ran.fetch_add(1); }).detach();
+    gox::time::Sleep(gox::time::Millisecond);
+  });
+  CHECK(r.ok());
+  CHECK(ran.load() == 1);
+}
+
+TEST_CASE("A fresh std::mutex per call protects nothing, and exploration shows it on every seed", "[explore][threads]") {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    INFO("seed " << seed);
+    CHECK(storm<fresh_mutex_counter>(det(seed, gox::explore_kind::accesses)).first < kWant);
+    CHECK(thread_storm<std_mutex_counter>(det(seed, gox::explore_kind::accesses)).second == kWant);
+  }
+}
+
+TEST_CASE("std::recursive_mutex keeps its kind; std::condition_variable queues fibers", "[explore][threads]") {
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    INFO("seed " << seed);
+    std::recursive_mutex rm;
+    int depth = 0;
+    long sum = 0;
+    const gox::run_result r = gox::run(det(seed, gox::explore_kind::accesses), [&] {
+      {
+        std::lock_guard a(rm);
+        std::lock_guard b(rm);
+        depth = 2;
+      }
+      // A bounded queue: two producers, one consumer, plain std primitives.
+      std::mutex mu;
+      std::condition_variable not_empty, not_full;
+      std::vector<long> q;
+      std::vector<std::thread> producers;
+      for (int p = 0; p < 2; ++p)
+        producers.emplace_back([&, p] {
+          for (long i = 1; i <= 50; ++i) {
+            std::unique_lock lk(mu);
+            not_full.wait(lk, [&] { return q.size() < 3; });
+            q.push_back(i * (p + 1));
+            not_empty.notify_one();
+          }
+        });
+      std::thread consumer([&] {
+        for (int n = 0; n < 100; ++n) {
+          std::unique_lock lk(mu);
+          not_empty.wait(lk, [&] { return !q.empty(); });
+          sum += q.front();
+          q.erase(q.begin());
+          not_full.notify_all();
+        }
+      });
+      for (auto& t : producers) t.join();
+      consumer.join();
+    });
+    INFO(r.report());
+    CHECK(r.ok());
+    CHECK(depth == 2);
+    CHECK(sum == 50 * 51 / 2 * 3);
+  }
+}
+
+TEST_CASE("Threads that lock two std::mutexes in opposite orders: a deadlock, reported, on the seeds that reach it",
+          "[explore][threads]") {
+  int deadlocks = 0, oks = 0;
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    std::mutex a, b;
+    const gox::run_result r = gox::run(det(seed, gox::explore_kind::atomics), [&a, &b] {
+      std::thread t1([&] {
+        std::lock_guard ga(a);
+        std::this_thread::yield();
+        std::lock_guard gb(b);
+      });
+      std::thread t2([&] {
+        std::lock_guard gb(b);
+        std::this_thread::yield();
+        std::lock_guard ga(a);
+      });
+      t1.join();
+      t2.join();
+    });
+    INFO("seed " << seed << ": " << r.report());
+    CHECK((r.result == gox::outcome::ok || r.result == gox::outcome::deadlock));
+    if (r.result == gox::outcome::deadlock) {
+      ++deadlocks;
+      CHECK_THAT(r.report(), Catch::Contains("std::mutex lock"));
+      CHECK_THAT(r.report(), Catch::Contains("std::thread join"));
+    } else {
+      ++oks;
+    }
+  }
+  CHECK(deadlocks > 0);
+  CHECK(oks > 0);
+}
+
+TEST_CASE("Sleeps and timed waits of OS threads use the run's clock; an exception in a thread is the run's panic",
+          "[explore][threads]") {
+  gox::config v = det(1, gox::explore_kind::atomics);
+  v.clock = gox::clock_kind::virtual_time;
+  const auto real0 = std::chrono::steady_clock::now();
+  const gox::run_result slept = gox::run(v, [] {
+    std::thread t([] { std::this_thread::sleep_for(std::chrono::hours(1)); });
+    t.join();
+  });
+  CHECK(slept.ok());
+  CHECK(slept.elapsed >= std::chrono::hours(1));  // virtual
+  CHECK(std::chrono::steady_clock::now() - real0 < std::chrono::minutes(1));
+
+  bool timed_out = false;
+  const gox::run_result waited = gox::run(det(1, gox::explore_kind::atomics), [&timed_out] {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::unique_lock lk(mu);
+    timed_out = cv.wait_for(lk, std::chrono::milliseconds(20)) == std::cv_status::timeout;
+  });
+  CHECK(waited.ok());
+  CHECK(timed_out);
+
+  const gox::run_result thrown = gox::run(det(1, gox::explore_kind::atomics), [] {
+    std::thread t([] { throw std::runtime_error("thread failed"); });
+    t.join();
+  });
+  CHECK(thrown.result == gox::outcome::panic);
+  CHECK_THAT(thrown.report(), Catch::Contains("thread failed"));
 }

@@ -15,9 +15,10 @@
 //
 // A switch is offered only in a program fiber of a run on the deterministic
 // scheduler with config::explore set, never while this thread holds one of
-// the runtime's spin locks or an OS lock (a std::mutex: its lock functions are
-// counted here; a function-local static being initialised too), nor in a run
-// being torn down. Anywhere else
+// the runtime's spin locks, an OS lock taken outside the run's view, or a
+// function-local static's initialisation guard, nor in a run being torn
+// down. (OS threads, locks and sleeps inside the run are its own: see
+// explore_os.cpp.) Anywhere else
 // (plain threads, the parallel scheduler, before and after a run) the entry
 // points only do the operation, sequentially consistent whatever order was
 // asked (stronger than asked, so always correct).
@@ -28,15 +29,13 @@
 #if defined(GOX_EXPLORE)
 
 #include <boost/fiber/operations.hpp>
-#include <dlfcn.h>
-#include <pthread.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <cstdlib>
 #include <cstddef>
 #include <cstdint>
 
+#include "explore.hpp"
 #include "gox/detail/spin_lock.hpp"
 #include "runtime_state.hpp"
 
@@ -44,10 +43,11 @@ namespace gox::detail {
 
 namespace {
 thread_local int spin_locks_held = 0;
-// OS locks (pthread mutexes and rwlocks: std::mutex, std::shared_mutex, ...)
-// this thread holds. A fiber switched out while holding one, and another
-// fiber of the thread locking it, would block the thread itself: the whole
-// run would hang. So no switch is offered while any is held.
+// OS locks taken outside the scheduler's view (see os_lock_taken), and
+// function-local statics being initialised, by this thread. A fiber switched
+// out while holding one, and another fiber of the thread taking it, would
+// block the thread itself: the whole run would hang. So no switch is offered
+// while any is held.
 thread_local int os_locks_held = 0;
 
 void offer_switch(bool plain_access) noexcept {
@@ -82,23 +82,6 @@ void spin_lock::unlock() noexcept {
   locked_.store(false, std::memory_order_release);
 }
 
-// The C library's own lock functions, found once (RTLD_NEXT: the definition
-// after this executable's, which replaces them below).
-template <class Fn>
-Fn next_definition(std::atomic<Fn>& cache, const char* name) noexcept {
-  Fn f = cache.load(std::memory_order_acquire);
-  if (!f) {
-    f = reinterpret_cast<Fn>(::dlsym(RTLD_NEXT, name));
-    if (!f) {
-      static const char msg[] = "gox: explore build: a pthread lock function was not found\n";
-      (void)!::write(2, msg, sizeof msg - 1);
-      std::abort();
-    }
-    cache.store(f, std::memory_order_release);
-  }
-  return f;
-}
-
 void os_lock_taken(int rc) noexcept {
   if (rc == 0) ++os_locks_held;
 }
@@ -106,52 +89,24 @@ void os_lock_released() noexcept {
   if (os_locks_held > 0) --os_locks_held;  // (an unlock by a thread that did not lock)
 }
 
+fiber_record* explore_fiber() noexcept {
+  if (spin_locks_held != 0) return nullptr;
+  runtime_state* rt = thread_runtime();
+  if (!rt || rt->cfg.sched != sched_kind::deterministic || rt->cfg.explore == explore_kind::off) return nullptr;
+  fiber_record* rec = current_record();
+  return rec && !rec->system ? rec : nullptr;
+}
+
+bool explore_run_ending() noexcept {
+  runtime_state* rt = thread_runtime();
+  return rt && rt->killing.load(std::memory_order_relaxed);
+}
+
 }  // namespace gox::detail
 
 using gox::detail::offer_switch;
 
-// The lock functions std::mutex, std::timed_mutex, std::recursive_mutex and
-// std::shared_mutex reach, counted (see os_locks_held); they do what the C
-// library's do.
 extern "C" {
-#define GOX_EXPLORE_OS_LOCK(name, params, args, effect)                 \
-  int name params {                                                             \
-    using fn = int (*) params;                                                  \
-    static std::atomic<fn> real{nullptr};                                       \
-    const int rc = gox::detail::next_definition(real, #name) args;              \
-    effect;                                                                     \
-    return rc;                                                                  \
-  }
-GOX_EXPLORE_OS_LOCK(pthread_mutex_lock, (pthread_mutex_t * m), (m),
-                    gox::detail::os_lock_taken(rc))
-GOX_EXPLORE_OS_LOCK(pthread_mutex_trylock, (pthread_mutex_t * m), (m),
-                    gox::detail::os_lock_taken(rc))
-GOX_EXPLORE_OS_LOCK(pthread_mutex_timedlock, (pthread_mutex_t * m, const struct timespec* t),
-                    (m, t), gox::detail::os_lock_taken(rc))
-GOX_EXPLORE_OS_LOCK(pthread_mutex_clocklock, (pthread_mutex_t * m, clockid_t c, const struct timespec* t), (m, c, t),
-                    gox::detail::os_lock_taken(rc))
-GOX_EXPLORE_OS_LOCK(pthread_mutex_unlock, (pthread_mutex_t * m), (m),
-                    if (rc == 0) gox::detail::os_lock_released())
-GOX_EXPLORE_OS_LOCK(pthread_rwlock_rdlock, (pthread_rwlock_t * l), (l),
-                    gox::detail::os_lock_taken(rc))
-GOX_EXPLORE_OS_LOCK(pthread_rwlock_wrlock, (pthread_rwlock_t * l), (l),
-                    gox::detail::os_lock_taken(rc))
-GOX_EXPLORE_OS_LOCK(pthread_rwlock_tryrdlock, (pthread_rwlock_t * l), (l),
-                    gox::detail::os_lock_taken(rc))
-GOX_EXPLORE_OS_LOCK(pthread_rwlock_trywrlock, (pthread_rwlock_t * l), (l),
-                    gox::detail::os_lock_taken(rc))
-GOX_EXPLORE_OS_LOCK(pthread_rwlock_timedrdlock, (pthread_rwlock_t * l, const struct timespec* t),
-                    (l, t), gox::detail::os_lock_taken(rc))
-GOX_EXPLORE_OS_LOCK(pthread_rwlock_timedwrlock, (pthread_rwlock_t * l, const struct timespec* t),
-                    (l, t), gox::detail::os_lock_taken(rc))
-GOX_EXPLORE_OS_LOCK(pthread_rwlock_clockrdlock, (pthread_rwlock_t * l, clockid_t c, const struct timespec* t), (l, c, t),
-                    gox::detail::os_lock_taken(rc))
-GOX_EXPLORE_OS_LOCK(pthread_rwlock_clockwrlock, (pthread_rwlock_t * l, clockid_t c, const struct timespec* t), (l, c, t),
-                    gox::detail::os_lock_taken(rc))
-GOX_EXPLORE_OS_LOCK(pthread_rwlock_unlock, (pthread_rwlock_t * l), (l),
-                    if (rc == 0) gox::detail::os_lock_released())
-#undef GOX_EXPLORE_OS_LOCK
-
 // A function-local static's initialisation holds its guard (another fiber
 // reaching it meanwhile would wait on the thread's futex forever): counted
 // like an OS lock from acquire (when it returns 1: this caller initialises)
