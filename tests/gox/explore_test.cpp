@@ -456,3 +456,103 @@ TEST_CASE("Sleeps and timed waits of OS threads use the run's clock; an exceptio
   CHECK(thrown.result == gox::outcome::panic);
   CHECK_THAT(thrown.report(), Catch::Contains("thread failed"));
 }
+
+// ---------------------------------------------------------------- policies
+
+namespace {
+
+gox::config pct(std::uint64_t seed, int d, std::uint64_t steps) {
+  gox::config c = det(seed, gox::explore_kind::atomics);
+  c.policy = gox::policy_kind::pct;
+  c.pct_depth = d;
+  c.pct_steps = steps;
+  return c;
+}
+
+// A bug that needs one fiber to stay put for long: the checker reads the
+// flag once, and only a checker that runs after all 200 of the writer's
+// steps sees the bad state. A random walk almost never lets the writer run
+// 200 steps in a row (2^-200); PCT does whenever the writer has the higher
+// priority.
+bool late_check_fails(const gox::config& c) {
+  std::atomic<int> progress{0};
+  bool bad = false;
+  const gox::run_result r = gox::run(c, [&] {
+    gox::WaitGroup wg;
+    wg.Add(2);
+    gox::go([&] {
+      for (int i = 0; i < 200; ++i) progress.fetch_add(1);
+      wg.Done();
+    });
+    gox::go([&] {
+      if (progress.load() == 200) bad = true;
+      wg.Done();
+    });
+    wg.Wait();
+  });
+  REQUIRE(r.ok());
+  return bad;
+}
+
+}  // namespace
+
+TEST_CASE("GOX_POLICY's syntax: random, pct with depth and steps", "[explore][policy]") {
+  gox::config c;
+  gox::parse_policy("pct:d=2,steps=500", c);
+  CHECK(c.policy == gox::policy_kind::pct);
+  CHECK(c.pct_depth == 2);
+  CHECK(c.pct_steps == 500);
+  CHECK(c.describe() == "sched=det seed=1 clock=real policy=pct:d=2,steps=500");
+  gox::parse_policy("pct", c);
+  CHECK(gox::describe_policy(c) == "pct:d=2,steps=500");
+  gox::parse_policy("random", c);
+  CHECK(c.policy == gox::policy_kind::random);
+  CHECK(c.describe() == "sched=det seed=1 clock=real");
+  for (const char* bad : {"pct:d=0", "pct:depth=2", "pct:d=2,steps=", "pcts", "pct:d=99", "dfs", "pct:d=2;steps=3"})
+    CHECK_THROWS_AS(gox::parse_policy(bad, c), std::invalid_argument);
+}
+
+TEST_CASE("PCT finds a bug that needs a fiber to run long uninterrupted; the random walk does not", "[explore][policy]") {
+  int random_found = 0, pct_found = 0;
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    random_found += late_check_fails(det(seed, gox::explore_kind::atomics));
+    const bool found = late_check_fails(pct(seed, 1, 400));
+    CHECK(late_check_fails(pct(seed, 1, 400)) == found);  // a seed replays
+    pct_found += found;
+  }
+  CHECK(random_found == 0);
+  CHECK(pct_found >= 5);  // about half the seeds: the writer's priority is the higher
+}
+
+TEST_CASE("PCT: lost updates found, correct counters and gox itself keep working, spin-waits end", "[explore][policy]") {
+  int lost = 0;
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    INFO("seed " << seed);
+    lost += storm<load_store_counter>(pct(seed, 2, 2000)).first < kWant;
+    CHECK(storm<fetch_add_counter>(pct(seed, 3, 2000)).first == kWant);
+    CHECK(storm<mutex_counter>(pct(seed, 3, 2000)).first == kWant);
+    CHECK(thread_storm<std_mutex_counter>(pct(seed, 3, 2000)).second == kWant);
+    // A spin-wait on a fiber of lower priority: the spinner yields (or
+    // spins long enough) and the other gets its turn.
+    std::atomic<bool> flag{false};
+    const gox::run_result r = gox::run(pct(seed, 2, 100), [&flag] {
+      gox::WaitGroup wg;
+      wg.Add(2);
+      gox::go([&] {
+        while (!flag.load()) std::this_thread::yield();
+        wg.Done();
+      });
+      gox::go([&] {
+        while (!flag.load()) {}  // no yield at all
+        wg.Done();
+      });
+      gox::go([&] { flag.store(true); });
+      wg.Wait();
+    });
+    CHECK(r.ok());
+    CHECK(r.steps > 0);
+  }
+  // A change point must fall between a load and its store (a random walk
+  // switches at every such point, so it loses updates on every seed).
+  CHECK(lost >= 5);
+}

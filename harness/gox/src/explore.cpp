@@ -61,7 +61,7 @@ void offer_switch(bool plain_access) noexcept {
   if (rt->killing.load(std::memory_order_relaxed)) return;
   fiber_record* rec = current_record();
   if (!rec || rec->immune) return;
-  boost::this_fiber::yield();
+  yield_point(false);
 }
 }  // namespace
 

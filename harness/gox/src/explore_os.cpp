@@ -515,7 +515,7 @@ int pthread_detach(pthread_t id) {
 
 int sched_yield() {
   if (gd::explore_fiber()) {
-    boost::this_fiber::yield();
+    gd::yield_point(true);
     return 0;
   }
   GOX_REAL_SLOT(sched_yield, int (*)());

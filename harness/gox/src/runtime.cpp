@@ -218,6 +218,7 @@ runtime_state::runtime_state(const config& c)
 #endif
       rng_state(c.seed),
       user_rng(c.seed * 0xD1B54A32D192ED03ULL + 0x8BB84B93962EACC9ULL) {
+  if (c.sched == sched_kind::deterministic) policy = make_policy(*this);
   if (virt) {
     wall_origin = kVirtualEpoch;
   } else {
@@ -825,7 +826,8 @@ GOX_NO_TSAN boost::fibers::context* scheduler_algo::pick() noexcept {
   if (!rt_->virt && active->is_context(boost::fibers::type::dispatcher_context)) rt_->fire_due();
   if (rt_->cfg.sched == sched_kind::deterministic) {
     if (ready_.empty()) return nullptr;
-    const std::size_t i = rt_->next_rand() % ready_.size();
+    ++rt_->steps;
+    const std::size_t i = rt_->policy->choose(ready_, active);
     boost::fibers::context* c = ready_[i];
     ready_[i] = ready_.back();
     ready_.pop_back();
@@ -870,6 +872,19 @@ GOX_NO_TSAN boost::fibers::context* scheduler_algo::pick() noexcept {
     return c;
   }
   return take_local();
+}
+
+GOX_NO_TSAN bool scheduler_algo::policy_keeps(boost::fibers::context* current, bool explicit_yield) noexcept {
+  race_ignore ri;  // the scheduler's state, not the program's
+  return rt_->policy->keep_running(ready_, current, explicit_yield);
+}
+
+void yield_point(bool explicit_yield) noexcept {
+  boost::fibers::context* ctx = boost::fibers::context::active();
+  auto* rec = static_cast<fiber_record*>(ctx->get_properties());
+  runtime_state* rt = rec ? rec->rt : nullptr;
+  if (rt && rt->cfg.sched == sched_kind::deterministic && rt->algos[0]->policy_keeps(ctx, explicit_yield)) return;
+  boost::this_fiber::yield();
 }
 
 GOX_NO_TSAN bool scheduler_algo::has_ready_fibers() const noexcept {
@@ -1046,6 +1061,38 @@ std::string run_result::report() const {
   return os.str();
 }
 
+void parse_policy(const std::string& text, config& c) {
+  const auto bad = [&text](const std::string& why) {
+    return std::invalid_argument("GOX_POLICY: " + why + " in \"" + text + "\" (expected random, or pct[:d=D][,steps=K])");
+  };
+  if (text == "random") {
+    c.policy = policy_kind::random;
+    return;
+  }
+  if (text.rfind("pct", 0) != 0 || (text.size() > 3 && text[3] != ':')) throw bad("unknown policy");
+  c.policy = policy_kind::pct;
+  std::string rest = text.size() > 4 ? text.substr(4) : "";
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    const std::string part = rest.substr(0, comma);
+    rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+    const std::size_t eq = part.find('=');
+    if (eq == std::string::npos) throw bad("\"" + part + "\" is not name=value");
+    const std::string name = part.substr(0, eq), value = part.substr(eq + 1);
+    char* end = nullptr;
+    const unsigned long long n = std::strtoull(value.c_str(), &end, 10);
+    if (value.empty() || *end != '\0' || n == 0) throw bad("\"" + value + "\" is not a positive number");
+    if (name == "d" && n <= 16) c.pct_depth = static_cast<int>(n);
+    else if (name == "steps") c.pct_steps = n;
+    else throw bad("unknown or out-of-range parameter \"" + name + "\"");
+  }
+}
+
+std::string describe_policy(const config& c) {
+  if (c.policy == policy_kind::random) return "random";
+  return "pct:d=" + std::to_string(c.pct_depth) + ",steps=" + std::to_string(c.pct_steps);
+}
+
 config config::from_env(config base) {
   auto get = [](const char* k) -> const char* {
     const char* v = std::getenv(k);
@@ -1071,6 +1118,7 @@ config config::from_env(config base) {
     else if (s == "virtual") base.clock = clock_kind::virtual_time;
     else throw std::invalid_argument("GOX_CLOCK: expected real or virtual, got " + s);
   }
+  if (const char* v = get("GOX_POLICY")) parse_policy(v, base);
   if (const char* v = get("GOX_EXPLORE")) {
     std::string s = v;
     if (s == "off") base.explore = explore_kind::off;
@@ -1088,6 +1136,8 @@ std::string config::describe() const {
   os << " clock=" << (clock == clock_kind::real ? "real" : "virtual");
   if (sched == sched_kind::deterministic && explore != explore_kind::off)
     os << " explore=" << (explore == explore_kind::atomics ? "atomics" : "accesses");
+  if (sched == sched_kind::deterministic && policy == policy_kind::pct)
+    os << " policy=" << describe_policy(*this);
   return os.str();
 }
 
@@ -1153,6 +1203,7 @@ run_result run(const config& cfg, std::function<void()> main) {
   for (auto& w : workers) w.join();
   detail::race_acquire(&rt);
   rt.result.elapsed = std::chrono::nanoseconds(rt.now() - t0);
+  rt.result.steps = rt.steps;
   return rt.result;
 }
 
@@ -1177,7 +1228,7 @@ void go(std::function<void()> fn, std::string name, source_location loc) {
 }
 
 void yield() {
-  boost::this_fiber::yield();
+  detail::yield_point(true);
   detail::stop_if_killed();
 }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "gox/detail/spin_lock.hpp"
 #include "gox/detail/timer.hpp"
 #include "gox/runtime.hpp"
+#include "policy.hpp"
 
 namespace gox::detail {
 
@@ -126,6 +128,8 @@ struct runtime_state {
   std::deque<std::function<void()>> due_funcs;  // (under mu)
 
   std::uint64_t rng_state;  // deterministic scheduler only (one thread)
+  std::unique_ptr<sched_policy> policy;  // deterministic scheduler only
+  std::uint64_t steps = 0;               // its decisions so far
   std::atomic<std::uint64_t> user_rng;  // gox::rand's source, seeded from cfg.seed
 
   nanos now() const noexcept;
@@ -191,6 +195,13 @@ class scheduler_algo final : public boost::fibers::algo::algorithm {
   void requeue(boost::fibers::context* ctx) noexcept;
   boost::fibers::context* take_pinned() noexcept;
 
+ public:
+  /// Deterministic scheduler: whether its policy lets the running fiber
+  /// `current` keep the thread at a scheduling point (see yield_point).
+  bool policy_keeps(boost::fibers::context* current, bool explicit_yield) noexcept;
+
+ private:
+
   // deterministic: every ready context, picked at random; parallel: FIFO of
   // the pinned contexts (and of every context when the run has one thread)
   std::vector<boost::fibers::context*> ready_;
@@ -207,6 +218,12 @@ class scheduler_algo final : public boost::fibers::algo::algorithm {
   void* main_tsan_ = nullptr;        // race build: this thread's own TSan fiber
   void* dispatcher_tsan_ = nullptr;  // race build: the dispatcher's
 };
+
+/// A scheduling point of the calling fiber: gox::yield (explicit_yield),
+/// std::this_thread::yield in an exploration run (explicit too), an explored
+/// memory operation (not). On the deterministic scheduler its policy decides
+/// whether the fiber keeps running; otherwise it yields.
+void yield_point(bool explicit_yield) noexcept;
 
 /// Race build: marks the calling scheduler thread's start (see runtime.cpp).
 void race_thread_started() noexcept;

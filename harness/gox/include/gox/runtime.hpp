@@ -43,6 +43,12 @@ enum class clock_kind { real, virtual_time };
 /// its fiber besides gox calls. `atomics`: at every atomic operation;
 /// `accesses`: also at every plain load and store of shared memory.
 enum class explore_kind { off, atomics, accesses };
+/// The deterministic scheduler's policy: a uniformly random ready fiber at
+/// each step, or PCT (random priorities, the highest ready fiber runs, and at
+/// pct_depth-1 random steps among the first pct_steps the running fiber drops
+/// below all others: finds a bug needing d ordering constraints with
+/// probability at least 1/(n·k^(d-1)) per run).
+enum class policy_kind { random, pct };
 
 struct config {
   sched_kind sched = sched_kind::deterministic;
@@ -58,15 +64,27 @@ struct config {
   std::chrono::nanoseconds deadlock_grace = std::chrono::milliseconds(100);
   /// Deterministic scheduler, exploration build only (elsewhere ignored).
   explore_kind explore = explore_kind::off;
+  /// Deterministic scheduler only.
+  policy_kind policy = policy_kind::random;
+  int pct_depth = 3;                ///< d: bugs of depth up to d are the target
+  std::uint64_t pct_steps = 1000;   ///< k: the steps a run is expected to take
 
   /// `base` overridden by GOX_SCHED (det|par), GOX_SEED, GOX_THREADS,
-  /// GOX_CLOCK (real|virtual) and GOX_EXPLORE (off|atomics|accesses) where set. Throws std::invalid_argument on a
-  /// malformed value.
+  /// GOX_CLOCK (real|virtual), GOX_EXPLORE (off|atomics|accesses) and
+  /// GOX_POLICY (random, or pct[:d=D][,steps=K]) where set. Throws
+  /// std::invalid_argument on a malformed value.
   static config from_env(config base);
   static config from_env() { return from_env(config{}); }
-  /// e.g. "sched=det seed=7 clock=virtual", "sched=det seed=2 clock=real explore=atomics"
+  /// e.g. "sched=det seed=7 clock=virtual", "sched=det seed=2 clock=real explore=atomics",
+  /// "sched=det seed=3 clock=real policy=pct:d=2,steps=500"
   std::string describe() const;
 };
+
+/// Sets `c`'s policy from text in GOX_POLICY's syntax ("random",
+/// "pct:d=3,steps=2000"); throws std::invalid_argument when malformed.
+void parse_policy(const std::string& text, config& c);
+/// The policy in GOX_POLICY's syntax, e.g. "pct:d=3,steps=1000".
+std::string describe_policy(const config& c);
 
 enum class outcome { ok, deadlock, leak, panic };
 const char* to_string(outcome o) noexcept;
@@ -86,6 +104,9 @@ struct run_result {
   std::string message;  ///< Go-style first line, e.g. the panic value
   std::vector<fiber_info> fibers;  ///< dump: the blocked fibers / leaked fibers
   std::chrono::nanoseconds elapsed{0};  ///< on the run's clock
+  /// Deterministic scheduler: the scheduling decisions the run took (the k
+  /// PCT's pct_steps should match).
+  std::uint64_t steps = 0;
   bool ok() const noexcept { return result == outcome::ok; }
   /// The Go-like text: "fatal error: all goroutines are asleep - deadlock!"
   /// followed by one paragraph per fiber.
