@@ -41,6 +41,7 @@ struct current_test {
   nlohmann::json first_failure;
   nlohmann::json events = nlohmann::json::array();
   std::string name;
+  std::string not_replayable;
 };
 current_test cur;
 std::mutex events_mu;                         // guards cur, run_start; orders records
@@ -71,6 +72,7 @@ struct listener : Catch::TestEventListenerBase {
                         {"outcome", cur.outcome}};
     if (!cur.report.empty()) j["report"] = cur.report;
     if (!cur.first_failure.is_null()) j["failure"] = cur.first_failure;
+    if (!cur.not_replayable.empty()) j["not_replayable"] = cur.not_replayable;
     {
       std::lock_guard g(events_mu);
       if (!cur.events.empty()) j["events"] = cur.events;
@@ -130,6 +132,11 @@ void virtual_time(gox::config& c) {
 
 long ms_since(gox::time::Time t0) {
   return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(gox::time::Since(t0)).count());
+}
+
+void not_replayable(const std::string& why) {
+  std::lock_guard g(events_mu);
+  cur.not_replayable = why;
 }
 
 void event(const std::string& label, const std::string& lane) {

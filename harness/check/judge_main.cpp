@@ -103,7 +103,8 @@ void read_observations(const char* path) {
                (!j.contains("report") || j["report"].is_string()) &&
                (!j.contains("status") || j["status"].is_string()) &&
                (!j.contains("failure") || j["failure"].is_object()) &&
-               (!j.contains("events") || j["events"].is_array())) {
+               (!j.contains("events") || j["events"].is_array()) &&
+               (!j.contains("not_replayable") || j["not_replayable"].is_string())) {
       driven& d = o.tests[j["name"].get<std::string>()];
       if (d.reports++ == 0) d.record = std::move(j);
     } else if (ev == proto::kDone) {
@@ -156,6 +157,7 @@ struct listener : Catch::TestEventListenerBase {
       outcome = r.value("outcome", "ok");
       if (r.contains("report")) rec["report"] = r["report"];
       if (r.contains("events")) rec["events"] = r["events"];
+      if (r.contains("not_replayable")) rec["not_replayable"] = r["not_replayable"];
       if (d->reports > 1)
         failure = message("the driver reported this test " + std::to_string(d->reports) +
                           " times: records that were not the test main's");

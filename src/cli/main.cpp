@@ -238,17 +238,18 @@ int cmd_grade_all(const globals& g, const std::string& sub, const std::string& f
 }
 
 int cmd_replay(const globals& g, const std::string& slug, const std::string& sub, int seed, const std::string& item,
-               bool visible, bool virt, std::optional<flavour> only) {
+               bool visible, bool virt, std::optional<flavour> only, const std::string& policy) {
   const exercise ex = make_catalog(g).load(slug);
   builder b = make_builder(g);
   grade_options opt = options_for(slug, sub, visible);
   opt.only_item = item;
   opt.only_flavour = only;
   opt.plan = [&](const rubric_item& it) {
-    return std::vector<run_config>{make_run(virt || uses_virtual_time(it) ? "virt" : "det", seed)};
+    return std::vector<run_config>{make_policy_run(policy, seed, virt || uses_virtual_time(it))};
   };
   const grade_result r = grade(b, ex, sub, opt);
-  fmt::print("replaying seed {} on the deterministic scheduler (the same seed gives the same schedule)\n", seed);
+  fmt::print("replaying seed {} on the deterministic scheduler{} (the same seed gives the same schedule)\n", seed,
+             policy.empty() ? "" : " with policy " + policy);
   std::string text = to_text(r, ::isatty(1), true);
   std::fwrite(text.data(), 1, text.size(), stdout);
   return exit_for(r.overall);
@@ -311,7 +312,7 @@ int cmd_stress(const globals& g, const std::string& slug, const std::string& sub
     if (cut != std::string::npos) ev = ev.substr(0, cut) + "\n...";
     replace_all(ev, "\n", "\n  ");
     fmt::print("  {}\n", ev);
-    fmt::print("  replay: {}\n", f.run.replay);
+    if (const std::string rp = replay_text(f.run); !rp.empty()) fmt::print("  replay: {}\n", rp);
   }
   return exit_for(worst);
 }
@@ -631,7 +632,7 @@ int main(int argc, char** argv) {
   app.add_flag("--no-sandbox", g.no_sandbox,
                "Compile and run submissions without bubblewrap (only where no sandbox can be made; never the default)");
 
-  std::string slug, sub, format = "text", out_file, dir, duration = "60s", item, shard_spec, exercise_opt;
+  std::string slug, sub, format = "text", out_file, dir, duration = "60s", item, shard_spec, exercise_opt, policy;
   std::vector<std::string> slugs, formats;
   bool force = false, all = false, visible = false, virt = false, race_only = false, normal_only = false,
        explore_only = false;
@@ -682,6 +683,16 @@ int main(int argc, char** argv) {
   replay->add_flag("--explore", explore_only, "Only the exploration build (atomic operations are scheduling points)")
       ->excludes(race_flag)
       ->excludes(normal_flag);
+  replay->add_option("--policy", policy, "The scheduler's policy of the run, as its replay line says (pct:d=3,steps=1000)")
+      ->check([](const std::string& p) {
+        if (p == "random") return std::string();
+        try {
+          (void)parse_runs(p + ",seeds=1");
+          return std::string();
+        } catch (const std::exception& e) {
+          return std::string(e.what());
+        }
+      });
 
   auto* validate = app.add_subcommand("validate", "Prove a set sound: references pass, mutants get their verdicts");
   validate->add_option("exercise", slugs, "Exercises, or set names for all of a set's (default: all)");
@@ -762,7 +773,8 @@ int main(int argc, char** argv) {
                                     race_only      ? std::optional<flavour>(flavour::race)
                                     : normal_only  ? std::optional<flavour>(flavour::normal)
                                     : explore_only ? std::optional<flavour>(flavour::explore)
-                                                   : std::nullopt);
+                                                   : std::nullopt,
+                                    policy == "random" ? std::string() : policy);
     if (*validate) return cmd_validate(g, slugs);
     if (*sandbox_exec) return cmd_sandbox_exec(exec_argv, exec_ro);
     if (*batch_entry_cmd) {

@@ -84,11 +84,65 @@ run_config make_run(const std::string& kind, int n) {
           n};
 }
 
+run_config make_policy_run(const std::string& policy, int n, bool virtual_time) {
+  run_config rc = make_run(virtual_time ? "virt" : "det", n);
+  if (policy.empty() || policy == "random") return rc;
+  rc.kind = "pct";
+  rc.policy = policy;
+  rc.env.emplace_back("GOX_POLICY", policy);
+  rc.label = fmt::format("{} {} seed={}", policy, virtual_time ? "virt" : "det", n);
+  return rc;
+}
+
+namespace {
+
+// "d=3,steps=400,seeds=1-20" -> the runs.
+std::vector<run_config> parse_pct(const std::string& arg, const std::string& spec) {
+  int depth = 3;
+  long long steps = 1000;
+  std::pair<int, int> seeds{0, -1};
+  std::size_t at = 0;
+  while (at <= arg.size() && !arg.empty()) {
+    const std::size_t comma = arg.find(',', at);
+    const std::string part = arg.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    at = comma == std::string::npos ? arg.size() + 1 : comma + 1;
+    const std::size_t eq = part.find('=');
+    const std::string name = part.substr(0, eq), value = eq == std::string::npos ? "" : part.substr(eq + 1);
+    try {
+      std::size_t used = 0;
+      if (name == "d") {
+        depth = std::stoi(value, &used);
+        if (used != value.size() || depth < 1 || depth > 16) throw std::invalid_argument("d");
+      } else if (name == "steps") {
+        steps = std::stoll(value, &used);
+        if (used != value.size() || steps < 1) throw std::invalid_argument("steps");
+      } else if (name == "seeds") {
+        seeds = parse_range(value, spec);
+      } else {
+        throw std::invalid_argument("name");
+      }
+    } catch (const config_error&) {
+      throw;
+    } catch (const std::exception&) {
+      throw config_error(fmt::format("run \"{}\": \"{}\" (expected d=1..16, steps=N, seeds=A-B)", spec, part));
+    }
+  }
+  if (seeds.second < seeds.first)
+    throw config_error(fmt::format("run \"{}\": PCT runs need their seeds, e.g. pct:d=3,seeds=1-20", spec));
+  std::vector<run_config> out;
+  for (int s = seeds.first; s <= seeds.second; ++s)
+    out.push_back(make_policy_run(fmt::format("pct:d={},steps={}", depth, steps), s));
+  return out;
+}
+
+}  // namespace
+
 std::vector<run_config> parse_runs(const std::string& spec) {
   const auto colon = spec.find(':');
   const std::string kind = spec.substr(0, colon);
   const std::string arg = colon == std::string::npos ? "1" : spec.substr(colon + 1);
   std::vector<run_config> out;
+  if (kind == "pct") return parse_pct(colon == std::string::npos ? "" : arg, spec);
   if (kind == "det" || kind == "virt") {
     const auto [a, b] = parse_range(arg, spec);
     for (int s = a; s <= b; ++s) out.push_back(make_run(kind, s));
@@ -108,7 +162,7 @@ std::vector<run_config> parse_runs(const std::string& spec) {
       if (times > 1) out.back().label += fmt::format(" #{}", i);
     }
   } else {
-    throw config_error(fmt::format("run \"{}\": unknown kind (det, par or virt)", spec));
+    throw config_error(fmt::format("run \"{}\": unknown kind (det, virt, pct or par)", spec));
   }
   return out;
 }
@@ -325,7 +379,7 @@ exercise load_exercise(const fs::path& set_root, const std::string& slug) {
     if (std::find(it.builds.begin(), it.builds.end(), flavour::explore) != it.builds.end() &&
         std::none_of(it.runs.begin(), it.runs.end(), [](const run_config& r) { return r.kind != "par"; }))
       throw config_error(fmt::format("{}: {}runs: the explore build explores the deterministic scheduler's "
-                                     "schedules and runs only det and virt runs; this item has none",
+                                     "schedules and runs only det, virt and pct runs; this item has none",
                                      rubric_file.string(), where));
     const auto timeout = (*t)["timeout_seconds"].value_or(static_cast<std::int64_t>(it.timeout.count()));
     if (timeout < 1 || timeout > 3600)

@@ -35,14 +35,20 @@ const char* to_string(flavour f) noexcept;
 struct run_config {
   std::string label;  // "det seed=2", "par threads=4 #1"
   std::vector<std::pair<std::string, std::string>> env;
-  std::string kind;   // det | par | virt
-  int seed = 0;       // det, virt: the scheduler's seed
+  std::string kind;   // det | par | virt | pct
+  int seed = 0;       // det, virt, pct: the scheduler's seed
+  std::string policy = {};  // pct: the deterministic scheduler's policy, GOX_POLICY's syntax ("pct:d=3,steps=1000")
 };
 
 /// One run of `kind` ("det", "virt": seed `n`; "par": on `n` threads).
 run_config make_run(const std::string& kind, int n);
+/// One run on the deterministic scheduler with `policy` (GOX_POLICY's syntax,
+/// e.g. "pct:d=3,steps=1000"; empty: the random walk), seed `n`.
+run_config make_policy_run(const std::string& policy, int n, bool virtual_time = false);
 
-/// Parses "det:1-3", "par:4", "par:4x2", "virt:1-2" into runs.
+/// Parses "det:1-3", "par:4", "par:4x2", "virt:1-2" and
+/// "pct:d=3,steps=1000,seeds=1-20" (PCT of depth d expecting about `steps`
+/// scheduling steps; d defaults to 3, steps to 1000) into runs.
 std::vector<run_config> parse_runs(const std::string& spec);
 
 struct rubric_item {

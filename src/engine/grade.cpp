@@ -496,6 +496,8 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
     t.kind = j.contains("outcome") ? text_of(j, "outcome") : "ok";
     t.detail = t.kind != "ok" && t.kind != "missing" ? text_of(j, "report")
                                                      : failure_text(j.value("failure", nlohmann::json()));
+    if (const auto nr = j.find("not_replayable"); nr != j.end() && nr->is_string())
+      t.not_replayable = nr->get<std::string>().substr(0, 200);
     if (const auto ev_it = j.find("events"); ev_it != j.end() && ev_it->is_array())
       for (const auto& e : *ev_it)
         if (e.is_object()) t.events.push_back({number_of(e, "t_ms"), text_of(e, "label"), text_of(e, "lane")});
@@ -844,8 +846,9 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
         const bool timed_out = d.timed_out;
         judging j{io.runs.size(), std::move(d), {}};
         if (!opt.replay_prefix.empty() && rc.kind != "par")
-          j.replay = fmt::format("{} --item {} --seed {}{}{}", opt.replay_prefix, it.id, rc.seed,
+          j.replay = fmt::format("{} --item {} --seed {}{}{}{}", opt.replay_prefix, it.id, rc.seed,
                                  rc.kind == "virt" ? " --virtual" : "",
+                                 rc.policy.empty() ? "" : " --policy " + rc.policy,
                                  fl == flavour::race ? " --race" : fl == flavour::explore ? " --explore" : "");
         pending.back().push_back(std::move(j));
         io.runs.emplace_back();
@@ -863,8 +866,17 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
     item_outcome& io = g.items[k];
     const rubric_item& it = io.item;
     for (auto& j : pending[k]) {
-      io.runs[j.run] = j.driven.finish();
-      if (!j.replay.empty()) io.runs[j.run].replay = j.replay;
+      run_outcome& r = io.runs[j.run] = j.driven.finish();
+      r.replay = j.replay;
+      if (j.replay.empty() && r.config.rfind("par", 0) == 0)
+        r.no_replay = "the parallel scheduler's threads interleave as the operating system runs them (`gograde "
+                      "stress` runs it again and again)";
+      for (const auto& t : r.tests)
+        if (!t.not_replayable.empty()) {
+          r.replay.clear();
+          r.no_replay = t.not_replayable;
+          break;
+        }
     }
     if (const auto [at, not_run] = timeouts[k]; at && not_run > 0)
       io.runs[at - 1].evidence +=

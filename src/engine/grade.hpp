@@ -51,6 +51,7 @@ struct test_outcome {
   std::string detail;    // failed check (expression, expansion, file:line) or the dump
   std::vector<timed_event> events;
   bool inconclusive = false;  // the judge could not conclude (not passed, not failed)
+  std::string not_replayable = {};  // the test said why its runs cannot be replayed
 };
 
 /// Lines of a submission file around a line the evidence points at (a racing
@@ -72,6 +73,7 @@ struct run_outcome {
   std::vector<race::report> races;
   std::vector<excerpt> excerpts;
   std::string replay;   // how to rerun this run: a gograde command when the run is seeded
+  std::string no_replay;  // why it cannot be rerun exactly (plain threads, the parallel scheduler)
   std::string command;  // the exact process it was: environment, executable, test spec
   std::chrono::milliseconds wall{0};
 };

@@ -45,6 +45,12 @@ std::string set_line(const set_origin& o) {
   return s;
 }
 
+std::string replay_text(const run_outcome& r) {
+  if (!r.replay.empty()) return r.replay;
+  if (!r.no_replay.empty()) return "not possible: " + r.no_replay;
+  return {};
+}
+
 std::string to_text(const grade_result& g, bool color, bool verbose) {
   std::string s = fmt::format("{} ({}) — {}\n", g.exercise, g.title, g.submission);
   if (!g.set.name.empty()) s += "  set: " + set_line(g.set) + "\n";
@@ -75,7 +81,8 @@ std::string to_text(const grade_result& g, bool color, bool verbose) {
       }
       s += fmt::format("      {} build, {}: {}\n", to_string(r.fl), r.config, to_string(r.v));
       if (!r.evidence.empty()) s += indent(r.evidence, "        ") + "\n";
-      if (!r.replay.empty() && r.v != verdict::passed) s += "        replay: " + r.replay + "\n";
+      if (r.v != verdict::passed)
+        if (const std::string rp = replay_text(r); !rp.empty()) s += "        replay: " + rp + "\n";
     }
   }
   if (worth_summarising(causes)) {
@@ -115,7 +122,7 @@ nlohmann::json to_json(const grade_result& g) {
       for (const auto& e : r.excerpts)
         excerpts.push_back({{"file", e.file}, {"line", e.line}, {"first", e.first}, {"lines", e.lines}, {"why", e.why}});
       nlohmann::json run = {{"config", r.config}, {"build", to_string(r.fl)}, {"verdict", to_string(r.v)},
-                            {"evidence", r.evidence}, {"replay", r.replay}, {"command", r.command},
+                            {"evidence", r.evidence}, {"replay", r.replay}, {"not_replayable", r.no_replay}, {"command", r.command},
                             {"wall_ms", r.wall.count()}, {"tests", tests}, {"excerpts", excerpts}};
       if (const std::size_t c = group_of(groups, r); c < groups.size()) run["cause"] = c;  // index into causes
       runs.push_back(std::move(run));
@@ -172,7 +179,7 @@ std::string item_evidence(const item_outcome& it) {
   if (bad.empty()) return {};
   const run_outcome& r = *bad.front();
   std::string s = fmt::format("{} build, {}: {}\n{}", to_string(r.fl), r.config, to_string(r.v), r.evidence);
-  if (!r.replay.empty()) s += "\nreplay: " + r.replay;
+  if (const std::string rp = replay_text(r); !rp.empty()) s += "\nreplay: " + rp;
   if (bad.size() > 1) s += fmt::format("\n({} failing run(s) in all)", bad.size());
   return s;
 }
@@ -337,6 +344,7 @@ std::string to_markdown(const grade_result& g) {
       s += fence(body);
     }
     if (!r.replay.empty()) s += "\nReplay: `" + r.replay + "`\n";
+    else if (!r.no_replay.empty()) s += "\nReplay: " + replay_text(r) + "\n";
   }
   if (!g.build_log.empty()) s += "\n## Compiler output\n\n" + fence(g.build_log);
   return s;
@@ -405,7 +413,8 @@ std::string to_html(const grade_result& g) {
       }
       s += "</div>\n";
     }
-    if (!r.replay.empty()) s += "<div>Replay:</div><pre>" + markup_escape(r.replay) + "</pre>\n";
+    if (const std::string rp = replay_text(r); !rp.empty())
+      s += "<div>Replay:</div><pre>" + markup_escape(rp) + "</pre>\n";
     s += "</div>\n";
   }
 

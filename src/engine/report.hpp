@@ -27,6 +27,10 @@ std::string to_text(const grade_result& g, bool color, bool verbose = false);
 /// The set an exercise came from, in one line: name, version, commit, the ref
 /// it follows and its URL ("" for an exercise of no named set).
 std::string set_line(const set_origin& o);
+
+/// How to rerun a run exactly (its replay command), or why it cannot be
+/// ("not possible: ..."), or nothing for a run that was not seeded.
+std::string replay_text(const run_outcome& r);
 nlohmann::json to_json(const grade_result& g);
 std::string to_junit(const grade_result& g);
 std::string to_markdown(const grade_result& g);

@@ -1,6 +1,8 @@
 #include "engine/exercise.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <algorithm>
 #include <fstream>
 #include <memory>
 
@@ -49,6 +51,30 @@ TEST_CASE("Run specs expand to one configuration per seed or repetition", "[engi
   CHECK_THROWS_AS(parse_runs("det:3-1"), config_error);
   CHECK_THROWS_AS(parse_runs("par:0"), config_error);
   CHECK_THROWS_AS(parse_runs("fast:1"), config_error);
+}
+
+TEST_CASE("PCT runs: depth, expected steps and seeds; malformed specs are refused", "[engine][exercise]") {
+  const auto runs = parse_runs("pct:d=2,steps=300,seeds=5-7");
+  REQUIRE(runs.size() == 3);
+  CHECK(runs[0].kind == "pct");
+  CHECK(runs[0].seed == 5);
+  CHECK(runs[2].seed == 7);
+  CHECK(runs[0].policy == "pct:d=2,steps=300");
+  CHECK(runs[1].label == "pct:d=2,steps=300 det seed=6");
+  CHECK(std::count(runs[0].env.begin(), runs[0].env.end(),
+                   std::make_pair(std::string("GOX_POLICY"), std::string("pct:d=2,steps=300"))) == 1);
+  CHECK(std::count(runs[0].env.begin(), runs[0].env.end(),
+                   std::make_pair(std::string("GOX_SCHED"), std::string("det"))) == 1);
+  CHECK(parse_runs("pct:seeds=1")[0].policy == "pct:d=3,steps=1000");  // the defaults
+  // The replay of a PCT run is the same run.
+  const run_config again = make_policy_run(runs[1].policy, runs[1].seed);
+  CHECK(again.env == runs[1].env);
+  CHECK(make_policy_run("", 4).kind == "det");
+  for (const char* bad : {"pct", "pct:d=3", "pct:d=0,seeds=1", "pct:d=17,seeds=1", "pct:steps=0,seeds=1",
+                          "pct:depth=3,seeds=1", "pct:d=3,seeds=4-2", "pct:d=3x,seeds=1"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(parse_runs(bad), config_error);
+  }
 }
 
 TEST_CASE("The built-in safe-counter exercise loads with its rubric and mutants", "[engine][exercise]") {

@@ -101,3 +101,24 @@ TEST_CASE("Gradescope results carry every rubric item's points", "[report]") {
   CHECK(j["tests"][1]["status"] == "failed");
   CHECK(j["tests"][0]["status"] == "passed");
 }
+
+TEST_CASE("A run that cannot be replayed says why instead of printing a replay command", "[report]") {
+  grade_result g = fixture::sample_grade();
+  run_outcome r;
+  r.config = "par threads=2";
+  r.v = verdict::failed;
+  r.evidence = "lost 3 updates";
+  r.no_replay = "the parallel scheduler's threads interleave as the operating system runs them";
+  CHECK(replay_text(r) == "not possible: the parallel scheduler's threads interleave as the operating system runs them");
+  r.replay = "gograde replay safe-counter bob --item basic --seed 1";
+  CHECK(replay_text(r) == r.replay);
+  r.replay.clear();
+  g.items.front().v = verdict::failed;
+  g.items.front().runs.push_back(r);
+  const std::string text = to_text(g, false, true);
+  CHECK_THAT(text, Catch::Contains("replay: not possible: the parallel scheduler's"));
+  CHECK_THAT(to_markdown(g), Catch::Contains("Replay: not possible: the parallel scheduler's"));
+  CHECK_THAT(render(g, "json"), Catch::Contains("\"not_replayable\": \"the parallel scheduler's"));
+  r.no_replay.clear();
+  CHECK(replay_text(r).empty());
+}

@@ -55,10 +55,13 @@ TEST_CASE("Many fibers lose no update", "[lost-updates]") {
 
 TEST_CASE("Plain threads lose no update", "[threads]") {
   const long incs = observed_as<long>("Inc calls");
+  // In the exploration build the threads are fibers on explored schedules:
+  // exact, no yardstick needed.
+  const bool fibers = observed_as<bool>("threads are fibers");
   INFO(observed_as<long>("overlapped chunks") << " chunks of 64 Inc overlapped another thread's");
-  CHECK(incs >= 4 * 50000);
+  CHECK(incs >= 4 * (fibers ? 3000 : 50000));
   CHECK(observed_as<long>("after the Incs") == incs);
-  require_yardstick();
+  if (!fibers) require_yardstick();
 }
 
 TEST_CASE("Value never sees an impossible state", "[invariant]") {

@@ -39,6 +39,11 @@ TEST_CASE("The results channel closes once, after every worker is done", "[close
   CHECK_FALSE(observed_as<bool>("a receive after the close got a value"));
 }
 
+TEST_CASE("Workers finishing together close the results once", "[close-together]") {
+  CHECK(observed_as<long>("results received") == 2);
+  CHECK_FALSE(observed_as<bool>("a receive after the close got a value"));
+}
+
 TEST_CASE("worker: sends each job's result, then calls Done exactly once", "[worker]") {
   INFO("worker must call Done once: a second Done would have released a second Wait");
   CHECK_FALSE(observed_as<bool>("a second Wait returned early"));

@@ -99,6 +99,28 @@ TEST_CASE("The results channel closes once, after every worker is done", "[close
   });
 }
 
+// Workers that finish together: each has its one job's result ready before
+// the reader takes any (the reader first waits, in virtual time, until both
+// are parked on the send), so both finish in the same instant, and the
+// exploration build interleaves their last steps every way its seeds reach (a
+// "last worker closes" decided by a separate load closes twice there).
+TEST_CASE("Workers finishing together close the results once", "[close-together]") {
+  gograde::check::run(
+      [] {
+        auto results = Pool(2, closed_jobs({1, 2}), [](int j) { return j * 2; });
+        gox::time::Sleep(gox::time::Millisecond);
+        int n = 0;
+        for (int r : results) {
+          (void)r;
+          ++n;
+        }
+        observe("results received", n);
+        auto [v, ok] = results.recv2();
+        observe("a receive after the close got a value", ok);
+      },
+      gograde::check::virtual_time);
+}
+
 TEST_CASE("worker: sends each job's result, then calls Done exactly once", "[worker]") {
   gograde::check::run([] {
     auto jobs = gox::make_chan<int>();

@@ -98,4 +98,9 @@ const nlohmann::json& input(const std::string& name);
 /// timeline, one row per `lane`. Safe from any fiber or thread.
 void event(const std::string& label, const std::string& lane = "");
 
+/// Says that the current test's runs cannot be replayed exactly, and why
+/// (plain OS threads, say): the grader then prints that instead of a replay
+/// command that would not replay.
+void not_replayable(const std::string& why);
+
 }  // namespace gograde::check

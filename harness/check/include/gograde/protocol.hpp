@@ -46,8 +46,9 @@ inline constexpr const char* kEvent = "event";
 inline constexpr const char* kObs = "obs";
 /// Both: {event: test, name, status: passed|failed|inconclusive (the judge:
 /// a check that could not conclude, failure says why), outcome, report?,
-/// failure?, events?}. outcome: ok | deadlock | leak | panic, and from the
+/// failure?, events?, not_replayable?}. outcome: ok | deadlock | leak | panic, and from the
 /// judge also missing (the driver reported nothing for the test).
+/// not_replayable: why the run cannot be replayed exactly (check::not_replayable).
 inline constexpr const char* kTestRecord = "test";
 /// Both: {event: done, passed, failed}; the judge adds driver_done (the
 /// driver's own done arrived) and malformed (lines that are no record).
