@@ -51,6 +51,27 @@ std::string replay_text(const run_outcome& r) {
   return {};
 }
 
+std::string explored_text(const item_outcome& it) {
+  int random = 0, pct = 0, failing = 0;
+  std::string policy;
+  for (const auto& r : it.runs) {
+    if (r.fl != flavour::explore || r.v == verdict::skipped) continue;
+    if (r.config.rfind("pct", 0) == 0) {
+      ++pct;
+      if (policy.empty()) policy = r.config.substr(0, r.config.find(' '));
+    } else {
+      ++random;
+    }
+    failing += r.v != verdict::passed;
+  }
+  if (random + pct == 0) return {};
+  std::string what;
+  if (random > 0) what = fmt::format("{} random-walk seed(s)", random);
+  if (pct > 0) what += fmt::format("{}{} PCT seed(s) ({})", what.empty() ? "" : " and ", pct, policy);
+  return fmt::format("explored {} with a scheduling point at every memory access: {}", what,
+                     failing == 0 ? std::string("no failure") : fmt::format("{} failed", failing));
+}
+
 std::string to_text(const grade_result& g, bool color, bool verbose) {
   std::string s = fmt::format("{} ({}) — {}\n", g.exercise, g.title, g.submission);
   if (!g.set.name.empty()) s += "  set: " + set_line(g.set) + "\n";
@@ -59,6 +80,7 @@ std::string to_text(const grade_result& g, bool color, bool verbose) {
     const auto& it = g.items[i];
     s += fmt::format("  {:<10} {:>2}/{:<2} {}  [{}]\n", paint(color, colour_of(it.v), to_string(it.v)), it.awarded,
                      it.item.points, it.item.title, it.item.id);
+    if (const std::string ex = explored_text(it); !ex.empty()) s += "      " + ex + "\n";
     bool shown = false;
     for (const auto& r : it.runs) {
       if (r.v == verdict::passed && !verbose) continue;

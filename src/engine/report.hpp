@@ -31,6 +31,12 @@ std::string set_line(const set_origin& o);
 /// How to rerun a run exactly (its replay command), or why it cannot be
 /// ("not possible: ..."), or nothing for a run that was not seeded.
 std::string replay_text(const run_outcome& r);
+
+/// What an item's exploration-build runs covered, for the reader to weigh a
+/// pass: "explored 8 random-walk seed(s) and 4 PCT seed(s) (pct:d=2,steps=200)
+/// with a scheduling point at every memory access: no failure". Empty for an
+/// item without them.
+std::string explored_text(const item_outcome& it);
 nlohmann::json to_json(const grade_result& g);
 std::string to_junit(const grade_result& g);
 std::string to_markdown(const grade_result& g);

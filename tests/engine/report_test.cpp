@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "engine/files.hpp"
 #include "engine/report.hpp"
 #include "report_fixture.hpp"
@@ -121,4 +123,26 @@ TEST_CASE("A run that cannot be replayed says why instead of printing a replay c
   CHECK_THAT(render(g, "json"), Catch::Contains("\"not_replayable\": \"the parallel scheduler's"));
   r.no_replay.clear();
   CHECK(replay_text(r).empty());
+}
+
+TEST_CASE("An item's exploration runs are summed up: how many schedules of which policy, and what failed",
+          "[report]") {
+  grade_result g = fixture::sample_grade();
+  item_outcome& it = g.items.front();
+  CHECK(explored_text(it).empty());  // no exploration-build runs
+  for (int seed = 1; seed <= 3; ++seed) {
+    run_outcome r;
+    r.fl = flavour::explore;
+    r.config = fmt::format("det seed={}", seed);
+    it.runs.push_back(r);
+  }
+  run_outcome p;
+  p.fl = flavour::explore;
+  p.config = "pct:d=2,steps=200 det seed=1";
+  p.v = verdict::crash;
+  it.runs.push_back(p);
+  CHECK(explored_text(it) ==
+        "explored 3 random-walk seed(s) and 1 PCT seed(s) (pct:d=2,steps=200) with a scheduling point at every "
+        "memory access: 1 failed");
+  CHECK_THAT(to_text(g, false), Catch::Contains("      explored 3 random-walk seed(s)"));
 }
