@@ -14,7 +14,11 @@
 //            threads, no exploration (what the threaded runs rely on)
 // A run that has not failed after kCap runs counts as "> kCap".
 //
-//   bench/exploration [--markdown]
+//   dfs      bounded exhaustive search (gox::explore_all), depth first, at
+//            most 2 preemptions: the runs until the first failure, or "none
+//            in all N" when every such schedule ran without one
+//
+//   bench/exploration [--markdown] [--no-par]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -38,12 +42,13 @@ constexpr int kTrials = 9;
 struct bug {
   const char* name;
   const char* what;
-  std::function<bool(const gox::config&)> run;
+  std::function<void(bool&)> body;  // sets its argument when the bug shows
+  bool run(const gox::config& c) const;
 };
 
 std::uint64_t last_steps = 0;  // of the last run: scheduling decisions
 
-bool failed_run(const gox::config& c, const std::function<void(bool&)>& body) {
+bool bug::run(const gox::config& c) const {
   bool bad = false;
   const gox::run_result r = gox::run(c, [&] { body(bad); });
   last_steps = r.steps;
@@ -51,8 +56,7 @@ bool failed_run(const gox::config& c, const std::function<void(bool&)>& body) {
 }
 
 // Two fibers each add 20 with a load then a store.
-bool lost_update(const gox::config& c) {
-  return failed_run(c, [](bool& bad) {
+void lost_update(bool& bad) {
     std::atomic<long> v{0};
     gox::WaitGroup wg;
     for (int f = 0; f < 2; ++f) {
@@ -64,12 +68,10 @@ bool lost_update(const gox::config& c) {
     }
     wg.Wait();
     bad = v.load() != 40;
-  });
 }
 
 // A spin lock that checks, then takes: both fibers may pass the check.
-bool check_then_act(const gox::config& c) {
-  return failed_run(c, [](bool& bad) {
+void check_then_act(bool& bad) {
     std::atomic<bool> locked{false};
     std::atomic<int> inside{0};
     gox::WaitGroup wg;
@@ -87,13 +89,11 @@ bool check_then_act(const gox::config& c) {
       });
     }
     wg.Wait();
-  });
 }
 
 // Striped counter: Inc and Dec hit different stripes, Value sums them one by
 // one; a reader must never see a total below 0.
-bool striped_sum(const gox::config& c) {
-  return failed_run(c, [](bool& bad) {
+void striped_sum(bool& bad) {
     std::atomic<long> stripes[4] = {};
     std::atomic<unsigned> next{0};
     gox::WaitGroup wg;
@@ -114,12 +114,10 @@ bool striped_sum(const gox::config& c) {
       wg.Done();
     });
     wg.Wait();
-  });
 }
 
 // A flag published before the buffer it announces.
-bool flag_before_buffer(const gox::config& c) {
-  return failed_run(c, [](bool& bad) {
+void flag_before_buffer(bool& bad) {
     std::atomic<bool> ready{false};
     std::atomic<int> buf{0};
     gox::WaitGroup wg;
@@ -136,13 +134,11 @@ bool flag_before_buffer(const gox::config& c) {
       wg.Done();
     });
     wg.Wait();
-  });
 }
 
 // Three workers; the one that finds the count at 0 after its own decrement
 // closes the results: two may both see 0 and close twice (a panic).
-bool last_worker_closes(const gox::config& c) {
-  return failed_run(c, [](bool&) {
+void last_worker_closes(bool&) {
     auto results = gox::make_chan<int>(16);
     std::atomic<int> left{3};
     for (int w = 0; w < 3; ++w)
@@ -152,14 +148,12 @@ bool last_worker_closes(const gox::config& c) {
         if (left.load() == 0) results.close();
       });
     for (int r : results) (void)r;
-  });
 }
 
 // Depth 2, and deep for a random walk: the checker must look once before the
 // writer starts and once after all 100 of its steps, two of its own steps
 // apart.
-bool long_window(const gox::config& c) {
-  return failed_run(c, [](bool& bad) {
+void long_window(bool& bad) {
     std::atomic<int> a{0};
     gox::WaitGroup wg;
     wg.Add(2);
@@ -172,7 +166,6 @@ bool long_window(const gox::config& c) {
       wg.Done();
     });
     wg.Wait();
-  });
 }
 
 struct measured {
@@ -195,6 +188,7 @@ measured measure(const bug& b, const std::function<gox::config(std::uint64_t)>& 
 }
 
 std::string cell(const measured& m) {
+  if (m.runs.empty()) return "not run";
   auto show = [](int n) { return n > kCap ? "> " + std::to_string(kCap) : std::to_string(n); };
   return show(m.runs[m.runs.size() / 2]) + " (" + show(m.runs.back()) + "), " +
          std::to_string(static_cast<long>(m.seconds * 1000)) + " ms";
@@ -203,7 +197,11 @@ std::string cell(const measured& m) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bool markdown = argc > 1 && std::strcmp(argv[1], "--markdown") == 0;
+  bool markdown = false, with_par = true;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--markdown") == 0) markdown = true;
+    if (std::strcmp(argv[i], "--no-par") == 0) with_par = false;  // the slow column
+  }
   const std::vector<bug> bugs = {
       {"lost-update", "load then store, 2 fibers x 20", lost_update},
       {"check-then-act", "spin lock: check, then take", check_then_act},
@@ -218,10 +216,11 @@ int main(int argc, char** argv) {
     c.explore = gox::explore_kind::accesses;
     return c;
   };
-  const char* header[] = {"bug", "steps", "random", "pct:d1", "pct:d2", "pct:d3", "par (2 threads)"};
+  const char* header[] = {"bug", "steps", "random", "pct:d1", "pct:d2", "pct:d3", "dfs (<= 2 preemptions)",
+                          "par (2 threads)"};
   if (markdown) {
-    std::printf("| %s | %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|---|\n", header[0], header[1],
-                header[2], header[3], header[4], header[5], header[6]);
+    std::printf("| %s | %s | %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|---|---|\n", header[0],
+                header[1], header[2], header[3], header[4], header[5], header[6], header[7]);
   } else {
     std::printf("runs until the first failure: median (worst) of %d starting seeds, and the wall time of all\n",
                 kTrials);
@@ -251,13 +250,27 @@ int main(int argc, char** argv) {
       return c;
     };
     const measured rnd = measure(b, det), p1 = measure(b, pct(1)), p2 = measure(b, pct(2)), p3 = measure(b, pct(3)),
-                   pa = measure(b, par);
+                   pa = with_par ? measure(b, par) : measured{};
+    // Depth first, at most 2 preemptions: one search (it has no seed).
+    const auto t0 = std::chrono::steady_clock::now();
+    const gox::exploration ex = gox::explore_all(det(1), [&b] {
+      bool bad = false;
+      b.body(bad);
+      return bad;
+    }, 2, kCap);
+    const double dfs_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    const std::string dfs_cell = (ex.found ? std::to_string(ex.runs)
+                                  : ex.complete ? "none in all " + std::to_string(ex.runs)
+                                                : "> " + std::to_string(kCap)) +
+                                 ", " + std::to_string(static_cast<long>(dfs_ms)) + " ms";
     if (markdown)
-      std::printf("| %s (%s) | %llu | %s | %s | %s | %s | %s |\n", b.name, b.what, static_cast<unsigned long long>(k),
-                  cell(rnd).c_str(), cell(p1).c_str(), cell(p2).c_str(), cell(p3).c_str(), cell(pa).c_str());
+      std::printf("| %s (%s) | %llu | %s | %s | %s | %s | %s | %s |\n", b.name, b.what,
+                  static_cast<unsigned long long>(k), cell(rnd).c_str(), cell(p1).c_str(), cell(p2).c_str(),
+                  cell(p3).c_str(), dfs_cell.c_str(), cell(pa).c_str());
     else
-      std::printf("%-20s random %-26s pct:d1 %-26s pct:d2 %-26s pct:d3 %-26s par %s\n", b.name, cell(rnd).c_str(),
-                  cell(p1).c_str(), cell(p2).c_str(), cell(p3).c_str(), cell(pa).c_str());
+      std::printf("%-20s random %-26s pct:d1 %-26s pct:d2 %-26s pct:d3 %-26s dfs %-22s par %s\n", b.name,
+                  cell(rnd).c_str(), cell(p1).c_str(), cell(p2).c_str(), cell(p3).c_str(), dfs_cell.c_str(),
+                  cell(pa).c_str());
     std::fflush(stdout);
   }
   return 0;

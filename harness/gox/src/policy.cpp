@@ -1,6 +1,7 @@
 #include "policy.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <unordered_map>
 
 #include "runtime_state.hpp"
@@ -117,12 +118,133 @@ class pct final : public sched_policy {
   unsigned streak_ = 0;   // steps the running fiber kept the thread in a row
 };
 
+// One decision of a depth-first exploration's run.
+struct dfs_point {
+  unsigned n = 1;        // options
+  unsigned chosen = 0;
+  bool keep_point = false;  // at a scheduling point: 0 keep running, 1 switch (a preemption)
+};
+
+struct dfs_trace {
+  std::vector<unsigned> prefix;  // decisions to take first (the schedule being explored)
+  std::vector<dfs_point> points;  // the decisions this run took
+  int bound = 0;                  // preemptions allowed
+};
+
+std::atomic<dfs_trace*> current_dfs{nullptr};  // explore_all's, while its run runs
+
+// Depth first: replays the prefix, then never preempts and runs the first
+// ready fiber; explore_all moves the prefix to the next schedule.
+class dfs final : public sched_policy {
+ public:
+  explicit dfs(dfs_trace* t) : t_(t) {}
+
+  bool keep_running(const std::vector<boost::fibers::context*>& ready, boost::fibers::context*,
+                    bool explicit_yield) noexcept override {
+    if (!t_ || program_fibers(ready) == 0) return true;
+    // A yield gives the thread away: which fiber takes it is choose()'s
+    // decision, not a preemption. So is a spin that went on too long.
+    if (explicit_yield || ++streak_ > kMaxStreak) {
+      streak_ = 0;
+      return false;
+    }
+    if (decide(2, true) == 0) return true;
+    streak_ = 0;
+    return false;
+  }
+
+  std::size_t choose(const std::vector<boost::fibers::context*>& ready, boost::fibers::context*) noexcept override {
+    streak_ = 0;
+    const unsigned n = program_fibers(ready);
+    if (!t_ || n <= 1) {
+      for (std::size_t i = 0; i < ready.size(); ++i)
+        if (ready[i]->get_properties()) return i;
+      return 0;  // only the thread's own contexts
+    }
+    unsigned k = decide(n, false);
+    for (std::size_t i = 0; i < ready.size(); ++i)
+      if (ready[i]->get_properties() && k-- == 0) return i;
+    return 0;
+  }
+
+ private:
+  static constexpr unsigned kMaxStreak = 20000;
+
+  static unsigned program_fibers(const std::vector<boost::fibers::context*>& ready) noexcept {
+    unsigned n = 0;
+    for (auto* c : ready) n += c->get_properties() != nullptr;
+    return n;
+  }
+
+  unsigned decide(unsigned n, bool keep_point) noexcept {
+    const std::size_t at = t_->points.size();
+    unsigned c = at < t_->prefix.size() ? t_->prefix[at] : 0;
+    if (c >= n) c = 0;
+    t_->points.push_back({n, c, keep_point});
+    return c;
+  }
+
+  dfs_trace* t_;
+  unsigned streak_ = 0;
+};
+
+// The next schedule after `t`'s run, depth first: the last decision that
+// has an untried option (a preemption only within the bound). False when
+// every schedule has run.
+bool next_schedule(dfs_trace& t) {
+  std::vector<int> preempted_before(t.points.size() + 1, 0);
+  for (std::size_t i = 0; i < t.points.size(); ++i)
+    preempted_before[i + 1] = preempted_before[i] + (t.points[i].keep_point && t.points[i].chosen == 1);
+  for (std::size_t i = t.points.size(); i-- > 0;) {
+    const dfs_point& p = t.points[i];
+    const bool more = p.keep_point ? p.chosen == 0 && preempted_before[i] + 1 <= t.bound : p.chosen + 1 < p.n;
+    if (!more) continue;
+    t.prefix.clear();
+    for (std::size_t j = 0; j < i; ++j) t.prefix.push_back(t.points[j].chosen);
+    t.prefix.push_back(p.chosen + 1);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::unique_ptr<sched_policy> make_policy(runtime_state& rt) {
   const config& cfg = rt.cfg;
   if (cfg.policy == policy_kind::pct) return std::make_unique<pct>(cfg.seed, cfg.pct_depth, cfg.pct_steps);
+  if (cfg.policy == policy_kind::dfs) return std::make_unique<dfs>(current_dfs.load());
   return std::make_unique<random_walk>(rt);
 }
 
 }  // namespace gox::detail
+
+namespace gox {
+
+exploration explore_all(config cfg, const std::function<bool()>& program, int preemptions, std::uint64_t max_runs) {
+  cfg.sched = sched_kind::deterministic;
+  cfg.policy = policy_kind::dfs;
+  detail::dfs_trace trace;
+  trace.bound = preemptions;
+  exploration out;
+  for (;;) {
+    trace.points.clear();
+    detail::current_dfs.store(&trace);
+    bool bad = false;
+    run_result r = run(cfg, [&] { bad = program(); });
+    detail::current_dfs.store(nullptr);
+    ++out.runs;
+    if (bad || !r.ok()) {
+      out.found = true;
+      out.failing = std::move(r);
+      for (const auto& p : trace.points) out.schedule.push_back(p.chosen);
+      return out;
+    }
+    if (!detail::next_schedule(trace)) {
+      out.complete = true;
+      return out;
+    }
+    if (out.runs >= max_runs) return out;
+  }
+}
+
+}  // namespace gox

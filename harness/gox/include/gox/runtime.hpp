@@ -47,8 +47,8 @@ enum class explore_kind { off, atomics, accesses };
 /// each step, or PCT (random priorities, the highest ready fiber runs, and at
 /// pct_depth-1 random steps among the first pct_steps the running fiber drops
 /// below all others: finds a bug needing d ordering constraints with
-/// probability at least 1/(n·k^(d-1)) per run).
-enum class policy_kind { random, pct };
+/// probability at least 1/(n·k^(d-1)) per run). dfs: set by explore_all only.
+enum class policy_kind { random, pct, dfs };
 
 struct config {
   sched_kind sched = sched_kind::deterministic;
@@ -116,6 +116,24 @@ struct run_result {
 /// Runs `main` to completion. Never throws for what the program does; throws
 /// std::invalid_argument for an impossible configuration.
 run_result run(const config& cfg, std::function<void()> main);
+
+/// Bounded exhaustive exploration (as Rust's loom): runs `program` once per
+/// schedule of the deterministic scheduler, depth first, every schedule with
+/// at most `preemptions` preemptions (a switch away from a fiber that could
+/// have continued), until `program` returns true (the bug showed), a run's
+/// outcome is not ok, every such schedule has run, or `max_runs` have.
+/// Meaningful in the exploration build (its scheduling points are the
+/// program's memory operations); elsewhere only gox calls are points.
+struct exploration {
+  std::uint64_t runs = 0;   ///< schedules run
+  bool complete = false;    ///< every schedule within the bound ran
+  bool found = false;       ///< a run failed: `failing` is its outcome
+  run_result failing;
+  std::vector<unsigned> schedule;  ///< the failing run's decisions, in order
+};
+exploration explore_all(config cfg, const std::function<bool()>& program, int preemptions,
+                        std::uint64_t max_runs = 100000);
+
 
 /// For test programs: runs with config::from_env(), prints the report of a
 /// failed run to stderr and returns the process exit code (0 ok, 2 deadlock or
