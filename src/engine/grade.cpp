@@ -21,6 +21,7 @@
 #include "engine/intake.hpp"
 #include "engine/judge.hpp"
 #include "engine/process.hpp"
+#include "engine/report.hpp"
 #include "engine/sandbox.hpp"
 #include "engine/scan.hpp"
 #include "gograde/protocol.hpp"
@@ -496,8 +497,9 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
     t.kind = j.contains("outcome") ? text_of(j, "outcome") : "ok";
     t.detail = t.kind != "ok" && t.kind != "missing" ? text_of(j, "report")
                                                      : failure_text(j.value("failure", nlohmann::json()));
+    // The driver's words, shown in every report format.
     if (const auto nr = j.find("not_replayable"); nr != j.end() && nr->is_string())
-      t.not_replayable = nr->get<std::string>().substr(0, 200);
+      t.not_replayable = plain_words(nr->get<std::string>(), 200);
     if (const auto ev_it = j.find("events"); ev_it != j.end() && ev_it->is_array())
       for (const auto& e : *ev_it)
         if (e.is_object()) t.events.push_back({number_of(e, "t_ms"), text_of(e, "label"), text_of(e, "lane")});

@@ -1,5 +1,8 @@
 #include "engine/report.hpp"
 
+#include <cctype>
+#include <cstring>
+
 #include "engine/cause.hpp"
 
 #include <fmt/format.h>
@@ -43,6 +46,13 @@ std::string set_line(const set_origin& o) {
   if (!o.ref.empty()) s += ", following " + o.ref;
   if (!o.url.empty()) s += ", from " + o.url;
   return s;
+}
+
+std::string plain_words(const std::string& s, std::size_t max) {
+  std::string out;
+  for (const char ch : s.substr(0, max))
+    out += (ch != '\0' && (std::isalnum(static_cast<unsigned char>(ch)) || std::strchr(" ,.;:'()/+-", ch))) ? ch : '?';
+  return out;
 }
 
 std::string replay_text(const run_outcome& r) {

@@ -48,6 +48,11 @@ nlohmann::json to_exercism(const grade_result& g);
 /// control characters XML 1.0 forbids replaced by '?'.
 std::string markup_escape(const std::string& s);
 
+/// Untrusted words (a program's) made safe to print anywhere: letters,
+/// digits, spaces and ,.;:'()/+- kept, anything else (terminal escapes,
+/// markup, line breaks) replaced by '?', cut to `max` characters.
+std::string plain_words(const std::string& s, std::size_t max);
+
 /// The formats render() knows, in the order --help lists them.
 const std::vector<std::string>& report_formats();
 /// The report in `format` (one of report_formats()), as the bytes to write.

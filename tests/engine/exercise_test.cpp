@@ -209,7 +209,7 @@ TEST_CASE("The explore build runs an item's det and virt runs; an item with only
   }
   {
     scratch_set s(item + "builds = [\"explore\"]\nruns = [\"par:4x2\"]\n");
-    CHECK_THAT(load_error(s), Catch::Contains("item[0].runs") && Catch::Contains("det and virt"));
+    CHECK_THAT(load_error(s), Catch::Contains("item[0].runs") && Catch::Contains("det, virt and pct"));
   }
   {
     scratch_set s(item + "builds = [\"fast\"]\n");

@@ -146,3 +146,11 @@ TEST_CASE("An item's exploration runs are summed up: how many schedules of which
         "memory access: 1 failed");
   CHECK_THAT(to_text(g, false), Catch::Contains("      explored 3 random-walk seed(s)"));
 }
+
+TEST_CASE("A program's words in a report are plain: no terminal escapes, markup or line breaks", "[report]") {
+  CHECK(plain_words("plain std::threads, scheduled by the OS (1/2)", 200) ==
+        "plain std::threads, scheduled by the OS (1/2)");
+  CHECK(plain_words("\x1b[31mred\x1b[0m <b>x</b>\nnext `cmd`", 200) == "??31mred??0m ?b?x?/b??next ?cmd?");
+  CHECK(plain_words(std::string("a\0b", 3), 200) == "a?b");
+  CHECK(plain_words(std::string(500, 'x'), 200).size() == 200);
+}
