@@ -69,8 +69,10 @@ std::string explored_text(const item_outcome& it) {
     if (r.config.rfind("pct", 0) == 0) {
       ++pct;
       if (policy.empty()) policy = r.config.substr(0, r.config.find(' '));
-    } else {
+    } else if (r.config.rfind("det ", 0) == 0 || r.config.rfind("virt ", 0) == 0) {
       ++random;
+    } else {
+      continue;  // not a run: the build's outcome (a refused or failed build)
     }
     failing += r.v != verdict::passed;
   }

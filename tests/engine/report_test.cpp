@@ -145,6 +145,14 @@ TEST_CASE("An item's exploration runs are summed up: how many schedules of which
         "explored 3 random-walk seed(s) and 1 PCT seed(s) (pct:d=2,steps=200) with a scheduling point at every "
         "memory access: 1 failed");
   CHECK_THAT(to_text(g, false), Catch::Contains("      explored 3 random-walk seed(s)"));
+  // A build that was refused or failed explored nothing.
+  item_outcome refused;
+  run_outcome b;
+  b.fl = flavour::explore;
+  b.config = "build";
+  b.v = verdict::rejected;
+  refused.runs.push_back(b);
+  CHECK(explored_text(refused).empty());
 }
 
 TEST_CASE("A program's words in a report are plain: no terminal escapes, markup or line breaks", "[report]") {
