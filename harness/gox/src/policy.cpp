@@ -10,13 +10,6 @@ namespace gox::detail {
 
 namespace {
 
-std::uint64_t mix(std::uint64_t& s) noexcept {
-  std::uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
 // Draws from the run's own seeded stream, which select's choices share: a
 // seed gives the same schedule it always gave.
 class random_walk final : public sched_policy {
@@ -38,7 +31,7 @@ class pct final : public sched_policy {
  public:
   pct(std::uint64_t seed, int depth, std::uint64_t steps) : state_(seed * 0xA24BAED4963EE407ULL + 0x9FB21C651E98DF25ULL) {
     const std::uint64_t k = std::max<std::uint64_t>(steps, 1);
-    for (int i = 1; i < depth; ++i) change_.push_back(1 + mix(state_) % k);
+    for (int i = 1; i < depth; ++i) change_.push_back(1 + splitmix64(state_) % k);
     std::sort(change_.begin(), change_.end());
     low_ = depth;  // change points give depth-1, depth-2, ..., 1: below every first priority
   }
@@ -92,7 +85,7 @@ class pct final : public sched_policy {
   std::int64_t priority(boost::fibers::context* c) {
     if (!c->get_properties()) return INT64_MIN;
     auto [it, fresh] = prio_.try_emplace(c, 0);
-    if (fresh) it->second = kFirst + static_cast<std::int64_t>(mix(state_) >> 24);
+    if (fresh) it->second = kFirst + static_cast<std::int64_t>(splitmix64(state_) >> 24);
     return it->second;
   }
 

@@ -58,12 +58,6 @@ void futex_wake_all(std::atomic<std::uint32_t>* addr) noexcept {
           nullptr, 0);
 }
 
-std::uint64_t splitmix64(std::uint64_t& s) noexcept {
-  std::uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 bool timer_before(const timer_handle& a, const timer_handle& b) noexcept {
   // std heap functions build a max-heap: "less" means "fires later"
@@ -231,6 +225,13 @@ runtime_state::runtime_state(const config& c)
 
 nanos runtime_state::now() const noexcept {
   return virt ? vnow.load(std::memory_order_relaxed) : steady_ns();
+}
+
+std::uint64_t splitmix64(std::uint64_t& s) noexcept {
+  std::uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
 }
 
 std::uint64_t runtime_state::next_rand() noexcept { return splitmix64(rng_state); }

@@ -62,6 +62,9 @@ struct fiber_record : boost::fibers::fiber_properties {
 
 class scheduler_algo;
 
+/// The next number of the SplitMix64 stream whose state is `s`.
+std::uint64_t splitmix64(std::uint64_t& s) noexcept;
+
 /// "goroutine N" for unnamed fibers.
 std::string display_name(const fiber_record* r);
 
