@@ -595,6 +595,22 @@ std::optional<verdict> parse_verdict(const std::string& s) noexcept {
 
 int severity(verdict v) noexcept { return kSeverity[static_cast<int>(v)]; }
 
+void decide_item(item_outcome& io) {
+  const auto explored = [](const run_outcome& r) { return r.fl == flavour::explore; };
+  const bool explore_decides =
+      std::any_of(io.runs.begin(), io.runs.end(), explored) &&
+      std::none_of(io.runs.begin(), io.runs.end(),
+                   [&](const run_outcome& r) { return explored(r) && r.v == verdict::inconclusive; });
+  for (auto& r : io.runs) {
+    if (explore_decides && r.v == verdict::inconclusive) {
+      static constexpr std::string_view kSetAside = "\n  (set aside: the item's explored schedules decide it)";
+      if (r.evidence.find(kSetAside) == std::string::npos) r.evidence += kSetAside;
+      continue;
+    }
+    if (severity(r.v) > severity(io.v)) io.v = r.v;
+  }
+}
+
 std::string input_hash(const exercise& ex, const fs::path& submission) {
   const submission_files sub = read_submission(ex, submission);
   std::uint64_t h = files_hash(ex, sub);
@@ -894,8 +910,7 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
           r.v = rj.v;
         }
       }
-    for (const auto& r : io.runs)
-      if (severity(r.v) > severity(io.v)) io.v = r.v;
+    decide_item(io);
     io.awarded = io.v == verdict::passed ? it.points : 0;
     g.score += io.awarded;
     g.max_score += it.points;

@@ -85,6 +85,14 @@ struct item_outcome {
   std::vector<run_outcome> runs;
 };
 
+/// An item's verdict from its runs: the worst of them, except that a run
+/// which could not conclude (the parallel runs of a threaded check on a
+/// machine too busy to overlap its threads) is set aside, with a note in its
+/// evidence, when the item also ran in the exploration build and every one of
+/// those runs concluded: explored schedules decide, the parallel runs can only
+/// add a counterexample. Sets io.v; not io.awarded.
+void decide_item(item_outcome& io);
+
 struct grade_result {
   std::string exercise, title, submission;
   set_origin set;  // the set and the exact version of it the exercise came from

@@ -23,9 +23,7 @@ item_outcome item(const std::string& id, std::vector<run_outcome> runs) {
   io.item.title = id;
   io.item.points = 1;
   io.runs = std::move(runs);
-  io.v = verdict::passed;
-  for (const auto& r : io.runs)
-    if (severity(r.v) > severity(io.v)) io.v = r.v;
+  decide_item(io);
   return io;
 }
 

@@ -1,5 +1,7 @@
 #include "engine/judge.hpp"
 
+#include "engine/grade.hpp"
+
 #include <signal.h>
 
 #include <catch2/catch.hpp>
@@ -237,4 +239,54 @@ TEST_CASE("A check the judge could not conclude is inconclusive, unless another 
   f.tests[1].passed = true;
   f.tests[0].kind = "deadlock";
   CHECK(judge(f).v == verdict::deadlock);
+}
+
+namespace {
+
+run_outcome run_of(flavour fl, verdict v) {
+  run_outcome r;
+  r.fl = fl;
+  r.v = v;
+  r.evidence = "what the run did";
+  return r;
+}
+
+item_outcome item_of(std::vector<run_outcome> runs) {
+  item_outcome io;
+  io.runs = std::move(runs);
+  decide_item(io);
+  return io;
+}
+
+}  // namespace
+
+TEST_CASE("A parallel run that could not conclude is set aside when explored schedules decided", "[judge]") {
+  using enum verdict;
+  // The explored runs concluded: the normal build's inconclusive run does not
+  // cost the item, and says why it was set aside.
+  item_outcome io = item_of({run_of(flavour::normal, passed), run_of(flavour::normal, inconclusive),
+                             run_of(flavour::explore, passed), run_of(flavour::explore, passed)});
+  CHECK(io.v == passed);
+  CHECK_THAT(io.runs[1].evidence, Catch::Contains("set aside"));
+  CHECK_THAT(io.runs[0].evidence, !Catch::Contains("set aside"));
+  // Deciding twice notes it once.
+  decide_item(io);
+  CHECK(io.runs[1].evidence.find("set aside") == io.runs[1].evidence.rfind("set aside"));
+  // A failure anywhere still decides: a counterexample from a parallel run
+  // counts, and so does a failing explored schedule.
+  CHECK(item_of({run_of(flavour::normal, failed), run_of(flavour::explore, passed)}).v == failed);
+  CHECK(item_of({run_of(flavour::normal, inconclusive), run_of(flavour::explore, failed)}).v == failed);
+  // Without the exploration build, or when an explored run itself could not
+  // conclude, nothing is set aside.
+  CHECK(item_of({run_of(flavour::normal, passed), run_of(flavour::normal, inconclusive)}).v == inconclusive);
+  CHECK(item_of({run_of(flavour::race, inconclusive), run_of(flavour::race, passed)}).v == inconclusive);
+  const item_outcome both = item_of({run_of(flavour::normal, inconclusive), run_of(flavour::explore, inconclusive)});
+  CHECK(both.v == inconclusive);
+  CHECK_THAT(both.runs[0].evidence, !Catch::Contains("set aside"));
+  // A skipped item stays skipped.
+  item_outcome sk;
+  sk.v = skipped;
+  sk.runs = {run_of(flavour::normal, skipped), run_of(flavour::explore, skipped)};
+  decide_item(sk);
+  CHECK(sk.v == skipped);
 }
