@@ -16,6 +16,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <vector>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -42,10 +44,14 @@ struct current_test {
   nlohmann::json events = nlohmann::json::array();
   std::string name;
   std::string not_replayable;
+  nlohmann::json explored;  // a depth-first exploration's summary (check::run under GOX_POLICY=dfs)
 };
 current_test cur;
-std::mutex events_mu;                         // guards cur, run_start; orders records
+std::mutex events_mu;                         // guards cur, run_start, buffer; orders records
 std::optional<gox::time::Time> run_start;     // of the current check::run
+// While a depth-first exploration runs: the current schedule's observations,
+// held back (each schedule's outcome is judged once per distinct set).
+std::optional<std::vector<std::pair<std::string, nlohmann::json>>> held;
 
 struct listener : Catch::TestEventListenerBase {
   using TestEventListenerBase::TestEventListenerBase;
@@ -73,6 +79,7 @@ struct listener : Catch::TestEventListenerBase {
     if (!cur.report.empty()) j["report"] = cur.report;
     if (!cur.first_failure.is_null()) j["failure"] = cur.first_failure;
     if (!cur.not_replayable.empty()) j["not_replayable"] = cur.not_replayable;
+    if (!cur.explored.is_null()) j["explored"] = cur.explored;
     {
       std::lock_guard g(events_mu);
       if (!cur.events.empty()) j["events"] = cur.events;
@@ -95,23 +102,126 @@ namespace gograde::check {
 
 gox::config config() { return gox::config::from_env(); }
 
+namespace {
+
+// The main fiber of one run of `fn`.
+void run_main(const std::function<void()>& fn, bool& required_failed, bool own_timeline = false) {
+  {
+    std::lock_guard g(events_mu);
+    run_start = gox::time::Now();
+    if (own_timeline) cur.events = nlohmann::json::array();  // one schedule's of many
+  }
+  try {
+    fn();
+  } catch (const Catch::TestFailureException&) {
+    required_failed = true;
+  }
+}
+
+// Distinct outcomes an exploration sends to be judged, at most.
+constexpr std::size_t kMaxVariants = 32;
+
+// GOX_POLICY=dfs without a schedule: `fn` under every schedule with at most
+// the configured preemptions (up to the configured number of runs), depth
+// first. Each schedule's observations are held back; each distinct set of
+// them is sent once, tagged with its variant number, for the judge to judge
+// on its own (the grader splits them), with the schedule that replays it.
+// A schedule that fails here (a check of the drive, a deadlock, a leak, a
+// panic) ends the search: its observations are the ones sent, and its
+// outcome the test's.
+gox::run_result explore(const gox::config& c, const std::function<void()>& fn, bool& required_failed) {
+  struct variant {
+    std::vector<std::pair<std::string, nlohmann::json>> obs;
+    std::string schedule;
+    std::uint64_t first_run = 0, runs = 0;
+  };
+  std::vector<variant> variants;
+  std::map<std::string, std::size_t> by_outcome;
+  bool overflow = false, failed_here = false;
+  gox::run_result failing;
+  std::string failing_schedule;
+  std::vector<std::pair<std::string, nlohmann::json>> failing_obs;
+  std::uint64_t run_no = 0;
+  auto take_held = [] {
+    std::lock_guard g(events_mu);
+    auto obs = std::move(*held);
+    held.emplace();
+    return obs;
+  };
+  {
+    std::lock_guard g(events_mu);
+    held.emplace();
+  }
+  const gox::exploration ex = gox::explore_all(
+      c,
+      [&] {
+        run_main(fn, required_failed, true);
+        return required_failed || !cur.first_failure.is_null();
+      },
+      c.dfs_preemptions, c.dfs_runs,
+      [&](const gox::run_result& r, const std::string& schedule) {
+        ++run_no;
+        auto obs = take_held();
+        if (!r.ok() || required_failed || !cur.first_failure.is_null()) {
+          failed_here = true;
+          failing = r;
+          failing_schedule = schedule;
+          failing_obs = std::move(obs);
+          return true;
+        }
+        // Keys in order: fibers may observe in any order on any schedule.
+        std::vector<std::pair<std::string, nlohmann::json>> sorted = obs;
+        std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::string key;
+        for (const auto& [k, v] : sorted) key += nlohmann::json(k).dump() + "=" + v.dump() + "\n";
+        const auto [it, fresh] = by_outcome.try_emplace(key, variants.size());
+        if (!fresh) {
+          ++variants[it->second].runs;
+          return false;
+        }
+        if (variants.size() == kMaxVariants) {
+          overflow = true;  // more outcomes than can be judged: stop here, say so
+          by_outcome.erase(it);
+          return true;
+        }
+        variants.push_back({std::move(obs), schedule, run_no, 1});
+        return false;
+      });
+  {
+    std::lock_guard g(events_mu);
+    held.reset();
+  }
+  if (failed_here) variants = {{std::move(failing_obs), failing_schedule, run_no, 1}};
+  nlohmann::json sent = nlohmann::json::array();
+  for (std::size_t v = 0; v < variants.size(); ++v) {
+    for (auto& [k, value] : variants[v].obs)
+      emit({{proto::kEvent, proto::kObs}, {"test", cur.name}, {"key", k}, {"value", std::move(value)}, {"variant", v}});
+    sent.push_back({{"schedule", variants[v].schedule}, {"first_run", variants[v].first_run}, {"runs", variants[v].runs}});
+  }
+  cur.explored = {{"policy", gox::describe_policy(c)},
+                  {"preemptions", c.dfs_preemptions},
+                  {"runs", ex.runs},
+                  {"complete", ex.complete},
+                  {"failed", failed_here},
+                  {"too_many_outcomes", overflow},
+                  {"variants", sent}};
+  if (failed_here) return failing;
+  return gox::run_result{};
+}
+
+}  // namespace
+
 void run(const std::function<void()>& fn, const std::function<void(gox::config&)>& adjust) {
   gox::config c = config();
   if (adjust) adjust(c);
   // A REQUIRE that fails on the main fiber ends the test as a failure: it
   // was recorded already, and fibers it leaves behind are not a leak.
   bool required_failed = false;
-  const gox::run_result r = gox::run(c, [&fn, &required_failed] {
-    {
-      std::lock_guard g(events_mu);
-      run_start = gox::time::Now();
-    }
-    try {
-      fn();
-    } catch (const Catch::TestFailureException&) {
-      required_failed = true;
-    }
-  });
+  const bool exploring =
+      c.sched == gox::sched_kind::deterministic && c.policy == gox::policy_kind::dfs && c.dfs_schedule.empty();
+  const gox::run_result r =
+      exploring ? explore(c, fn, required_failed)
+                : gox::run(c, [&fn, &required_failed] { run_main(fn, required_failed); });
   {
     std::lock_guard g(events_mu);
     run_start.reset();
@@ -153,6 +263,10 @@ namespace gograde::check {
 
 void observe(const std::string& key, nlohmann::json value) {
   std::lock_guard g(events_mu);
+  if (held) {
+    held->emplace_back(key, std::move(value));
+    return;
+  }
   // Sent at once: what was observed is on the grader's side before the code
   // under test runs again.
   emit({{proto::kEvent, proto::kObs}, {"test", cur.name}, {"key", key}, {"value", std::move(value)}});

@@ -104,7 +104,8 @@ void read_observations(const char* path) {
                (!j.contains("status") || j["status"].is_string()) &&
                (!j.contains("failure") || j["failure"].is_object()) &&
                (!j.contains("events") || j["events"].is_array()) &&
-               (!j.contains("not_replayable") || j["not_replayable"].is_string())) {
+               (!j.contains("not_replayable") || j["not_replayable"].is_string()) &&
+               (!j.contains("explored") || j["explored"].is_object())) {
       driven& d = o.tests[j["name"].get<std::string>()];
       if (d.reports++ == 0) d.record = std::move(j);
     } else if (ev == proto::kDone) {
@@ -158,6 +159,7 @@ struct listener : Catch::TestEventListenerBase {
       if (r.contains("report")) rec["report"] = r["report"];
       if (r.contains("events")) rec["events"] = r["events"];
       if (r.contains("not_replayable")) rec["not_replayable"] = r["not_replayable"];
+      if (r.contains("explored")) rec["explored"] = r["explored"];
       if (d->reports > 1)
         failure = message("the driver reported this test " + std::to_string(d->reports) +
                           " times: records that were not the test main's");

@@ -683,16 +683,8 @@ int main(int argc, char** argv) {
   replay->add_flag("--explore", explore_only, "Only the exploration build (atomic operations are scheduling points)")
       ->excludes(race_flag)
       ->excludes(normal_flag);
-  replay->add_option("--policy", policy, "The scheduler's policy of the run, as its replay line says (pct:d=3,steps=1000)")
-      ->check([](const std::string& p) {
-        if (p == "random") return std::string();
-        try {
-          (void)parse_runs(p + ",seeds=1");
-          return std::string();
-        } catch (const std::exception& e) {
-          return std::string(e.what());
-        }
-      });
+  replay->add_option("--policy", policy, "The scheduler's policy of the run, as its replay line says (pct:d=3,steps=1000, dfs:schedule=57.1)")
+      ->check([](const std::string& p) { return policy_error(p); });
 
   auto* validate = app.add_subcommand("validate", "Prove a set sound: references pass, mutants get their verdicts");
   validate->add_option("exercise", slugs, "Exercises, or set names for all of a set's (default: all)");

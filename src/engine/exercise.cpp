@@ -87,7 +87,7 @@ run_config make_run(const std::string& kind, int n) {
 run_config make_policy_run(const std::string& policy, int n, bool virtual_time) {
   run_config rc = make_run(virtual_time ? "virt" : "det", n);
   if (policy.empty() || policy == "random") return rc;
-  rc.kind = "pct";
+  rc.kind = policy.rfind("dfs", 0) == 0 ? "dfs" : "pct";
   rc.policy = policy;
   rc.env.emplace_back("GOX_POLICY", policy);
   rc.label = fmt::format("{} {} seed={}", policy, virtual_time ? "virt" : "det", n);
@@ -135,7 +135,70 @@ std::vector<run_config> parse_pct(const std::string& arg, const std::string& spe
   return out;
 }
 
+// "preemptions=2,runs=1000[,clock=virtual]" -> the one run that searches.
+run_config parse_dfs(const std::string& arg, const std::string& spec) {
+  long long preemptions = 2, runs = 1000;
+  bool virtual_time = false;
+  std::size_t at = 0;
+  while (at <= arg.size() && !arg.empty()) {
+    const std::size_t comma = arg.find(',', at);
+    const std::string part = arg.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    at = comma == std::string::npos ? arg.size() + 1 : comma + 1;
+    const std::size_t eq = part.find('=');
+    const std::string name = part.substr(0, eq), value = eq == std::string::npos ? "" : part.substr(eq + 1);
+    bool ok = false;
+    try {
+      std::size_t used = 0;
+      if (name == "preemptions") {
+        preemptions = std::stoll(value, &used);
+        ok = used == value.size() && preemptions >= 0 && preemptions <= 16;
+      } else if (name == "runs") {
+        runs = std::stoll(value, &used);
+        ok = used == value.size() && runs >= 1 && runs <= 1000000;
+      } else if (name == "clock") {
+        ok = value == "virtual" || value == "real";
+        virtual_time = value == "virtual";
+      }
+    } catch (const std::exception&) {
+      ok = false;
+    }
+    if (!ok)
+      throw config_error(fmt::format(
+          "run \"{}\": \"{}\" (expected preemptions=0..16, runs=1..1000000, clock=real|virtual)", spec, part));
+  }
+  return make_policy_run(fmt::format("dfs:preemptions={},runs={}", preemptions, runs), 1, virtual_time);
+}
+
 }  // namespace
+
+std::string policy_error(const std::string& policy) {
+  if (policy.empty() || policy == "random") return {};
+  try {
+    if (policy.rfind("dfs:schedule=", 0) == 0) {
+      const std::string s = policy.substr(13);
+      bool ok = s == "first";
+      if (!ok && !s.empty() && s.size() <= 4000) {
+        ok = true;
+        std::size_t at = 0;
+        while (ok && at <= s.size()) {  // STEP.CHOICE, joined by '+'
+          const std::size_t plus = std::min(s.find('+', at), s.size());
+          const std::string part = s.substr(at, plus - at);
+          const std::size_t dot = part.find('.');
+          ok = dot != std::string::npos && dot > 0 && dot + 1 < part.size() &&
+               part.find_first_not_of("0123456789.") == std::string::npos && part.find('.', dot + 1) == std::string::npos;
+          at = plus + 1;
+        }
+      }
+      if (!ok) return fmt::format("\"{}\": a schedule is \"first\" or STEP.CHOICE+STEP.CHOICE...", policy);
+      return {};
+    }
+    if (policy.rfind("dfs", 0) == 0) (void)parse_runs(policy);
+    else (void)parse_runs(policy + ",seeds=1");
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return {};
+}
 
 std::vector<run_config> parse_runs(const std::string& spec) {
   const auto colon = spec.find(':');
@@ -143,6 +206,7 @@ std::vector<run_config> parse_runs(const std::string& spec) {
   const std::string arg = colon == std::string::npos ? "1" : spec.substr(colon + 1);
   std::vector<run_config> out;
   if (kind == "pct") return parse_pct(colon == std::string::npos ? "" : arg, spec);
+  if (kind == "dfs") return {parse_dfs(colon == std::string::npos ? "" : arg, spec)};
   if (kind == "det" || kind == "virt") {
     const auto [a, b] = parse_range(arg, spec);
     for (int s = a; s <= b; ++s) out.push_back(make_run(kind, s));
@@ -162,7 +226,7 @@ std::vector<run_config> parse_runs(const std::string& spec) {
       if (times > 1) out.back().label += fmt::format(" #{}", i);
     }
   } else {
-    throw config_error(fmt::format("run \"{}\": unknown kind (det, virt, pct or par)", spec));
+    throw config_error(fmt::format("run \"{}\": unknown kind (det, virt, pct, dfs or par)", spec));
   }
   return out;
 }
@@ -379,7 +443,7 @@ exercise load_exercise(const fs::path& set_root, const std::string& slug) {
     if (std::find(it.builds.begin(), it.builds.end(), flavour::explore) != it.builds.end() &&
         std::none_of(it.runs.begin(), it.runs.end(), [](const run_config& r) { return r.kind != "par"; }))
       throw config_error(fmt::format("{}: {}runs: the explore build explores the deterministic scheduler's "
-                                     "schedules and runs only det, virt and pct runs; this item has none",
+                                     "schedules and runs only det, virt, pct and dfs runs; this item has none",
                                      rubric_file.string(), where));
     const auto timeout = (*t)["timeout_seconds"].value_or(static_cast<std::int64_t>(it.timeout.count()));
     if (timeout < 1 || timeout > 3600)

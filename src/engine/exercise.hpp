@@ -35,7 +35,7 @@ const char* to_string(flavour f) noexcept;
 struct run_config {
   std::string label;  // "det seed=2", "par threads=4 #1"
   std::vector<std::pair<std::string, std::string>> env;
-  std::string kind;   // det | par | virt | pct
+  std::string kind;   // det | par | virt | pct | dfs
   int seed = 0;       // det, virt, pct: the scheduler's seed
   std::string policy = {};  // pct: the deterministic scheduler's policy, GOX_POLICY's syntax ("pct:d=3,steps=1000")
 };
@@ -48,8 +48,15 @@ run_config make_policy_run(const std::string& policy, int n, bool virtual_time =
 
 /// Parses "det:1-3", "par:4", "par:4x2", "virt:1-2" and
 /// "pct:d=3,steps=1000,seeds=1-20" (PCT of depth d expecting about `steps`
-/// scheduling steps; d defaults to 3, steps to 1000) into runs.
+/// scheduling steps; d defaults to 3, steps to 1000) into runs; and
+/// "dfs:preemptions=2,runs=1000[,clock=virtual]": one run whose tests search
+/// every schedule with at most that many preemptions, depth first (up to
+/// `runs` schedules each), each distinct outcome judged.
 std::vector<run_config> parse_runs(const std::string& spec);
+/// Why `policy` (GOX_POLICY's syntax, as a replay line prints it: "random",
+/// "pct:d=3,steps=1000", "dfs:preemptions=2,runs=1000", "dfs:schedule=57.1")
+/// is not one a run can take; empty when it is.
+std::string policy_error(const std::string& policy);
 
 struct rubric_item {
   std::string id, title;

@@ -304,11 +304,90 @@ class judge_session {
 struct driven_run {
   std::function<run_outcome()> finish;
   bool timed_out = false;  // the program ran out of time (the item's other configurations need not run)
-  std::optional<judge_job> judging;  // what the judge half is to judge before `finish`
+  std::vector<judge_job> judging;  // what the judge half is to judge before `finish`
 };
 
 driven_run ended(run_outcome out) {
-  return {[out = std::move(out)] { return out; }, false, std::nullopt};
+  return {[out = std::move(out)] { return out; }, false, {}};
+}
+
+// A depth-first exploration's driver sends each distinct outcome of a test
+// as observations tagged {"variant": k}. Each variant is judged on its own:
+// file k holds every record without a variant and, of each test's tagged
+// observations, variant k (modulo the test's count, so a test with fewer
+// outcomes is judged again on one it had). No tagged observation: no split.
+constexpr int kMaxVariants = 64;
+
+}  // namespace
+
+std::vector<fs::path> split_variants(const fs::path& records) {
+  const std::string text = read_untrusted_file(records, 64u << 20);
+  struct line_info {
+    std::string line, test;
+    int variant = -1;
+  };
+  std::vector<line_info> lines;
+  std::map<std::string, int> count;
+  int most = 0;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    line_info li{line, {}, -1};
+    if (const auto j = record_of(line); j && (*j)[protocol::kEvent] == protocol::kObs) {
+      const auto v = j->find("variant");
+      if (v != j->end() && v->is_number_unsigned() && v->get<std::uint64_t>() < kMaxVariants) {
+        li.variant = static_cast<int>(v->get<std::uint64_t>());
+        li.test = text_of(*j, "test");
+        count[li.test] = std::max(count[li.test], li.variant + 1);
+        most = std::max(most, li.variant + 1);
+      }
+    }
+    lines.push_back(std::move(li));
+  }
+  std::vector<fs::path> out;
+  for (int k = 0; k < most; ++k) {
+    const fs::path f = records.parent_path() / fmt::format("driver-v{}.jsonl", k);
+    std::ofstream o(f, std::ios::binary | std::ios::trunc);
+    for (const auto& li : lines)
+      if (li.variant < 0 || li.variant == k % count[li.test]) o << li.line << "\n";
+    if (!o.flush()) return {};  // judged whole: the judge says what it makes of the tags
+    out.push_back(f);
+  }
+  return out;
+}
+
+namespace {
+
+// A schedule as GOX_POLICY=dfs:schedule= takes it ("first", or
+// STEP.CHOICE+...): the driver's words, printed in a command, so nothing else.
+bool schedule_ok(const std::string& s) {
+  if (s == "first") return true;
+  if (s.empty() || s.size() > 4000 || s.front() == '+' || s.back() == '+' || s.back() == '.') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.' || c == '+'; });
+}
+
+// What a depth-first exploration's test record says it searched.
+std::string explored_words(const nlohmann::json& e) {
+  const auto n = [&e](const char* k) { return e.value(k, nlohmann::json(0)).is_number() ? e[k].get<double>() : 0.0; };
+  const auto count = [](double x) {
+    const std::string digits = fmt::format("{:.0f}", x);
+    std::string d;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+      if (i > 0 && (digits.size() - i) % 3 == 0) d += ',';
+      d += digits[i];
+    }
+    return d;
+  };
+  const bool complete = e.value("complete", nlohmann::json(false)) == true;
+  const bool failed = e.value("failed", nlohmann::json(false)) == true;
+  const bool overflow = e.value("too_many_outcomes", nlohmann::json(false)) == true;
+  const double runs = n("runs"), preemptions = n("preemptions");
+  const std::size_t outcomes = e.contains("variants") && e["variants"].is_array() ? e["variants"].size() : 0;
+  const std::string bound = fmt::format("with at most {:.0f} preemption{}", preemptions, preemptions == 1 ? "" : "s");
+  if (failed) return fmt::format("depth first {}: schedule {} failed", bound, count(runs));
+  std::string s = complete ? fmt::format("all {} schedules {}", count(runs), bound)
+                           : fmt::format("{} schedules {} (not all: {})", count(runs), bound,
+                                         overflow ? "more distinct outcomes than are judged" : "the run budget");
+  return s + fmt::format(", {} distinct outcome{} judged", outcomes, outcomes == 1 ? "" : "s");
 }
 
 // `judging`: a folder of the grade's for the drivers' records and the
@@ -439,8 +518,17 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
   const auto cpu_limit = spec.cpu_limit;
   const bool timed_out = pr.timed_out || pr.stalled || pr.cpu_exceeded;
 
-  auto finish = [=, out = std::move(out)]() mutable -> run_outcome {
+  // One judge's run per distinct outcome of a depth-first exploration.
+  std::vector<judge_job> jobs;
+  if (judge_build) {
+    for (const fs::path& v : split_variants(driver_records))
+      jobs.push_back({v, v.parent_path() / ("judge-" + v.filename().string().substr(7)), tests});
+    if (jobs.empty()) jobs.push_back({driver_records, judge_results, tests});
+  }
+
+  auto finish = [=, base = std::move(out)]() mutable -> run_outcome {
   (void)cleanup_run;  // the run's directory lives as long as this
+  auto conclude = [&](const fs::path& judged, run_outcome res) -> run_outcome {
   // The results: the judge's, run on the driver's records; or, for the
   // visible suite, its own records.
   bool done = false;
@@ -458,7 +546,7 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
       if (auto j = record_of(line); j && (*j)[protocol::kEvent] == protocol::kInternal)
         driver_internal = text_of(*j, "message");
     if (batch_error && !batch_error->empty()) judge_error = *batch_error;
-    results = judge_results;
+    results = judged;
   }
   std::istringstream lines(read_untrusted_file(results, 64u << 20));
   for (std::string line; std::getline(lines, line);) {
@@ -500,10 +588,17 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
     // The driver's words, shown in every report format.
     if (const auto nr = j.find("not_replayable"); nr != j.end() && nr->is_string())
       t.not_replayable = plain_words(nr->get<std::string>(), 200);
+    if (const auto e = j.find("explored"); judge_build && e != j.end() && e->is_object()) {
+      t.explored = explored_words(*e);
+      if (const auto vs = e->find("variants"); vs != e->end() && vs->is_array())
+        for (const auto& v : *vs)
+          if (v.is_object() && v.value("schedule", nlohmann::json()).is_string())
+            t.schedules.push_back(schedule_ok(v["schedule"]) ? v["schedule"].get<std::string>() : "");
+    }
     if (const auto ev_it = j.find("events"); ev_it != j.end() && ev_it->is_array())
       for (const auto& e : *ev_it)
         if (e.is_object()) t.events.push_back({number_of(e, "t_ms"), text_of(e, "label"), text_of(e, "lane")});
-    out.tests.push_back(std::move(t));
+    res.tests.push_back(std::move(t));
   }
   if (judge_build && !judge_done && internal.empty() && judge_error.empty())
     judge_error = "the judge half of the suite ended before its last record";
@@ -512,7 +607,7 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
     // only when the driver's exit status says so too.
     if (!internal.empty() && internal == driver_internal && pr.exit_code != protocol::kExerciseErrorExit)
       internal.clear();
-    if (!done && judge_error.empty() && out.tests.empty() && pr.exit_code == protocol::kExerciseErrorExit &&
+    if (!done && judge_error.empty() && res.tests.empty() && pr.exit_code == protocol::kExerciseErrorExit &&
         !driver_internal.empty())
       internal = driver_internal;
   }
@@ -525,7 +620,7 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
     for (const auto& e : fs::directory_iterator(tsan_dir, ec)) logs.push_back(e.path());
     std::sort(logs.begin(), logs.end());
     for (const auto& l : logs) text += "\n" + read_untrusted_file(l, 4u << 20);
-    out.races = race::parse(text);
+    res.races = race::parse(text);
     if (const auto at = text.find("ERROR: ThreadSanitizer"); at != std::string::npos)
       tsan_error = text.substr(at, std::min(text.find('\n', at), at + 400) - at);
   }
@@ -551,34 +646,54 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
   facts.done = done;
   facts.internal = internal;
   facts.judge_error = judge_error;
-  facts.tests = out.tests;
+  facts.tests = res.tests;
   facts.test_spec = tests;
-  facts.races = out.races;
+  facts.races = res.races;
   facts.tsan_error = tsan_error;
   const judgement j = judge(facts);
-  out.v = j.v;
-  out.evidence = j.evidence;
+  res.v = j.v;
+  res.evidence = j.evidence;
   race::source_filter filter{{staged.string() + "/"}};
   if (j.race != judgement::npos) {
-    const race::report& shown = out.races[j.race];
-    out.evidence = race_evidence(shown, filter);
+    const race::report& shown = res.races[j.race];
+    res.evidence = race_evidence(shown, filter);
     for (const auto& a : shown.accesses) {
       const auto frames = race::program_frames(a.stack, filter);
       if (!frames.empty())
-        add_excerpt(out, excerpt_of(staged, frames.front().file, frames.front().line,
+        add_excerpt(res, excerpt_of(staged, frames.front().file, frames.front().line,
                                     fmt::format("{}{} by {}", a.previous ? "previous " : "",
                                                 a.write ? "write" : "read", a.fiber.empty() ? a.thread : a.fiber)));
     }
-    if (out.races.size() > 1) out.evidence += fmt::format("\n  (and {} more report(s))", out.races.size() - 1);
-  } else if (j.test != judgement::npos && out.tests[j.test].kind != "ok") {
-    excerpts_from_dump(out, out.tests[j.test].detail, staged);
+    if (res.races.size() > 1) res.evidence += fmt::format("\n  (and {} more report(s))", res.races.size() - 1);
+  } else if (j.test != judgement::npos && res.tests[j.test].kind != "ok") {
+    excerpts_from_dump(res, res.tests[j.test].detail, staged);
   }
   // Paths in the evidence as the candidate knows them: relative to the submission.
-  replace_all(out.evidence, staged.string() + "/", "");
-  return out;
+  replace_all(res.evidence, staged.string() + "/", "");
+  return res;
   };
-  driven_run d{std::move(finish), timed_out, std::nullopt};
-  if (judge_build) d.judging = judge_job{driver_records, judge_results, tests};
+  if (!judge_build) return conclude(driver_records, base);
+  // Each outcome judged; the worst decides, and its schedule replays it.
+  run_outcome worst;
+  std::size_t worst_k = 0;
+  for (std::size_t k = 0; k < jobs.size(); ++k) {
+    run_outcome o = conclude(jobs[k].results, base);
+    if (k == 0 || severity(o.v) > severity(worst.v)) {
+      worst = std::move(o);
+      worst_k = k;
+    }
+  }
+  for (const auto& t : worst.tests) {
+    if (t.explored.empty()) continue;
+    if (worst.explored.empty()) worst.explored = t.explored;
+    if (worst.v != verdict::passed && worst.schedule.empty() && !t.passed && !t.schedules.empty())
+      worst.schedule = t.schedules[worst_k % t.schedules.size()];
+  }
+  if (!worst.explored.empty() && jobs.size() > 1)
+    worst.evidence += fmt::format("\n  (outcome {} of the {} distinct ones the search sent)", worst_k + 1, jobs.size());
+  return worst;
+  };
+  driven_run d{std::move(finish), timed_out, std::move(jobs)};
   return d;
 }
 
@@ -860,12 +975,16 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
         }
         driven_run d = run_one(bo, judge_bo, fl, it, rc, staged, fs::absolute(ex.data_dir(it.suite)), ex.limits,
                                b.tools().sandbox, opt, session ? session->dir() : fs::path(), batch_error);
-        if (session && d.judging) session->add(*d.judging);
+        if (session)
+          for (const auto& job : d.judging) session->add(job);
         const bool timed_out = d.timed_out;
         judging j{io.runs.size(), std::move(d), {}};
         if (!opt.replay_prefix.empty() && rc.kind != "par")
           j.replay = fmt::format("{} --item {} --seed {}{}{}{}", opt.replay_prefix, it.id, rc.seed,
-                                 rc.kind == "virt" ? " --virtual" : "",
+                                 std::count(rc.env.begin(), rc.env.end(),
+                                            std::pair<std::string, std::string>("GOX_CLOCK", "virtual"))
+                                     ? " --virtual"
+                                     : "",
                                  rc.policy.empty() ? "" : " --policy " + rc.policy,
                                  fl == flavour::race ? " --race" : fl == flavour::explore ? " --explore" : "");
         pending.back().push_back(std::move(j));
@@ -886,6 +1005,13 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
     for (auto& j : pending[k]) {
       run_outcome& r = io.runs[j.run] = j.driven.finish();
       r.replay = j.replay;
+      // A failing schedule of a depth-first search replays on its own.
+      if (!r.schedule.empty() && !r.replay.empty()) {
+        const std::size_t at = r.replay.find(" --policy ");
+        const std::size_t end = at == std::string::npos ? at : r.replay.find(' ', at + 10);
+        r.replay = r.replay.substr(0, at) + " --policy dfs:schedule=" + r.schedule +
+                   (end == std::string::npos ? "" : r.replay.substr(end));
+      }
       if (j.replay.empty() && r.config.rfind("par", 0) == 0)
         r.no_replay = "the parallel scheduler's threads interleave as the operating system runs them (`gograde "
                       "stress` runs it again and again)";

@@ -52,6 +52,10 @@ struct test_outcome {
   std::vector<timed_event> events;
   bool inconclusive = false;  // the judge could not conclude (not passed, not failed)
   std::string not_replayable = {};  // the test said why its runs cannot be replayed
+  /// A depth-first exploration's test (GOX_POLICY=dfs): what it searched, in
+  /// words, and the schedule of each distinct outcome it sent to be judged.
+  std::string explored = {};
+  std::vector<std::string> schedules = {};
 };
 
 /// Lines of a submission file around a line the evidence points at (a racing
@@ -74,6 +78,8 @@ struct run_outcome {
   std::vector<excerpt> excerpts;
   std::string replay;   // how to rerun this run: a gograde command when the run is seeded
   std::string no_replay;  // why it cannot be rerun exactly (plain threads, the parallel scheduler)
+  std::string explored = {};  // a depth-first exploration: what it searched, in words
+  std::string schedule = {};  // ... and the schedule that failed (GOX_POLICY=dfs:schedule=...)
   std::string command;  // the exact process it was: environment, executable, test spec
   std::chrono::milliseconds wall{0};
 };
@@ -84,6 +90,12 @@ struct item_outcome {
   int awarded = 0;
   std::vector<run_outcome> runs;
 };
+
+/// A depth-first exploration's driver records (one JSON line each) split
+/// into one file per distinct outcome it sent (observations tagged
+/// "variant"), beside `records`: file k holds every untagged line and each
+/// test's variant k (modulo that test's count). Empty when nothing is tagged.
+std::vector<fs::path> split_variants(const fs::path& records);
 
 /// An item's verdict from its runs: the worst of them, except that a run
 /// which could not conclude (the parallel runs of a threaded check on a

@@ -76,12 +76,22 @@ std::string explored_text(const item_outcome& it) {
     }
     failing += r.v != verdict::passed;
   }
-  if (random + pct == 0) return {};
-  std::string what;
-  if (random > 0) what = fmt::format("{} random-walk seed(s)", random);
-  if (pct > 0) what += fmt::format("{}{} PCT seed(s) ({})", what.empty() ? "" : " and ", pct, policy);
-  return fmt::format("explored {} with a scheduling point at every memory access: {}", what,
-                     failing == 0 ? std::string("no failure") : fmt::format("{} failed", failing));
+  std::string s;
+  if (random + pct > 0) {
+    std::string what;
+    if (random > 0) what = fmt::format("{} random-walk seed(s)", random);
+    if (pct > 0) what += fmt::format("{}{} PCT seed(s) ({})", what.empty() ? "" : " and ", pct, policy);
+    s = fmt::format("explored {} with a scheduling point at every memory access: {}", what,
+                    failing == 0 ? std::string("no failure") : fmt::format("{} failed", failing));
+  }
+  // Depth-first searches say what they covered, whichever build ran them.
+  for (const auto& r : it.runs) {
+    if (r.explored.empty()) continue;
+    if (!s.empty()) s += "\n      ";
+    s += fmt::format("{} build searched {}: {}", to_string(r.fl), r.explored,
+                     r.v == verdict::passed ? std::string("no failure") : to_string(r.v));
+  }
+  return s;
 }
 
 std::string to_text(const grade_result& g, bool color, bool verbose) {
@@ -158,6 +168,8 @@ nlohmann::json to_json(const grade_result& g) {
       nlohmann::json run = {{"config", r.config}, {"build", to_string(r.fl)}, {"verdict", to_string(r.v)},
                             {"evidence", r.evidence}, {"replay", r.replay}, {"not_replayable", r.no_replay}, {"command", r.command},
                             {"wall_ms", r.wall.count()}, {"tests", tests}, {"excerpts", excerpts}};
+      if (!r.explored.empty()) run["explored"] = r.explored;
+      if (!r.schedule.empty()) run["schedule"] = r.schedule;
       if (const std::size_t c = group_of(groups, r); c < groups.size()) run["cause"] = c;  // index into causes
       runs.push_back(std::move(run));
     }

@@ -9,11 +9,10 @@ file(MAKE_DIRECTORY ${in}/zed)  # an empty directory: no exercise's files
 file(WRITE ${in}/zed/notes.txt "I did not finish\n")
 
 gg(1 out batch ${in} -o ${rep})
-# A correct counter's threaded lost-update checks pass only when the machine
-# ran the workers side by side (a yardstick says); on a machine too busy for
-# that they are inconclusive, no points either way: both are right answers.
-set(ok_or_unsure "(passed|inconclusive)")
-expect("${out}" "alice +safe-counter +(passed +10/13|inconclusive +[0-9]+/13)")
+# A correct counter passes whatever the machine's load: where a threaded
+# check's parallel run could not conclude (a busy machine never overlapped its
+# workers), the item's explored runs decide.
+expect("${out}" "alice +safe-counter +passed +10/13")
 expect("${out}" "bob +safe-counter +data_race")
 expect("${out}" "carol +safe-counter +deadlock")
 # dave loses updates between his load and his store: the explore build finds
@@ -21,9 +20,9 @@ expect("${out}" "carol +safe-counter +deadlock")
 # inconclusive there; the verdict is failed either way).
 expect("${out}" "dave +safe-counter +failed")
 expect("${out}" "erin +safe-counter +compile_error +0/13")
-expect("${out}" "frank +safe-counter +(passed +13/13|inconclusive +[0-9]+/13)")
+expect("${out}" "frank +safe-counter +passed +13/13")
 expect("${out}" "zed +\\? +error .*no exercise's files found")
-expect("${out}" "7 submission\\(s\\): [0-2] passed, [5-7] not")
+expect("${out}" "7 submission\\(s\\): 2 passed, 5 not")
 foreach(c alice bob carol dave erin frank)
   expect_file(${rep}/${c}/safe-counter.json)
   expect_file(${rep}/${c}/safe-counter.html)
@@ -38,14 +37,14 @@ expect("${index}" "href=\"bob/safe-counter.html\"")
 # Resumed: nothing regraded, the same summary.
 gg(1 again batch ${in} -o ${rep})
 expect("${again}" "bob safe-counter: data_race \\(already graded\\)")
-expect_not("${again}" "alice safe-counter: ${ok_or_unsure}\n")
-expect("${again}" "7 submission\\(s\\): [0-2] passed, [5-7] not")
+expect_not("${again}" "alice safe-counter: passed\n")
+expect("${again}" "7 submission\\(s\\): 2 passed, 5 not")
 # A changed submission is regraded.
 file(READ ${SRC}/examples/alice/counter.hpp fixed)
 file(WRITE ${in}/bob/counter.hpp "${fixed}")
 gg(1 again batch ${in} -o ${rep})
-expect("${again}" "bob safe-counter: ${ok_or_unsure}\n")
-expect("${again}" "alice safe-counter: ${ok_or_unsure} \\(already graded\\)")
+expect("${again}" "bob safe-counter: passed\n")
+expect("${again}" "alice safe-counter: passed \\(already graded\\)")
 
 # Two shards cover every candidate once.
 gg(1 s1 batch ${in} -o ${rep}-1 --shard 1/2)

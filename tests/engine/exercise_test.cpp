@@ -77,6 +77,36 @@ TEST_CASE("PCT runs: depth, expected steps and seeds; malformed specs are refuse
   }
 }
 
+TEST_CASE("DFS runs: one search with its preemption bound and budget; malformed specs are refused",
+          "[engine][exercise]") {
+  const auto runs = parse_runs("dfs:preemptions=1,runs=300");
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0].kind == "dfs");
+  CHECK(runs[0].policy == "dfs:preemptions=1,runs=300");
+  CHECK(std::count(runs[0].env.begin(), runs[0].env.end(),
+                   std::make_pair(std::string("GOX_POLICY"), std::string("dfs:preemptions=1,runs=300"))) == 1);
+  CHECK(parse_runs("dfs")[0].policy == "dfs:preemptions=2,runs=1000");  // the defaults
+  CHECK(parse_runs("dfs:preemptions=0")[0].policy == "dfs:preemptions=0,runs=1000");
+  const auto virt = parse_runs("dfs:clock=virtual");
+  CHECK(std::count(virt[0].env.begin(), virt[0].env.end(),
+                   std::make_pair(std::string("GOX_CLOCK"), std::string("virtual"))) == 1);
+  // A failing schedule's replay is a run of its own.
+  CHECK(make_policy_run("dfs:schedule=12.1+40.2", 1).kind == "dfs");
+  for (const char* good : {"random", "pct:d=2,steps=300", "dfs:preemptions=1,runs=20", "dfs:schedule=first",
+                           "dfs:schedule=12.1+40.2"})
+    CHECK(policy_error(good).empty());
+  for (const char* bad : {"pct:d=0", "dfs:runs=0", "dfs:schedule=", "dfs:schedule=12", "dfs:schedule=1.1;ls",
+                          "dfs:schedule=1.1+", "dfs:schedule=1..1", "dfs:schedule=.1", "fast"}) {
+    INFO(bad);
+    CHECK_FALSE(policy_error(bad).empty());
+  }
+  for (const char* bad : {"dfs:preemptions=17", "dfs:preemptions=-1", "dfs:runs=0", "dfs:runs=2000000",
+                          "dfs:depth=2", "dfs:clock=fast", "dfs:preemptions=2x", "dfs:seeds=1-3"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(parse_runs(bad), config_error);
+  }
+}
+
 TEST_CASE("The built-in safe-counter exercise loads with its rubric and mutants", "[engine][exercise]") {
   const exercise ex = load_exercise(GOGRADE_SOURCE_DIR, "safe-counter");
   CHECK(ex.title == "Safe counter");
@@ -209,7 +239,7 @@ TEST_CASE("The explore build runs an item's det and virt runs; an item with only
   }
   {
     scratch_set s(item + "builds = [\"explore\"]\nruns = [\"par:4x2\"]\n");
-    CHECK_THAT(load_error(s), Catch::Contains("item[0].runs") && Catch::Contains("det, virt and pct"));
+    CHECK_THAT(load_error(s), Catch::Contains("item[0].runs") && Catch::Contains("det, virt, pct and dfs"));
   }
   {
     scratch_set s(item + "builds = [\"fast\"]\n");

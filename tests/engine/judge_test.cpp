@@ -3,6 +3,11 @@
 #include "engine/grade.hpp"
 
 #include <signal.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -289,4 +294,48 @@ TEST_CASE("A parallel run that could not conclude is set aside when explored sch
   sk.runs = {run_of(flavour::normal, skipped), run_of(flavour::explore, skipped)};
   decide_item(sk);
   CHECK(sk.v == skipped);
+}
+
+TEST_CASE("A search's distinct outcomes are split for the judge, one file each", "[judge][dfs]") {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("gograde-split-{}", ::getpid());
+  fs::create_directories(dir);
+  const fs::path records = dir / "driver.jsonl";
+  auto obs = [](const std::string& test, const std::string& key, int value, int variant) {
+    nlohmann::json j = {{"event", "obs"}, {"test", test}, {"key", key}, {"value", value}};
+    if (variant >= 0) j["variant"] = variant;
+    return j.dump();
+  };
+  {
+    std::ofstream out(records);
+    out << obs("a", "outside", 1, -1) << "\n";  // observed outside the search: in every file
+    for (int v = 0; v < 3; ++v) out << obs("a", "total", 10 + v, v) << "\n";
+    for (int v = 0; v < 2; ++v) out << obs("b", "total", 20 + v, v) << "\n";
+    out << obs("b", "forged", 9, 4000) << "\n";  // a tag out of range counts as untagged
+    out << "not a record\n";
+    out << nlohmann::json{{"event", "test"}, {"name", "a"}, {"status", "passed"}}.dump() << "\n";
+  }
+  const std::vector<fs::path> files = split_variants(records);
+  REQUIRE(files.size() == 3);  // the most any test sent
+  auto lines_of = [](const fs::path& f) {
+    std::vector<nlohmann::json> v;
+    std::ifstream in(f);
+    for (std::string line; std::getline(in, line);) v.push_back(nlohmann::json::parse(line, nullptr, false));
+    return v;
+  };
+  for (int k = 0; k < 3; ++k) {
+    CAPTURE(k);
+    const auto lines = lines_of(files[static_cast<std::size_t>(k)]);
+    REQUIRE(lines.size() == 6);  // outside, a's k, b's k % 2, the forged one, the non-record, the test record
+    CHECK(lines[1]["value"] == 10 + k);
+    CHECK(lines[2]["value"] == 20 + k % 2);
+    CHECK(lines[3]["key"] == "forged");
+    CHECK(lines[4].is_discarded());
+  }
+  // Nothing tagged: nothing to split.
+  {
+    std::ofstream out(records, std::ios::trunc);
+    out << obs("a", "total", 1, -1) << "\n";
+  }
+  CHECK(split_variants(records).empty());
+  fs::remove_all(dir);
 }

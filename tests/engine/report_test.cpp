@@ -153,6 +153,21 @@ TEST_CASE("An item's exploration runs are summed up: how many schedules of which
   b.v = verdict::rejected;
   refused.runs.push_back(b);
   CHECK(explored_text(refused).empty());
+  // A depth-first search says what it covered, in any build.
+  item_outcome searched = it;
+  searched.runs.clear();
+  run_outcome dfs;
+  dfs.fl = flavour::explore;
+  dfs.config = "dfs:preemptions=2,runs=3000 virt seed=1";
+  dfs.explored = "all 1,184 schedules with at most 2 preemptions, 3 distinct outcomes judged";
+  searched.runs.push_back(dfs);
+  CHECK(explored_text(searched) ==
+        "explore build searched all 1,184 schedules with at most 2 preemptions, 3 distinct outcomes judged: no failure");
+  dfs.v = verdict::crash;
+  dfs.fl = flavour::normal;
+  searched.runs.push_back(dfs);
+  CHECK_THAT(explored_text(searched), Catch::EndsWith("\n      normal build searched all 1,184 schedules with at most 2 "
+                                                     "preemptions, 3 distinct outcomes judged: crash"));
 }
 
 TEST_CASE("A program's words in a report are plain: no terminal escapes, markup or line breaks", "[report]") {

@@ -496,7 +496,7 @@ bool late_check_fails(const gox::config& c) {
 
 }  // namespace
 
-TEST_CASE("GOX_POLICY's syntax: random, pct with depth and steps", "[explore][policy]") {
+TEST_CASE("GOX_POLICY's syntax: random, pct with depth and steps (dfs: below)", "[explore][policy]") {
   gox::config c;
   gox::parse_policy("pct:d=2,steps=500", c);
   CHECK(c.policy == gox::policy_kind::pct);
@@ -508,7 +508,7 @@ TEST_CASE("GOX_POLICY's syntax: random, pct with depth and steps", "[explore][po
   gox::parse_policy("random", c);
   CHECK(c.policy == gox::policy_kind::random);
   CHECK(c.describe() == "sched=det seed=1 clock=real");
-  for (const char* bad : {"pct:d=0", "pct:depth=2", "pct:d=2,steps=", "pcts", "pct:d=99", "dfs", "pct:d=2;steps=3"})
+  for (const char* bad : {"pct:d=0", "pct:depth=2", "pct:d=2,steps=", "pcts", "pct:d=99", "dfs:x=1", "pct:d=2;steps=3"})
     CHECK_THROWS_AS(gox::parse_policy(bad, c), std::invalid_argument);
 }
 
@@ -640,4 +640,82 @@ TEST_CASE("Bounded exhaustive exploration: every schedule within the preemption 
   }, 1);
   CHECK(dl.found);
   CHECK(dl.failing.result == gox::outcome::deadlock);
+}
+
+TEST_CASE("A schedule the search found replays from its text, and every run is reported", "[explore][dfs]") {
+  gox::config c;
+  c.explore = gox::explore_kind::accesses;
+  // The lost update of two load-then-store fibers, with what each run saw.
+  long seen = 0;
+  auto lost = [&seen] {
+    std::atomic<long> v{0};
+    gox::WaitGroup wg;
+    for (int f = 0; f < 2; ++f) {
+      wg.Add(1);
+      gox::go([&] {
+        for (int i = 0; i < 3; ++i) v.store(v.load() + 1);
+        wg.Done();
+      });
+    }
+    wg.Wait();
+    seen = v.load();
+    return seen != 6;
+  };
+  std::vector<std::string> schedules;
+  std::vector<long> values;
+  const gox::exploration found = gox::explore_all(c, lost, 1, 1000, [&](const gox::run_result& r, const std::string& s) {
+    CHECK(r.ok());
+    schedules.push_back(s);
+    values.push_back(seen);
+    return false;
+  });
+  REQUIRE(found.found);
+  REQUIRE(schedules.size() == found.runs);  // the callback saw every run, the failing one last
+  CHECK(schedules.front() == "first");       // no decision off the default: the first schedule
+  CHECK(values.front() == 6);
+  CHECK(schedules.back() == found.schedule_text);
+  CHECK(values.back() != 6);
+  CHECK(found.schedule_text == gox::schedule_text(found.schedule));
+  // The text replays the failing schedule exactly, as a plain run.
+  gox::config replay = c;
+  gox::parse_policy("dfs:schedule=" + found.schedule_text, replay);
+  CHECK(replay.policy == gox::policy_kind::dfs);
+  CHECK(replay.dfs_schedule == found.schedule_text);
+  CHECK(gox::describe_policy(replay) == "dfs:schedule=" + found.schedule_text);
+  for (int again = 0; again < 3; ++again) {
+    REQUIRE(gox::run(replay, [&] { lost(); }).ok());
+    CHECK(seen == values.back());
+  }
+  // And the first schedule replays the first run.
+  gox::parse_policy("dfs:schedule=first", replay);
+  REQUIRE(gox::run(replay, [&] { lost(); }).ok());
+  CHECK(seen == 6);
+  // The callback may end the search.
+  std::uint64_t calls = 0;
+  const gox::exploration stopped =
+      gox::explore_all(c, [] { return false; }, 2, 1000, [&](const gox::run_result&, const std::string&) {
+        return ++calls == 1;
+      });
+  CHECK(stopped.runs == 1);
+  CHECK_FALSE(stopped.found);
+  CHECK_FALSE(stopped.complete);
+}
+
+TEST_CASE("GOX_POLICY=dfs: bound, budget and schedule parsed; malformed text refused", "[explore][dfs]") {
+  gox::config c;
+  gox::parse_policy("dfs:preemptions=0,runs=50", c);
+  CHECK(c.policy == gox::policy_kind::dfs);
+  CHECK(c.dfs_preemptions == 0);
+  CHECK(c.dfs_runs == 50);
+  CHECK(gox::describe_policy(c) == "dfs:preemptions=0,runs=50");
+  CHECK_THAT(c.describe(), Catch::Contains("policy=dfs:preemptions=0,runs=50"));
+  gox::parse_policy("dfs", c);
+  CHECK(c.policy == gox::policy_kind::dfs);
+  for (const char* bad : {"dfs:preemptions=17", "dfs:runs=0", "dfs:schedule=", "dfs:schedule=3", "dfs:schedule=3.0",
+                          "dfs:schedule=5.1+2.1", "dfs:schedule=1.1;ls", "dfs:schedule=+1.1", "dfs:d=2", "pct:runs=3",
+                          "dfsx", "dfs:schedule=99999999999.1"}) {
+    INFO(bad);
+    gox::config x;
+    CHECK_THROWS_AS(gox::parse_policy(bad, x), std::invalid_argument);
+  }
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
+#include <string>
 #include <unordered_map>
 
 #include "runtime_state.hpp"
@@ -131,6 +133,10 @@ std::atomic<dfs_trace*> current_dfs{nullptr};  // explore_all's, while its run r
 class dfs final : public sched_policy {
  public:
   explicit dfs(dfs_trace* t) : t_(t) {}
+  // One schedule, replayed: its own trace, no search.
+  explicit dfs(std::vector<unsigned> prefix) : own_(std::make_unique<dfs_trace>()), t_(own_.get()) {
+    own_->prefix = std::move(prefix);
+  }
 
   bool keep_running(const std::vector<boost::fibers::context*>& ready, boost::fibers::context*,
                     bool explicit_yield) noexcept override {
@@ -177,6 +183,7 @@ class dfs final : public sched_policy {
     return c;
   }
 
+  std::unique_ptr<dfs_trace> own_;
   dfs_trace* t_;
   unsigned streak_ = 0;
 };
@@ -205,15 +212,49 @@ bool next_schedule(dfs_trace& t) {
 std::unique_ptr<sched_policy> make_policy(runtime_state& rt) {
   const config& cfg = rt.cfg;
   if (cfg.policy == policy_kind::pct) return std::make_unique<pct>(cfg.seed, cfg.pct_depth, cfg.pct_steps);
-  if (cfg.policy == policy_kind::dfs) return std::make_unique<dfs>(current_dfs.load());
+  if (cfg.policy == policy_kind::dfs) {
+    if (dfs_trace* t = current_dfs.load()) return std::make_unique<dfs>(t);
+    return std::make_unique<dfs>(parse_schedule(cfg.dfs_schedule).value_or(std::vector<unsigned>{}));
+  }
   return std::make_unique<random_walk>(rt);
+}
+
+std::optional<std::vector<unsigned>> parse_schedule(const std::string& text) {
+  std::vector<unsigned> out;
+  if (text.empty() || text == "first") return out;
+  constexpr unsigned long kMaxStep = 1u << 24;  // a replay's prefix, not a memory bomb
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    const std::size_t plus = text.find('+', at);
+    const std::string part = text.substr(at, plus == std::string::npos ? std::string::npos : plus - at);
+    at = plus == std::string::npos ? text.size() + 1 : plus + 1;
+    const std::size_t dot = part.find('.');
+    if (dot == 0 || dot == std::string::npos || dot + 1 == part.size()) return std::nullopt;
+    char* end = nullptr;
+    const unsigned long step = std::strtoul(part.c_str(), &end, 10);
+    if (end != part.c_str() + dot || step >= kMaxStep) return std::nullopt;
+    const unsigned long choice = std::strtoul(part.c_str() + dot + 1, &end, 10);
+    if (*end != '\0' || choice == 0 || choice > 1024 || part[dot + 1] == '-' || part[0] == '-') return std::nullopt;
+    if (!out.empty() && step < out.size()) return std::nullopt;  // steps ascend
+    out.resize(step + 1, 0);
+    out[step] = static_cast<unsigned>(choice);
+  }
+  return out;
 }
 
 }  // namespace gox::detail
 
 namespace gox {
 
-exploration explore_all(config cfg, const std::function<bool()>& program, int preemptions, std::uint64_t max_runs) {
+std::string schedule_text(const std::vector<unsigned>& decisions) {
+  std::string out;
+  for (std::size_t i = 0; i < decisions.size(); ++i)
+    if (decisions[i] != 0) out += (out.empty() ? "" : "+") + std::to_string(i) + "." + std::to_string(decisions[i]);
+  return out.empty() ? "first" : out;
+}
+
+exploration explore_all(config cfg, const std::function<bool()>& program, int preemptions, std::uint64_t max_runs,
+                        const explored_run& after_run) {
   cfg.sched = sched_kind::deterministic;
   cfg.policy = policy_kind::dfs;
   detail::dfs_trace trace;
@@ -226,12 +267,17 @@ exploration explore_all(config cfg, const std::function<bool()>& program, int pr
     run_result r = run(cfg, [&] { bad = program(); });
     detail::current_dfs.store(nullptr);
     ++out.runs;
+    std::vector<unsigned> decisions;
+    for (const auto& p : trace.points) decisions.push_back(p.chosen);
+    const bool stop = after_run && after_run(r, schedule_text(decisions));
     if (bad || !r.ok()) {
       out.found = true;
       out.failing = std::move(r);
-      for (const auto& p : trace.points) out.schedule.push_back(p.chosen);
+      out.schedule = std::move(decisions);
+      out.schedule_text = schedule_text(out.schedule);
       return out;
     }
+    if (stop) return out;
     if (!detail::next_schedule(trace)) {
       out.complete = true;
       return out;

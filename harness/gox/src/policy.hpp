@@ -12,13 +12,19 @@
 //     in [1, k] the running fiber drops below every other. A bug that needs d
 //     specific ordering constraints shows with probability at least
 //     1/(n·k^(d-1)) per run (n fibers, k steps), far better than a random
-//     walk for bugs that need a fiber to stay put for long.
+//     walk for bugs that need a fiber to stay put for long;
+//   depth first (explore_all, loom's way): keep the running fiber, else the
+//     first ready one, after a prefix of decisions; each schedule is rerun
+//     from the start and the next one differs at the last decision that has
+//     an option left (a preemption only within the bound).
 
 #include <boost/fiber/context.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "gox/runtime.hpp"
@@ -45,5 +51,9 @@ struct runtime_state;
 
 /// The policy the run's configuration names, seeded by its seed.
 std::unique_ptr<sched_policy> make_policy(runtime_state& rt);
+
+/// config::dfs_schedule's text as the decisions it names (all others 0), or
+/// nullopt when malformed.
+std::optional<std::vector<unsigned>> parse_schedule(const std::string& text);
 
 }  // namespace gox::detail

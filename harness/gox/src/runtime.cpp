@@ -1064,14 +1064,16 @@ std::string run_result::report() const {
 
 void parse_policy(const std::string& text, config& c) {
   const auto bad = [&text](const std::string& why) {
-    return std::invalid_argument("GOX_POLICY: " + why + " in \"" + text + "\" (expected random, or pct[:d=D][,steps=K])");
+    return std::invalid_argument("GOX_POLICY: " + why + " in \"" + text +
+                                 "\" (expected random, pct[:d=D][,steps=K] or dfs[:preemptions=P][,runs=N][,schedule=S])");
   };
   if (text == "random") {
     c.policy = policy_kind::random;
     return;
   }
-  if (text.rfind("pct", 0) != 0 || (text.size() > 3 && text[3] != ':')) throw bad("unknown policy");
-  c.policy = policy_kind::pct;
+  const std::string kind = text.substr(0, text.find(':'));
+  if ((kind != "pct" && kind != "dfs") || (text.size() > 3 && text[3] != ':')) throw bad("unknown policy");
+  c.policy = kind == "pct" ? policy_kind::pct : policy_kind::dfs;
   std::string rest = text.size() > 4 ? text.substr(4) : "";
   while (!rest.empty()) {
     const std::size_t comma = rest.find(',');
@@ -1080,17 +1082,29 @@ void parse_policy(const std::string& text, config& c) {
     const std::size_t eq = part.find('=');
     if (eq == std::string::npos) throw bad("\"" + part + "\" is not name=value");
     const std::string name = part.substr(0, eq), value = part.substr(eq + 1);
+    if (kind == "dfs" && name == "schedule") {
+      if (value.empty() || !detail::parse_schedule(value)) throw bad("\"" + value + "\" is not a schedule (STEP.CHOICE+..., or first)");
+      c.dfs_schedule = value;
+      continue;
+    }
     char* end = nullptr;
     const unsigned long long n = std::strtoull(value.c_str(), &end, 10);
-    if (value.empty() || *end != '\0' || n == 0) throw bad("\"" + value + "\" is not a positive number");
-    if (name == "d" && n <= 16) c.pct_depth = static_cast<int>(n);
-    else if (name == "steps") c.pct_steps = n;
+    const bool zero_ok = kind == "dfs" && name == "preemptions";
+    if (value.empty() || *end != '\0' || (n == 0 && !zero_ok)) throw bad("\"" + value + "\" is not a positive number");
+    if (kind == "pct" && name == "d" && n <= 16) c.pct_depth = static_cast<int>(n);
+    else if (kind == "pct" && name == "steps") c.pct_steps = n;
+    else if (kind == "dfs" && name == "preemptions" && n <= 16) c.dfs_preemptions = static_cast<int>(n);
+    else if (kind == "dfs" && name == "runs") c.dfs_runs = n;
     else throw bad("unknown or out-of-range parameter \"" + name + "\"");
   }
 }
 
 std::string describe_policy(const config& c) {
   if (c.policy == policy_kind::random) return "random";
+  if (c.policy == policy_kind::dfs)
+    return c.dfs_schedule.empty() ? "dfs:preemptions=" + std::to_string(c.dfs_preemptions) +
+                                        ",runs=" + std::to_string(c.dfs_runs)
+                                  : "dfs:schedule=" + c.dfs_schedule;
   return "pct:d=" + std::to_string(c.pct_depth) + ",steps=" + std::to_string(c.pct_steps);
 }
 
@@ -1137,7 +1151,7 @@ std::string config::describe() const {
   os << " clock=" << (clock == clock_kind::real ? "real" : "virtual");
   if (sched == sched_kind::deterministic && explore != explore_kind::off)
     os << " explore=" << (explore == explore_kind::atomics ? "atomics" : "accesses");
-  if (sched == sched_kind::deterministic && policy == policy_kind::pct)
+  if (sched == sched_kind::deterministic && policy != policy_kind::random)
     os << " policy=" << describe_policy(*this);
   return os.str();
 }

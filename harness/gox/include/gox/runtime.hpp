@@ -47,7 +47,11 @@ enum class explore_kind { off, atomics, accesses };
 /// each step, or PCT (random priorities, the highest ready fiber runs, and at
 /// pct_depth-1 random steps among the first pct_steps the running fiber drops
 /// below all others: finds a bug needing d ordering constraints with
-/// probability at least 1/(n·k^(d-1)) per run). dfs: set by explore_all only.
+/// probability at least 1/(n·k^(d-1)) per run). dfs: the bounded exhaustive
+/// search's order (keep the running fiber, else the first ready one); a run
+/// takes dfs_schedule's decisions first, and explore_all walks every
+/// schedule within dfs_preemptions (gograde's check::run does that for a
+/// test run under GOX_POLICY=dfs without a schedule).
 enum class policy_kind { random, pct, dfs };
 
 struct config {
@@ -68,10 +72,16 @@ struct config {
   policy_kind policy = policy_kind::random;
   int pct_depth = 3;                ///< d: bugs of depth up to d are the target
   std::uint64_t pct_steps = 1000;   ///< k: the steps a run is expected to take
+  int dfs_preemptions = 2;            ///< dfs: preemptions a schedule may have
+  std::uint64_t dfs_runs = 1000;      ///< dfs: schedules an exploration may run at most
+  /// dfs: one schedule's decisions that differ from the search's default, as
+  /// "STEP.CHOICE+STEP.CHOICE..." ("first": none): replays that schedule.
+  std::string dfs_schedule = {};
 
   /// `base` overridden by GOX_SCHED (det|par), GOX_SEED, GOX_THREADS,
   /// GOX_CLOCK (real|virtual), GOX_EXPLORE (off|atomics|accesses) and
-  /// GOX_POLICY (random, or pct[:d=D][,steps=K]) where set. Throws
+  /// GOX_POLICY (random, pct[:d=D][,steps=K] or
+  /// dfs[:preemptions=P][,runs=N][,schedule=S]) where set. Throws
   /// std::invalid_argument on a malformed value.
   static config from_env(config base);
   static config from_env() { return from_env(config{}); }
@@ -81,7 +91,8 @@ struct config {
 };
 
 /// Sets `c`'s policy from text in GOX_POLICY's syntax ("random",
-/// "pct:d=3,steps=2000"); throws std::invalid_argument when malformed.
+/// "pct:d=3,steps=2000", "dfs:preemptions=2,runs=1000",
+/// "dfs:schedule=57.1+120.2"); throws std::invalid_argument when malformed.
 void parse_policy(const std::string& text, config& c);
 /// The policy in GOX_POLICY's syntax, e.g. "pct:d=3,steps=1000".
 std::string describe_policy(const config& c);
@@ -130,9 +141,15 @@ struct exploration {
   bool found = false;       ///< a run failed: `failing` is its outcome
   run_result failing;
   std::vector<unsigned> schedule;  ///< the failing run's decisions, in order
+  std::string schedule_text;       ///< the same, as config::dfs_schedule replays it
 };
+/// Called after each run with its outcome and its schedule (as
+/// config::dfs_schedule replays it); returning true ends the exploration.
+using explored_run = std::function<bool(const run_result&, const std::string& schedule)>;
 exploration explore_all(config cfg, const std::function<bool()>& program, int preemptions,
-                        std::uint64_t max_runs = 100000);
+                        std::uint64_t max_runs = 100000, const explored_run& after_run = nullptr);
+/// A schedule's decisions as config::dfs_schedule spells them.
+std::string schedule_text(const std::vector<unsigned>& decisions);
 
 
 /// For test programs: runs with config::from_env(), prints the report of a
