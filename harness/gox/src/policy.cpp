@@ -258,32 +258,39 @@ exploration explore_all(config cfg, const std::function<bool()>& program, int pr
   cfg.sched = sched_kind::deterministic;
   cfg.policy = policy_kind::dfs;
   detail::dfs_trace trace;
-  trace.bound = preemptions;
   exploration out;
-  for (;;) {
-    trace.points.clear();
-    detail::current_dfs.store(&trace);
-    bool bad = false;
-    run_result r = run(cfg, [&] { bad = program(); });
-    detail::current_dfs.store(nullptr);
-    ++out.runs;
-    std::vector<unsigned> decisions;
-    for (const auto& p : trace.points) decisions.push_back(p.chosen);
-    const bool stop = after_run && after_run(r, schedule_text(decisions));
-    if (bad || !r.ok()) {
-      out.found = true;
-      out.failing = std::move(r);
-      out.schedule = std::move(decisions);
-      out.schedule_text = schedule_text(out.schedule);
-      return out;
+  // Iterative preemption bounding: every schedule with at most 0
+  // preemptions, then at most 1, ...: a bug that needs one preemption shows
+  // before the search dives into pairs of them. A pass reruns the schedules
+  // of the passes before it (to find where its own branch), so `runs`
+  // counts them again.
+  for (int bound = 0; bound <= std::max(preemptions, 0); ++bound) {
+    trace.bound = bound;
+    trace.prefix.clear();
+    for (;;) {
+      if (out.runs >= max_runs) return out;
+      trace.points.clear();
+      detail::current_dfs.store(&trace);
+      bool bad = false;
+      run_result r = run(cfg, [&] { bad = program(); });
+      detail::current_dfs.store(nullptr);
+      ++out.runs;
+      std::vector<unsigned> decisions;
+      for (const auto& p : trace.points) decisions.push_back(p.chosen);
+      const bool stop = after_run && after_run(r, schedule_text(decisions));
+      if (bad || !r.ok()) {
+        out.found = true;
+        out.failing = std::move(r);
+        out.schedule = std::move(decisions);
+        out.schedule_text = schedule_text(out.schedule);
+        return out;
+      }
+      if (stop) return out;
+      if (!detail::next_schedule(trace)) break;
     }
-    if (stop) return out;
-    if (!detail::next_schedule(trace)) {
-      out.complete = true;
-      return out;
-    }
-    if (out.runs >= max_runs) return out;
   }
+  out.complete = true;
+  return out;
 }
 
 }  // namespace gox
