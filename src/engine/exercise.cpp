@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <climits>
+#include <functional>
 #include <cctype>
 #include <toml++/toml.h>
 
@@ -96,11 +98,11 @@ run_config make_policy_run(const std::string& policy, int n, bool virtual_time) 
 
 namespace {
 
-// "d=3,steps=400,seeds=1-20" -> the runs.
-std::vector<run_config> parse_pct(const std::string& arg, const std::string& spec) {
-  int depth = 3;
-  long long steps = 1000;
-  std::pair<int, int> seeds{0, -1};
+// Calls `take(name, value)` for each "name=value" of a comma-separated
+// list; `take` returns false for a part it does not accept, which is then
+// refused with `expected` (what the parts may be).
+void for_each_param(const std::string& arg, const std::string& spec, const char* expected,
+                    const std::function<bool(const std::string&, const std::string&)>& take) {
   std::size_t at = 0;
   while (at <= arg.size() && !arg.empty()) {
     const std::size_t comma = arg.find(',', at);
@@ -108,25 +110,37 @@ std::vector<run_config> parse_pct(const std::string& arg, const std::string& spe
     at = comma == std::string::npos ? arg.size() + 1 : comma + 1;
     const std::size_t eq = part.find('=');
     const std::string name = part.substr(0, eq), value = eq == std::string::npos ? "" : part.substr(eq + 1);
+    bool ok = false;
     try {
-      std::size_t used = 0;
-      if (name == "d") {
-        depth = std::stoi(value, &used);
-        if (used != value.size() || depth < 1 || depth > 16) throw std::invalid_argument("d");
-      } else if (name == "steps") {
-        steps = std::stoll(value, &used);
-        if (used != value.size() || steps < 1) throw std::invalid_argument("steps");
-      } else if (name == "seeds") {
-        seeds = parse_range(value, spec);
-      } else {
-        throw std::invalid_argument("name");
-      }
+      ok = take(name, value);
     } catch (const config_error&) {
       throw;
     } catch (const std::exception&) {
-      throw config_error(fmt::format("run \"{}\": \"{}\" (expected d=1..16, steps=N, seeds=A-B)", spec, part));
+      ok = false;
     }
+    if (!ok) throw config_error(fmt::format("run \"{}\": \"{}\" (expected {})", spec, part, expected));
   }
+}
+
+// A whole number in [lo, hi], or throws.
+long long whole(const std::string& value, long long lo, long long hi) {
+  std::size_t used = 0;
+  const long long n = std::stoll(value, &used);
+  if (used != value.size() || n < lo || n > hi) throw std::invalid_argument(value);
+  return n;
+}
+
+// "d=3,steps=400,seeds=1-20" -> the runs.
+std::vector<run_config> parse_pct(const std::string& arg, const std::string& spec) {
+  long long depth = 3, steps = 1000;
+  std::pair<int, int> seeds{0, -1};
+  for_each_param(arg, spec, "d=1..16, steps=N, seeds=A-B", [&](const std::string& name, const std::string& value) {
+    if (name == "d") depth = whole(value, 1, 16);
+    else if (name == "steps") steps = whole(value, 1, LLONG_MAX);
+    else if (name == "seeds") seeds = parse_range(value, spec);
+    else return false;
+    return true;
+  });
   if (seeds.second < seeds.first)
     throw config_error(fmt::format("run \"{}\": PCT runs need their seeds, e.g. pct:d=3,seeds=1-20", spec));
   std::vector<run_config> out;
@@ -139,33 +153,14 @@ std::vector<run_config> parse_pct(const std::string& arg, const std::string& spe
 run_config parse_dfs(const std::string& arg, const std::string& spec) {
   long long preemptions = 2, runs = 1000;
   bool virtual_time = false;
-  std::size_t at = 0;
-  while (at <= arg.size() && !arg.empty()) {
-    const std::size_t comma = arg.find(',', at);
-    const std::string part = arg.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
-    at = comma == std::string::npos ? arg.size() + 1 : comma + 1;
-    const std::size_t eq = part.find('=');
-    const std::string name = part.substr(0, eq), value = eq == std::string::npos ? "" : part.substr(eq + 1);
-    bool ok = false;
-    try {
-      std::size_t used = 0;
-      if (name == "preemptions") {
-        preemptions = std::stoll(value, &used);
-        ok = used == value.size() && preemptions >= 0 && preemptions <= 16;
-      } else if (name == "runs") {
-        runs = std::stoll(value, &used);
-        ok = used == value.size() && runs >= 1 && runs <= 1000000;
-      } else if (name == "clock") {
-        ok = value == "virtual" || value == "real";
-        virtual_time = value == "virtual";
-      }
-    } catch (const std::exception&) {
-      ok = false;
-    }
-    if (!ok)
-      throw config_error(fmt::format(
-          "run \"{}\": \"{}\" (expected preemptions=0..16, runs=1..1000000, clock=real|virtual)", spec, part));
-  }
+  for_each_param(arg, spec, "preemptions=0..16, runs=1..1000000, clock=real|virtual",
+                 [&](const std::string& name, const std::string& value) {
+                   if (name == "preemptions") preemptions = whole(value, 0, 16);
+                   else if (name == "runs") runs = whole(value, 1, 1000000);
+                   else if (name == "clock" && (value == "virtual" || value == "real")) virtual_time = value == "virtual";
+                   else return false;
+                   return true;
+                 });
   return make_policy_run(fmt::format("dfs:preemptions={},runs={}", preemptions, runs), 1, virtual_time);
 }
 
