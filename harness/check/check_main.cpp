@@ -16,7 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <map>
+#include <set>
 #include <vector>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -132,16 +132,14 @@ constexpr std::size_t kMaxVariants = 32;
 gox::run_result explore(const gox::config& c, const std::function<void()>& fn, bool& required_failed) {
   struct variant {
     std::vector<std::pair<std::string, nlohmann::json>> obs;
-    std::string schedule;
-    std::uint64_t first_run = 0, runs = 0;
+    std::string schedule;  // the first that gave them
   };
   std::vector<variant> variants;
-  std::map<std::string, std::size_t> by_outcome;
+  std::set<std::string> seen;  // the variants' observations, as text
   bool overflow = false, failed_here = false;
   gox::run_result failing;
   std::string failing_schedule;
   std::vector<std::pair<std::string, nlohmann::json>> failing_obs;
-  std::uint64_t run_no = 0;
   auto take_held = [] {
     std::lock_guard g(events_mu);
     auto obs = std::move(*held);
@@ -160,7 +158,6 @@ gox::run_result explore(const gox::config& c, const std::function<void()>& fn, b
       },
       c.dfs_preemptions, c.dfs_runs,
       [&](const gox::run_result& r, const std::string& schedule) {
-        ++run_no;
         auto obs = take_held();
         if (!r.ok() || required_failed || !cur.first_failure.is_null()) {
           failed_here = true;
@@ -174,29 +171,25 @@ gox::run_result explore(const gox::config& c, const std::function<void()>& fn, b
         std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
         std::string key;
         for (const auto& [k, v] : sorted) key += nlohmann::json(k).dump() + "=" + v.dump() + "\n";
-        const auto [it, fresh] = by_outcome.try_emplace(key, variants.size());
-        if (!fresh) {
-          ++variants[it->second].runs;
-          return false;
-        }
+        if (seen.count(key)) return false;
         if (variants.size() == kMaxVariants) {
           overflow = true;  // more outcomes than can be judged: stop here, say so
-          by_outcome.erase(it);
           return true;
         }
-        variants.push_back({std::move(obs), schedule, run_no, 1});
+        seen.insert(std::move(key));
+        variants.push_back({std::move(obs), schedule});
         return false;
       });
   {
     std::lock_guard g(events_mu);
     held.reset();
   }
-  if (failed_here) variants = {{std::move(failing_obs), failing_schedule, run_no, 1}};
+  if (failed_here) variants = {{std::move(failing_obs), failing_schedule}};
   nlohmann::json sent = nlohmann::json::array();
   for (std::size_t v = 0; v < variants.size(); ++v) {
     for (auto& [k, value] : variants[v].obs)
       emit({{proto::kEvent, proto::kObs}, {"test", cur.name}, {"key", k}, {"value", std::move(value)}, {"variant", v}});
-    sent.push_back({{"schedule", variants[v].schedule}, {"first_run", variants[v].first_run}, {"runs", variants[v].runs}});
+    sent.push_back({{"schedule", variants[v].schedule}});
   }
   cur.explored = {{"policy", gox::describe_policy(c)},
                   {"preemptions", c.dfs_preemptions},
