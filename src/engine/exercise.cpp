@@ -166,25 +166,27 @@ run_config parse_dfs(const std::string& arg, const std::string& spec) {
 
 }  // namespace
 
+bool valid_schedule(const std::string& s) {
+  if (s == "first") return true;
+  if (s.empty() || s.size() > 4000) return false;
+  for (std::size_t at = 0; at <= s.size();) {  // STEP.CHOICE, joined by '+'
+    const std::size_t plus = std::min(s.find('+', at), s.size());
+    const std::string part = s.substr(at, plus - at);
+    const std::size_t dot = part.find('.');
+    if (dot == std::string::npos || dot == 0 || dot + 1 == part.size() ||
+        part.find_first_not_of("0123456789.") != std::string::npos || part.find('.', dot + 1) != std::string::npos)
+      return false;
+    at = plus + 1;
+  }
+  return true;
+}
+
 std::string policy_error(const std::string& policy) {
   if (policy.empty() || policy == "random") return {};
   try {
     if (policy.rfind("dfs:schedule=", 0) == 0) {
-      const std::string s = policy.substr(13);
-      bool ok = s == "first";
-      if (!ok && !s.empty() && s.size() <= 4000) {
-        ok = true;
-        std::size_t at = 0;
-        while (ok && at <= s.size()) {  // STEP.CHOICE, joined by '+'
-          const std::size_t plus = std::min(s.find('+', at), s.size());
-          const std::string part = s.substr(at, plus - at);
-          const std::size_t dot = part.find('.');
-          ok = dot != std::string::npos && dot > 0 && dot + 1 < part.size() &&
-               part.find_first_not_of("0123456789.") == std::string::npos && part.find('.', dot + 1) == std::string::npos;
-          at = plus + 1;
-        }
-      }
-      if (!ok) return fmt::format("\"{}\": a schedule is \"first\" or STEP.CHOICE+STEP.CHOICE...", policy);
+      if (!valid_schedule(policy.substr(13)))
+        return fmt::format("\"{}\": a schedule is \"first\" or STEP.CHOICE+STEP.CHOICE...", policy);
       return {};
     }
     if (policy.rfind("dfs", 0) == 0) (void)parse_runs(policy);
@@ -226,9 +228,12 @@ std::vector<run_config> parse_runs(const std::string& spec) {
   return out;
 }
 
-bool uses_virtual_time(const rubric_item& it) {
-  return std::any_of(it.runs.begin(), it.runs.end(), [](const run_config& r) { return r.kind == "virt"; });
+bool in_virtual_time(const run_config& rc) {
+  return std::find(rc.env.begin(), rc.env.end(), std::pair<std::string, std::string>("GOX_CLOCK", "virtual")) !=
+         rc.env.end();
 }
+
+bool uses_virtual_time(const rubric_item& it) { return std::any_of(it.runs.begin(), it.runs.end(), in_virtual_time); }
 
 fs::path exercise::suite_path(const std::string& suite) const {
   return suite == "visible" ? visible_suite() : graders_dir / "suites" / suite;

@@ -57,6 +57,9 @@ std::vector<run_config> parse_runs(const std::string& spec);
 /// "pct:d=3,steps=1000", "dfs:preemptions=2,runs=1000", "dfs:schedule=57.1")
 /// is not one a run can take; empty when it is.
 std::string policy_error(const std::string& policy);
+/// A depth-first search's schedule as GOX_POLICY=dfs:schedule= takes it:
+/// "first", or STEP.CHOICE joined by '+' (digits and those two only).
+bool valid_schedule(const std::string& s);
 
 struct rubric_item {
   std::string id, title;
@@ -78,6 +81,9 @@ struct rubric_item {
 };
 
 /// Whether the item runs in virtual time (replay and stress keep its clock).
+/// Whether the run is in virtual time (GOX_CLOCK=virtual: virt runs, and
+/// PCT or DFS runs made with a virtual clock).
+bool in_virtual_time(const run_config& rc);
 bool uses_virtual_time(const rubric_item& it);
 
 /// What one run of a submission may use (exercise.toml [limits]; defaults

@@ -357,14 +357,6 @@ std::vector<fs::path> split_variants(const fs::path& records) {
 
 namespace {
 
-// A schedule as GOX_POLICY=dfs:schedule= takes it ("first", or
-// STEP.CHOICE+...): the driver's words, printed in a command, so nothing else.
-bool schedule_ok(const std::string& s) {
-  if (s == "first") return true;
-  if (s.empty() || s.size() > 4000 || s.front() == '+' || s.back() == '+' || s.back() == '.') return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.' || c == '+'; });
-}
-
 // What a depth-first exploration's test record says it searched.
 std::string explored_words(const nlohmann::json& e) {
   const auto n = [&e](const char* k) { return e.value(k, nlohmann::json(0)).is_number() ? e[k].get<double>() : 0.0; };
@@ -513,7 +505,6 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
   if (fl == flavour::race) env_text += "TSAN_OPTIONS=halt_on_error=0 ";
   if (fl == flavour::explore) env_text += fmt::format("GOX_EXPLORE={} ", kExplore);
   out.command = env_text + shell_quote(b.exe.string()) + (tests.empty() ? "" : " " + shell_quote(tests));
-  out.replay = out.command;
   const auto stall_limit = spec.stall_limit;
   const auto cpu_limit = spec.cpu_limit;
   const bool timed_out = pr.timed_out || pr.stalled || pr.cpu_exceeded;
@@ -593,7 +584,7 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
       if (const auto vs = e->find("variants"); vs != e->end() && vs->is_array())
         for (const auto& v : *vs)
           if (v.is_object() && v.value("schedule", nlohmann::json()).is_string())
-            t.schedules.push_back(schedule_ok(v["schedule"]) ? v["schedule"].get<std::string>() : "");
+            t.schedules.push_back(valid_schedule(v["schedule"]) ? v["schedule"].get<std::string>() : "");
     }
     if (const auto ev_it = j.find("events"); ev_it != j.end() && ev_it->is_array())
       for (const auto& e : *ev_it)
@@ -877,7 +868,8 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
   struct judging {
     std::size_t run;  // in its item's runs
     driven_run driven;
-    std::string replay;  // empty: the run's own
+    bool replayable;  // a seeded run of a grade that prints replay commands
+    run_config rc;
   };
   std::map<std::string, std::shared_ptr<std::string>> batch_errors;  // per suite
   std::map<std::string, std::unique_ptr<judge_session>> sessions;     // per suite, in a folder of its own
@@ -978,16 +970,7 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
         if (session)
           for (const auto& job : d.judging) session->add(job);
         const bool timed_out = d.timed_out;
-        judging j{io.runs.size(), std::move(d), {}};
-        if (!opt.replay_prefix.empty() && rc.kind != "par")
-          j.replay = fmt::format("{} --item {} --seed {}{}{}{}", opt.replay_prefix, it.id, rc.seed,
-                                 std::count(rc.env.begin(), rc.env.end(),
-                                            std::pair<std::string, std::string>("GOX_CLOCK", "virtual"))
-                                     ? " --virtual"
-                                     : "",
-                                 rc.policy.empty() ? "" : " --policy " + rc.policy,
-                                 fl == flavour::race ? " --race" : fl == flavour::explore ? " --explore" : "");
-        pending.back().push_back(std::move(j));
+        pending.back().push_back({io.runs.size(), std::move(d), !opt.replay_prefix.empty() && rc.kind != "par", rc});
         io.runs.emplace_back();
         if (timed_out && !timed_out_at) {
           timed_out_at = static_cast<std::ptrdiff_t>(io.runs.size());
@@ -1004,15 +987,15 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
     const rubric_item& it = io.item;
     for (auto& j : pending[k]) {
       run_outcome& r = io.runs[j.run] = j.driven.finish();
-      r.replay = j.replay;
-      // A failing schedule of a depth-first search replays on its own.
-      if (!r.schedule.empty() && !r.replay.empty()) {
-        const std::size_t at = r.replay.find(" --policy ");
-        const std::size_t end = at == std::string::npos ? at : r.replay.find(' ', at + 10);
-        r.replay = r.replay.substr(0, at) + " --policy dfs:schedule=" + r.schedule +
-                   (end == std::string::npos ? "" : r.replay.substr(end));
+      if (j.replayable) {
+        const run_config& rc = j.rc;
+        // A failing schedule of a depth-first search replays on its own.
+        const std::string policy = r.schedule.empty() ? rc.policy : "dfs:schedule=" + r.schedule;
+        r.replay = fmt::format("{} --item {} --seed {}{}{}{}", opt.replay_prefix, it.id, rc.seed,
+                               in_virtual_time(rc) ? " --virtual" : "", policy.empty() ? "" : " --policy " + policy,
+                               r.fl == flavour::race ? " --race" : r.fl == flavour::explore ? " --explore" : "");
       }
-      if (j.replay.empty() && r.config.rfind("par", 0) == 0)
+      if (!j.replayable && r.config.rfind("par", 0) == 0)
         r.no_replay = "the parallel scheduler's threads interleave as the operating system runs them (`gograde "
                       "stress` runs it again and again)";
       for (const auto& t : r.tests)
