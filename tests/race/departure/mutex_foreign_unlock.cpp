@@ -8,7 +8,8 @@
 // earlier Unlock: Go then reports a race the model rules out. gox's Unlock
 // *merges* its clock into the Mutex's, so every earlier Unlock still happens
 // before the next Lock, as the model says. Go's twin, which Go reports:
-// go/departure_test.go.
+// go/departure_test.go (there `other` learns that main holds Lock (2) from a
+// raw pipe read, the one signal Go's detector never turns into an edge).
 //
 // The program, with no timing in it:
 //   main:  x = 1; Lock (1); Unlock (1); Lock (2); then lock `held` for good
