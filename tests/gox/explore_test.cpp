@@ -13,7 +13,9 @@
 #include <memory>
 #include <stdexcept>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -599,6 +601,26 @@ TEST_CASE("Bounded exhaustive exploration: every schedule within the preemption 
   CHECK_FALSE(all.found);
   CHECK(all.runs > one.runs);
   CHECK(gox::explore_all(c, exact, 2).runs == all.runs);  // the same schedules every time
+  // Each schedule runs once: no pass reruns the schedules of the passes before
+  // it, and a larger bound only adds schedules.
+  std::set<std::string> seen_schedules;
+  std::uint64_t reported = 0;
+  const gox::exploration counted = gox::explore_all(c, exact, 2, 100000, [&](const gox::run_result&, const std::string& s) {
+    seen_schedules.insert(s);
+    ++reported;
+    return false;
+  });
+  CHECK(counted.complete);
+  CHECK(reported == counted.runs);
+  CHECK(seen_schedules.size() == counted.runs);
+  const gox::exploration below = gox::explore_all(c, exact, 1);
+  CHECK(below.complete);
+  CHECK(below.runs < counted.runs);
+  CHECK(gox::explore_all(c, exact, 0).runs < below.runs);
+  // A budget smaller than the search: stops at it, and says it is not complete.
+  const gox::exploration cut = gox::explore_all(c, exact, 2, counted.runs - 1);
+  CHECK(cut.runs == counted.runs - 1);
+  CHECK_FALSE(cut.complete);
   // The deep bug PCT needs hundreds of runs for: look before and after 100
   // steps of another fiber (two preemptions).
   auto window = [] {

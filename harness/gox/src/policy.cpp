@@ -123,7 +123,6 @@ struct dfs_point {
 struct dfs_trace {
   std::vector<unsigned> prefix;  // decisions to take first (the schedule being explored)
   std::vector<dfs_point> points;  // the decisions this run took
-  int bound = 0;                  // preemptions allowed
 };
 
 std::atomic<dfs_trace*> current_dfs{nullptr};  // explore_all's, while its run runs
@@ -188,19 +187,17 @@ class dfs final : public sched_policy {
   unsigned streak_ = 0;
 };
 
-// The next schedule after `t`'s run, depth first: the last decision that
-// has an untried option (a preemption only within the bound). False when
-// every schedule has run.
-bool next_schedule(dfs_trace& t) {
-  std::vector<int> preempted_before(t.points.size() + 1, 0);
-  for (std::size_t i = 0; i < t.points.size(); ++i)
-    preempted_before[i + 1] = preempted_before[i] + (t.points[i].keep_point && t.points[i].chosen == 1);
-  for (std::size_t i = t.points.size(); i-- > 0;) {
+// The next schedule after `t`'s run within the subtree below `floor`
+// decisions, depth first: the last free decision (which fiber runs after one
+// blocks or yields) at or after `floor` that has an untried option.
+// Preemptions are never taken here: explore_all defers them to the next
+// bound's pass. False when the subtree is done.
+bool next_schedule(dfs_trace& t, std::size_t floor) {
+  for (std::size_t i = t.points.size(); i-- > floor;) {
     const dfs_point& p = t.points[i];
-    const bool more = p.keep_point ? p.chosen == 0 && preempted_before[i] + 1 <= t.bound : p.chosen + 1 < p.n;
-    if (!more) continue;
-    t.prefix.clear();
-    for (std::size_t j = 0; j < i; ++j) t.prefix.push_back(t.points[j].chosen);
+    if (p.keep_point || p.chosen + 1 >= p.n) continue;
+    t.prefix.assign(i, 0);
+    for (std::size_t j = 0; j < i; ++j) t.prefix[j] = t.points[j].chosen;
     t.prefix.push_back(p.chosen + 1);
     return true;
   }
@@ -257,39 +254,66 @@ exploration explore_all(config cfg, const std::function<bool()>& program, int pr
                         const explored_run& after_run) {
   cfg.sched = sched_kind::deterministic;
   cfg.policy = policy_kind::dfs;
-  detail::dfs_trace trace;
   exploration out;
-  // Iterative preemption bounding: every schedule with at most 0
-  // preemptions, then at most 1, ...: a bug that needs one preemption shows
-  // before the search dives into pairs of them. A pass reruns the schedules
-  // of the passes before it (to find where its own branch), so `runs`
-  // counts them again.
-  for (int bound = 0; bound <= std::max(preemptions, 0); ++bound) {
-    trace.bound = bound;
-    trace.prefix.clear();
-    for (;;) {
-      if (out.runs >= max_runs) return out;
-      trace.points.clear();
-      detail::current_dfs.store(&trace);
-      bool bad = false;
-      run_result r = run(cfg, [&] { bad = program(); });
-      detail::current_dfs.store(nullptr);
-      ++out.runs;
-      std::vector<unsigned> decisions;
-      for (const auto& p : trace.points) decisions.push_back(p.chosen);
-      const bool stop = after_run && after_run(r, schedule_text(decisions));
-      if (bad || !r.ok()) {
-        out.found = true;
-        out.failing = std::move(r);
-        out.schedule = std::move(decisions);
-        out.schedule_text = schedule_text(out.schedule);
-        return out;
+  // Iterative preemption bounding without reruns: pass b runs every schedule
+  // with exactly b preemptions, once. A pass starts from subtrees (a prefix
+  // whose last decision is its b-th preemption), walks each depth first over
+  // the free decisions, and leaves every further preemption it meets to the
+  // next pass. So a bug that needs one preemption shows before the search
+  // dives into pairs of them, and `runs` counts distinct schedules.
+  struct subtree {
+    std::shared_ptr<const std::vector<unsigned>> run;  // a run's decisions
+    std::size_t at = 0;                                // preempt at run[at]
+  };
+  std::vector<subtree> pass{subtree{}};  // the root: nothing fixed
+  bool dropped = false;                  // a subtree left out: over the budget
+  for (int bound = 0; bound <= std::max(preemptions, 0) && !pass.empty(); ++bound) {
+    std::vector<subtree> next;
+    const bool defer = bound < preemptions;
+    for (const subtree& root : pass) {
+      detail::dfs_trace trace;
+      if (root.run) {
+        trace.prefix.assign(root.run->begin(), root.run->begin() + static_cast<std::ptrdiff_t>(root.at));
+        trace.prefix.push_back(1);
       }
-      if (stop) return out;
-      if (!detail::next_schedule(trace)) break;
+      const std::size_t floor = trace.prefix.size();
+      for (;;) {
+        if (out.runs >= max_runs) return out;
+        const std::size_t fresh = trace.prefix.size();  // decisions past it are this run's own
+        trace.points.clear();
+        detail::current_dfs.store(&trace);
+        bool bad = false;
+        run_result r = run(cfg, [&] { bad = program(); });
+        detail::current_dfs.store(nullptr);
+        ++out.runs;
+        auto decisions = std::make_shared<std::vector<unsigned>>();
+        decisions->reserve(trace.points.size());
+        for (const auto& p : trace.points) decisions->push_back(p.chosen);
+        const bool stop = after_run && after_run(r, schedule_text(*decisions));
+        if (bad || !r.ok()) {
+          out.found = true;
+          out.failing = std::move(r);
+          out.schedule = *decisions;
+          out.schedule_text = schedule_text(out.schedule);
+          return out;
+        }
+        if (stop) return out;
+        if (defer)
+          for (std::size_t i = trace.points.size(); i-- > fresh;) {
+            if (!trace.points[i].keep_point) continue;
+            // More subtrees than runs left cannot all run: keep what can.
+            if (next.size() >= max_runs - out.runs) {
+              dropped = true;
+              break;
+            }
+            next.push_back({decisions, i});
+          }
+        if (!detail::next_schedule(trace, floor)) break;
+      }
     }
+    pass = std::move(next);
   }
-  out.complete = true;
+  out.complete = !dropped;
   return out;
 }
 

@@ -14,9 +14,9 @@
 //     1/(n·k^(d-1)) per run (n fibers, k steps), far better than a random
 //     walk for bugs that need a fiber to stay put for long;
 //   depth first (explore_all, loom's way): keep the running fiber, else the
-//     first ready one, after a prefix of decisions; each schedule is rerun
-//     from the start and the next one differs at the last decision that has
-//     an option left (a preemption only within the bound).
+//     first ready one, after a prefix of decisions; each schedule is run
+//     from the start, every schedule with 0 preemptions first, then every
+//     one with exactly 1, ... up to the bound, each once.
 
 #include <boost/fiber/context.hpp>
 

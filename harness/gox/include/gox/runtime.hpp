@@ -131,8 +131,8 @@ run_result run(const config& cfg, std::function<void()> main);
 /// Bounded exhaustive exploration (as Rust's loom): runs `program` once per
 /// schedule of the deterministic scheduler, depth first, every schedule with
 /// at most `preemptions` preemptions (a switch away from a fiber that could
-/// have continued; those with none first, then at most one, ...: a pass
-/// reruns the earlier passes' schedules, and `runs` counts them), until
+/// have continued; those with none first, then those with exactly one, ...;
+/// each schedule runs once, and `runs` counts distinct schedules), until
 /// `program` returns true (the bug showed), a run's
 /// outcome is not ok, every such schedule has run, or `max_runs` have.
 /// Meaningful in the exploration build (its scheduling points are the
