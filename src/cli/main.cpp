@@ -12,12 +12,14 @@
 #include <cstdlib>
 #include <fmt/format.h>
 #include <fstream>
+#include <map>
 #include <iostream>
 #include <memory>
 #include <thread>
 
 #include "engine/batch.hpp"
 #include "engine/build.hpp"
+#include "engine/cache.hpp"
 #include "engine/catalog.hpp"
 #include "engine/exercise.hpp"
 #include "engine/files.hpp"
@@ -41,6 +43,7 @@ using namespace gograde;
 struct globals {
   std::string set_dir;  // --set: grade against this directory only
   std::string cache_dir;
+  std::string cache_max;  // --cache-max / GOGRADE_CACHE_MAX, as given
   bool no_sandbox = false;
 };
 
@@ -91,10 +94,22 @@ fs::path cache_dir_of(const globals& g) {
   return fs::absolute(g.cache_dir.empty() ? default_cache() : fs::path(g.cache_dir)).lexically_normal();
 }
 
+std::uintmax_t cache_max_of(const globals& g) {
+  if (g.cache_max.empty()) return kDefaultCacheMax;
+  const auto n = parse_size(g.cache_max);
+  if (!n) throw config_error(fmt::format("cache limit \"{}\" is not a size (10G, 512M, 0 for none)", g.cache_max));
+  return *n;
+}
+
 builder make_builder(const globals& g) {
   toolchain tc;
   tc.source_root = GOGRADE_SOURCE_DIR;
   tc.cache_dir = cache_dir_of(g);
+  tc.cache_max = cache_max_of(g);
+  tc.on_prune = [](const prune_result& r) {
+    fmt::print(stderr, "gograde: the build cache was over its limit: removed the {} least recently used entries ({} to {})\n",
+               r.removed, format_size(r.before), format_size(r.after));
+  };
   fs::create_directories(tc.cache_dir);
   if (g.no_sandbox) {
     tc.sandbox = false;
@@ -595,6 +610,55 @@ int cmd_sets_remove(const std::string& name) {
   return 0;
 }
 
+// The build cache: where it is, how large, and removing entries by hand.
+// Removing needs the cache to itself (no grade may be using it).
+int cmd_cache(const globals& g, const std::string& action, const std::string& max_size) {
+  const fs::path dir = cache_dir_of(g);
+  const std::uintmax_t limit = cache_max_of(g);
+  if (action == "info") {
+    std::map<std::string, std::pair<int, std::uintmax_t>> kinds;
+    std::uintmax_t total = 0;
+    for (const auto& e : cache_entries(dir)) {
+      auto& k = kinds[e.kind];
+      ++k.first;
+      k.second += e.bytes;
+      total += e.bytes;
+    }
+    fmt::print("cache: {}\nlimit: {}\nsize:  {}\n", dir.string(), limit == 0 ? "none" : format_size(limit),
+               format_size(total));
+    for (const auto& [kind, k] : kinds) fmt::print("  {:<10} {:>5} entries  {:>10}\n", kind, k.first, format_size(k.second));
+    return 0;
+  }
+  std::uintmax_t target = 0;
+  if (action == "prune") {
+    target = limit;
+    if (!max_size.empty()) {
+      const auto n = parse_size(max_size);
+      if (!n) throw config_error(fmt::format("cache prune: \"{}\" is not a size (10G, 512M, 0)", max_size));
+      target = *n;
+    }
+    if (target == 0 && max_size.empty()) {
+      fmt::print("the cache has no limit (--cache-max 0): nothing to prune\n");
+      return 0;
+    }
+  } else if (!max_size.empty()) {
+    throw config_error("cache clear: --max-size is for prune");
+  }
+  if (!fs::is_directory(dir)) {
+    fmt::print("no cache at {}: nothing to remove\n", dir.string());
+    return 0;
+  }
+  cache_lock lock(dir);
+  if (!lock.try_exclusive())
+    throw config_error(fmt::format("the cache at {} is in use by another gograde process; nothing was removed: try "
+                                   "again when it has finished",
+                                   dir.string()));
+  const prune_result r = prune_cache(dir, target);
+  fmt::print("removed {} entries: {} to {} ({})\n", r.removed, format_size(r.before), format_size(r.after),
+             dir.string());
+  return 0;
+}
+
 // A program run in the sandbox a submission's run gets (the system, a
 // writable working directory, the paths given read-only), its output passed
 // through: to see what the sandbox lets a program do.
@@ -629,6 +693,10 @@ int main(int argc, char** argv) {
   app.add_option("--set", g.set_dir,
                  "Grade against this set directory only (default: the built-in set and the sets added from git)");
   app.add_option("--cache", g.cache_dir, "Build cache directory (default: $XDG_CACHE_HOME/gograde)");
+  if (const char* s = std::getenv("GOGRADE_CACHE_MAX")) g.cache_max = s;
+  app.add_option("--cache-max", g.cache_max,
+                 "Build cache size limit (10G, 512M; 0: none; default 10G, or $GOGRADE_CACHE_MAX): least recently "
+                 "used entries go when a command starts and no other gograde process uses the cache");
   app.add_flag("--no-sandbox", g.no_sandbox,
                "Compile and run submissions without bubblewrap (only where no sandbox can be made; never the default)");
 
@@ -721,6 +789,14 @@ int main(int argc, char** argv) {
   auto* sets_remove = sets_cmd->add_subcommand("remove", "Delete a set and everything fetched for it");
   sets_remove->add_option("name", set_name, "Set name")->required();
 
+  std::string max_size;
+  auto* cache_cmd = app.add_subcommand("cache", "The build cache: its size (info), or remove entries (prune, clear)");
+  cache_cmd->require_subcommand(0, 1);
+  cache_cmd->add_subcommand("info", "Where the cache is, its limit, its size by kind (the default)");
+  auto* cache_prune = cache_cmd->add_subcommand("prune", "Remove least recently used entries down to the limit");
+  cache_prune->add_option("--max-size", max_size, "Down to this size instead (10G, 512M, 0: everything)");
+  auto* cache_clear = cache_cmd->add_subcommand("clear", "Remove every entry (they are rebuilt when needed)");
+
   batch_entry entry;
   std::string entry_sub;
   auto* batch_entry_cmd = app.add_subcommand("batch-entry", "One entry of a batch (used by batch)");
@@ -750,6 +826,7 @@ int main(int argc, char** argv) {
     if (*sets_update) return cmd_sets_update(g, set_name, force, verify);
     if (*sets_pin) return cmd_sets_pin(g, set_name, ref, verify);
     if (*sets_remove) return cmd_sets_remove(set_name);
+    if (*cache_cmd) return cmd_cache(g, *cache_prune ? "prune" : *cache_clear ? "clear" : "info", max_size);
     if (*list) return cmd_list(g);
     if (*show) return cmd_show(g, slug);
     if (*init) return cmd_init(g, slug, dir, force);

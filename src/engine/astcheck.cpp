@@ -68,6 +68,7 @@ ast_check check_ast(const toolchain& tc, const exercise& ex, const fs::path& sta
   const fs::path gox = tc.source_root / "harness" / "gox" / "include";
   const fs::path cached = tc.cache_dir / fmt::format("astcheck-{:016x}.txt", check_key(tool, gox, ex, staged));
   if (fs::exists(cached)) {
+    touch_entry(cached);
     const std::string text = read_file(cached);
     const auto nl = text.find('\n');
     if (nl != std::string::npos) return parse_output(std::atoi(text.c_str()), text.substr(nl + 1));

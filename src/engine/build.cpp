@@ -109,7 +109,9 @@ std::string describe_failure(const process_result& r) {
 
 }  // namespace
 
-builder::builder(toolchain tc) : tc_(std::move(tc)) {
+builder::builder(toolchain tc) : tc_(std::move(tc)), lock_(tc_.cache_dir) {
+  pruned_ = open_cache(tc_.cache_dir, tc_.cache_max, lock_);
+  if (pruned_.removed > 0 && tc_.on_prune) tc_.on_prune(pruned_);
   // What killed graders left behind: half-made cache entries, run directories.
   sweep_stale(tc_.cache_dir, 1);
   std::error_code ec;
@@ -158,6 +160,7 @@ const builder::runtime& builder::ensure_runtime(flavour f) {
   rt.support_obj = dir / "support.o";
   rt.judge_obj = dir / "judge_main.o";
   if (fs::exists(rt.lib) && fs::exists(rt.main_obj)) {
+    touch_entry(dir);
     rt.ok = true;
     ensure_pch(f, rt, dir);
     return rt;
@@ -305,11 +308,13 @@ build_output builder::make_exe(const recipe& rc, std::chrono::milliseconds compi
   out.exe = dir / rc.kind;
   if (!rc.inputs_from.empty()) out.inputs = dir / "inputs";
   if (fs::exists(out.exe)) {
+    touch_entry(dir);
     out.ok = out.cached = true;
     out.diagnostics = read_file(dir / "diagnostics.txt");
     return out;
   }
   if (fs::exists(dir / "compile-error.txt")) {  // the same inputs failed before: they would again
+    touch_entry(dir);
     out.cached = true;
     out.our_fault = rc.submission.empty();
     out.diagnostics = read_file(dir / "compile-error.txt");

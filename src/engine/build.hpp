@@ -12,11 +12,13 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "engine/cache.hpp"
 #include "engine/exercise.hpp"
 
 namespace gograde {
@@ -29,6 +31,10 @@ struct toolchain {
   /// Compile and run submissions inside the sandbox (engine/sandbox.hpp).
   /// Off only when the user asked for it (--no-sandbox).
   bool sandbox = true;
+  /// The cache's size limit (engine/cache.hpp); 0: none.
+  std::uintmax_t cache_max = kDefaultCacheMax;
+  /// Told what opening the cache pruned, when it removed anything.
+  std::function<void(const prune_result&)> on_prune;
 };
 
 struct build_output {
@@ -43,8 +49,12 @@ struct build_output {
 
 class builder {
  public:
-  /// Removes what killed graders left in the cache and in /tmp (see sweep_stale).
+  /// Removes what killed graders left in the cache and in /tmp (see
+  /// sweep_stale), prunes the cache when it is over its limit and no other
+  /// process uses it, and holds the cache's lock shared while it lives.
   explicit builder(toolchain tc);
+  /// What opening the cache pruned (removed 0: nothing).
+  const prune_result& pruned() const { return pruned_; }
   /// Builds the runtime of both flavours now (at once), so that processes
   /// sharing the cache find it made. Returns the first error, or "".
   std::string prepare();
@@ -85,6 +95,8 @@ class builder {
   void ensure_pch(flavour f, runtime& rt, const fs::path& dir);
 
   toolchain tc_;
+  cache_lock lock_;
+  prune_result pruned_;
   std::mutex mu_;                   // guards rt_ and runtime builds
   std::map<flavour, runtime> rt_;   // built this process
 };

@@ -50,7 +50,9 @@ std::uint64_t files_hash(const exercise& ex, const submission_files& sub) {
 // else of where they came from.
 fs::path stage(const exercise& ex, const submission_files& sub, const fs::path& cache) {
   const fs::path dir = cache / fmt::format("submission-{:016x}", files_hash(ex, sub));
-  if (!fs::exists(dir)) {
+  if (fs::exists(dir)) {
+    touch_entry(dir);
+  } else {
     std::string error;
     const fs::path tmp = make_staging_dir(dir, error);
     if (tmp.empty()) throw std::runtime_error(error);  // the cache is ours: an internal error

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "engine/cache.hpp"
 #include "engine/files.hpp"
 #include "sets/credentials.hpp"
 #include "sets/url.hpp"
@@ -68,12 +69,6 @@ std::string now_iso() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
-}
-
-std::string human_bytes(std::size_t n) {
-  if (n < 1024) return fmt::format("{} B", n);
-  if (n < 1024 * 1024) return fmt::format("{:.1f} KiB", static_cast<double>(n) / 1024);
-  return fmt::format("{:.1f} MiB", static_cast<double>(n) / (1024 * 1024));
 }
 
 // ---- the lock -----------------------------------------------------------------
@@ -210,7 +205,7 @@ int on_transfer(const git_indexer_progress* s, void* payload) {
   c->last = now;
   const unsigned pct = s->total_objects ? 100u * s->received_objects / s->total_objects : 0u;
   std::string line = fmt::format("fetching {}: objects {}/{} ({}%), {}", c->url.url, s->received_objects,
-                                 s->total_objects, pct, human_bytes(s->received_bytes));
+                                 s->total_objects, pct, format_size(s->received_bytes));
   if (s->total_deltas) line += fmt::format(", deltas {}/{}", s->indexed_deltas, s->total_deltas);
   c->progress(line, false);
   return 0;
@@ -304,7 +299,7 @@ remote_refs fetch(git_repository* repo, const remote_url& u, const progress_fn& 
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (progress)
     progress(ctx.objects ? fmt::format("fetched {}: {} objects, {} in {:.1f} s", u.url, ctx.objects,
-                                       human_bytes(ctx.bytes), secs)
+                                       format_size(ctx.bytes), secs)
                          : fmt::format("fetched {}: nothing new ({:.1f} s)", u.url, secs),
              true);
   read_local_refs(repo, refs);
