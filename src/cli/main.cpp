@@ -17,6 +17,8 @@
 #include <memory>
 #include <thread>
 
+#include "gograde_version.hpp"
+
 #include "engine/batch.hpp"
 #include "engine/build.hpp"
 #include "engine/cache.hpp"
@@ -681,13 +683,54 @@ int cmd_sandbox_exec(const std::vector<std::string>& argv, const std::vector<std
   return r.timed_out ? 124 : r.exit_code >= 0 ? r.exit_code : 128 + r.term_signal;
 }
 
+// The first line a program prints for --version, or why there is none.
+std::string first_line_of(const std::vector<std::string>& argv) {
+  process_spec spec;
+  spec.argv = argv;
+  spec.timeout = std::chrono::seconds(10);
+  spec.output_cap = 4096;
+  const process_result r = run_process(spec);
+  if (r.start_failed || !r.exited_ok()) return "not found";
+  return r.output.substr(0, r.output.find('\n'));
+}
+
+// gograde --version: what this gograde is and what its grades will use.
+std::string version_text() {
+  return fmt::format(
+      "gograde {} (commit {})\nnormal build:  {}\nrace and exploration builds: {}\nsandbox: {}\nsources: {}\n",
+      GOGRADE_VERSION, GOGRADE_COMMIT, first_line_of({"g++", "--version"}), first_line_of({"clang++", "--version"}),
+      first_line_of({"bwrap", "--version"}), GOGRADE_SOURCE_DIR);
+}
+
+// Which report format a file's name asks for (grade -o bob.html), or "".
+std::string format_of_file(const std::string& file) {
+  const std::string ext = fs::path(file).extension().string();
+  if (ext == ".html" || ext == ".htm") return "html";
+  if (ext == ".json") return "json";
+  if (ext == ".xml") return "junit";
+  if (ext == ".md" || ext == ".markdown") return "md";
+  if (ext == ".txt") return "text";
+  return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"gograde: Go concurrency exercises in C++, graded under race detection, schedule "
                "exploration and virtual time"};
+  app.name("gograde");
   app.require_subcommand(1);
   app.footer("Exit codes: 0 all passed, 1 something failed, 2 usage or configuration error, 3 internal error.");
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return fmt::format("gograde: {}\nRun with --help for more information.\n", e.what());
+  });
+  app.add_flag_callback(
+      "--version",
+      [] {
+        fmt::print("{}", version_text());
+        throw CLI::Success();
+      },
+      "Print the version, the commit and the compilers and sandbox grades use");
   globals g;
   if (const char* s = std::getenv("GOGRADE_SET")) g.set_dir = s;
   app.add_option("--set", g.set_dir,
@@ -728,7 +771,8 @@ int main(int argc, char** argv) {
   grade_cmd->add_option("submission", sub, "Submission file or directory");
   grade_cmd->add_flag("--all", all, "Grade every exercise the submission has a directory for (<submission>/<slug>/)");
   grade_cmd->add_option("--format", format, fmt_help)->check(CLI::IsMember(fmts));
-  grade_cmd->add_option("-o,--output", out_file, "Write the report to FILE");
+  grade_cmd->add_option("-o,--output", out_file,
+                        "Write the report to FILE (without --format: .html, .json, .xml (JUnit), .md or .txt says which)");
 
   auto* stress_cmd = app.add_subcommand("stress", "Long schedule exploration with a live progress display");
   stress_cmd->add_option("exercise", slug, "Exercise slug")->required();
@@ -813,6 +857,10 @@ int main(int argc, char** argv) {
   sandbox_exec->add_option("--ro", exec_ro, "Show this path read-only too (repeatable)");
   sandbox_exec->add_option("program", exec_argv, "The program and its arguments (after --)")->required();
 
+  if (argc == 1) {  // bare gograde: the command table
+    fmt::print("{}", app.help());
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -835,6 +883,9 @@ int main(int argc, char** argv) {
       if (all && sub.empty()) std::swap(slug, sub);  // grade --all <submission>
       if (sub.empty()) throw config_error("grade: a submission is required");
       if (all == !slug.empty()) throw config_error("grade: name one exercise or pass --all");
+      // -o bob.html without --format: the format the file's name asks for.
+      if (grade_cmd->count("--format") == 0 && !out_file.empty())
+        if (const std::string f = format_of_file(out_file); !f.empty()) format = f;
       return all ? cmd_grade_all(g, sub, format, out_file) : cmd_grade(g, slug, sub, false, format, out_file);
     }
     if (*stress_cmd) return cmd_stress(g, slug, sub, duration, threads, seeds, item, visible);

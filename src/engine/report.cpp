@@ -100,8 +100,13 @@ std::string to_text(const grade_result& g, bool color, bool verbose) {
   const std::vector<cause_group> causes = group_causes(g);
   for (std::size_t i = 0; i < g.items.size(); ++i) {
     const auto& it = g.items[i];
-    s += fmt::format("  {:<10} {:>2}/{:<2} {}  [{}]\n", paint(color, colour_of(it.v), to_string(it.v)), it.awarded,
-                     it.item.points, it.item.title, it.item.id);
+    // The visible tests carry no points (candidate mode): no 0/0 columns.
+    if (g.max_score > 0)
+      s += fmt::format("  {:<10} {:>2}/{:<2} {}  [{}]\n", paint(color, colour_of(it.v), to_string(it.v)), it.awarded,
+                       it.item.points, it.item.title, it.item.id);
+    else
+      s += fmt::format("  {:<10} {}  [{}]\n", paint(color, colour_of(it.v), to_string(it.v)), it.item.title,
+                       it.item.id);
     if (const std::string ex = explored_text(it); !ex.empty()) s += "      " + ex + "\n";
     bool shown = false;
     for (const auto& r : it.runs) {
@@ -137,9 +142,16 @@ std::string to_text(const grade_result& g, bool color, bool verbose) {
       s += fmt::format("    {}. {} — {} run(s) in [{}]\n", c + 1, causes[c].c.headline, causes[c].runs, items);
     }
   }
-  s += fmt::format("{}: {} — score {}/{} ({:.1f} s)\n", g.exercise,
-                   paint(color, colour_of(g.overall), to_string(g.overall)), g.score, g.max_score,
-                   static_cast<double>(g.wall.count()) / 1000.0);
+  const double secs = static_cast<double>(g.wall.count()) / 1000.0;
+  if (g.max_score > 0) {
+    s += fmt::format("{}: {} — score {}/{} ({:.1f} s)\n", g.exercise,
+                     paint(color, colour_of(g.overall), to_string(g.overall)), g.score, g.max_score, secs);
+  } else {
+    const auto passed = std::count_if(g.items.begin(), g.items.end(),
+                                      [](const item_outcome& it) { return it.v == verdict::passed; });
+    s += fmt::format("{}: {} — {} of {} passed ({:.1f} s)\n", g.exercise,
+                     paint(color, colour_of(g.overall), to_string(g.overall)), passed, g.items.size(), secs);
+  }
   return s;
 }
 
