@@ -330,42 +330,67 @@ footer{margin-top:32px;color:#777;font-size:12px})";
 
 }  // namespace
 
+// JUnit's three outcomes besides a pass: a failure is a defect the checks
+// found (a failed expectation, a race, a deadlock, a leak); an error is a
+// test that could not run to a judgement (it did not build, crashed, ran out
+// of time or of a limit, was refused, or we failed); skipped is no judgement
+// (a follow-up not attempted, runs that could not conclude).
+const char* junit_outcome(verdict v) {
+  switch (v) {
+    case verdict::passed: return "";
+    case verdict::failed:
+    case verdict::data_race:
+    case verdict::deadlock:
+    case verdict::leak: return "failure";
+    case verdict::skipped:
+    case verdict::inconclusive: return "skipped";
+    default: return "error";
+  }
+}
+
 std::string to_junit(const grade_result& g) {
   int failures = 0, errors = 0, skipped = 0;
   for (const auto& it : g.items) {
-    if (it.v == verdict::internal_error) ++errors;
-    else if (it.v == verdict::skipped || it.v == verdict::inconclusive) ++skipped;
-    else if (it.v != verdict::passed) ++failures;
+    const std::string o = junit_outcome(it.v);
+    failures += o == "failure";
+    errors += o == "error";
+    skipped += o == "skipped";
   }
   std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   s += fmt::format("<testsuites name=\"gograde\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{}\">\n",
                    g.items.size(), failures, errors, seconds(g.wall));
   s += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\">\n",
                    markup_escape(g.exercise), g.items.size(), failures, errors, skipped, seconds(g.wall));
+  // Points are properties, so that a test's name is the same whether it
+  // passed or not (CI systems track tests by name).
+  std::string points;
+  for (const auto& it : g.items)
+    points += fmt::format("<property name=\"points.{}\" value=\"{}/{}\"/>", markup_escape(it.item.id), it.awarded,
+                          it.item.points);
   s += fmt::format("    <properties><property name=\"submission\" value=\"{}\"/><property name=\"score\" "
-                   "value=\"{}/{}\"/><property name=\"verdict\" value=\"{}\"/>{}</properties>\n",
+                   "value=\"{}/{}\"/><property name=\"verdict\" value=\"{}\"/>{}{}</properties>\n",
                    markup_escape(g.submission), g.score, g.max_score, to_string(g.overall),
                    g.set.name.empty() ? std::string()
                                       : fmt::format("<property name=\"set\" value=\"{}\"/><property name=\"set_commit\" "
                                                     "value=\"{}\"/><property name=\"set_url\" value=\"{}\"/>",
                                                     markup_escape(g.set.name + (g.set.version.empty() ? "" : " " + g.set.version)),
-                                                    markup_escape(g.set.commit), markup_escape(g.set.url)));
+                                                    markup_escape(g.set.commit), markup_escape(g.set.url)),
+                   points);
   for (const auto& it : g.items) {
     std::chrono::milliseconds t{0};
     for (const auto& r : it.runs) t += r.wall;
-    s += fmt::format("    <testcase classname=\"{}.{}\" name=\"{} ({}/{} points)\" time=\"{}\"",
-                     markup_escape(g.exercise), markup_escape(it.item.id), markup_escape(it.item.title), it.awarded,
-                     it.item.points, seconds(t));
-    if (it.v == verdict::passed) {
+    s += fmt::format("    <testcase classname=\"{}.{}\" name=\"{}\" time=\"{}\"", markup_escape(g.exercise),
+                     markup_escape(it.item.id), markup_escape(it.item.title), seconds(t));
+    const std::string tag = junit_outcome(it.v);
+    if (tag.empty()) {
       s += "/>\n";
       continue;
     }
-    if (it.v == verdict::skipped || it.v == verdict::inconclusive) {
+    if (tag == "skipped") {
       s += fmt::format(">\n      <skipped message=\"{}{}\"/>\n    </testcase>\n",
                        it.v == verdict::inconclusive ? "inconclusive: " : "", markup_escape(item_evidence(it)));
       continue;
     }
-    const char* tag = it.v == verdict::internal_error ? "error" : "failure";
     s += fmt::format(">\n      <{} message=\"{}\" type=\"{}\">{}</{}>\n    </testcase>\n", tag, to_string(it.v),
                      to_string(it.v), markup_escape(item_evidence(it)), tag);
   }
@@ -499,12 +524,24 @@ std::string to_html(const grade_result& g) {
 
 nlohmann::json to_gradescope(const grade_result& g) {
   nlohmann::json tests = nlohmann::json::array();
-  for (const auto& it : g.items)
+  for (const auto& it : g.items) {
+    // A follow-up not attempted was optional: worth nothing, neither passed
+    // nor failed (Gradescope shows 0/0 without a status).
+    if (it.v == verdict::skipped) {
+      tests.push_back({{"name", it.item.title + " [" + it.item.id + "]"},
+                       {"score", 0},
+                       {"max_score", 0},
+                       {"visibility", "visible"},
+                       {"output", item_evidence(it)}});
+      continue;
+    }
     tests.push_back({{"name", it.item.title + " [" + it.item.id + "]"},
                      {"score", it.awarded},
                      {"max_score", it.item.points},
                      {"status", it.v == verdict::passed ? "passed" : "failed"},
+                     {"visibility", "visible"},
                      {"output", it.v == verdict::passed ? std::string("passed") : item_evidence(it)}});
+  }
   std::string output = fmt::format("{}: {}, score {}/{}", g.exercise, to_string(g.overall), g.score, g.max_score);
   if (!g.set.name.empty()) output += "\nset: " + set_line(g.set);
   if (!g.build_log.empty()) output += "\n\nCompiler output:\n" + g.build_log;
@@ -530,13 +567,24 @@ nlohmann::json to_exercism(const grade_result& g) {
     return {{"version", 3}, {"status", "error"}, {"message", message}, {"tests", nlohmann::json::array()}};
   }
   nlohmann::json tests = nlohmann::json::array();
-  for (const auto& it : g.items) {
-    nlohmann::json t = {{"name", it.item.title}, {"test_code", "rubric item " + it.item.id}};
-    if (it.v == verdict::passed) {
+  for (std::size_t i = 0; i < g.items.size(); ++i) {
+    const item_outcome& it = g.items[i];
+    // A follow-up not attempted was optional: not a failed test.
+    if (it.v == verdict::skipped) continue;
+    // task_id: the item's number in the rubric the statement lists.
+    nlohmann::json t = {{"name", it.item.title}, {"test_code", "rubric item " + it.item.id},
+                        {"task_id", static_cast<int>(i) + 1}};
+    const std::string outcome = junit_outcome(it.v);
+    if (outcome.empty()) {
       t["status"] = "pass";
     } else {
-      t["status"] = it.v == verdict::failed || it.v == verdict::skipped ? "fail" : "error";
-      t["message"] = it.v == verdict::skipped ? item_evidence(it) : to_string(it.v) + std::string(": ") + item_evidence(it);
+      // A defect the checks found fails the test; a test that could not run
+      // to a judgement (crash, time, limits; runs that could not conclude) is
+      // an error, as in JUnit.
+      t["status"] = outcome == "failure" ? "fail" : "error";
+      t["message"] = (it.v == verdict::inconclusive ? std::string("inconclusive (rerun advised): ")
+                                                    : to_string(it.v) + std::string(": ")) +
+                     item_evidence(it);
     }
     tests.push_back(std::move(t));
   }

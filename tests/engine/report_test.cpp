@@ -95,9 +95,24 @@ TEST_CASE("Gradescope results carry every rubric item's points", "[report]") {
   const auto j = to_gradescope(fixture::sample_grade());
   CHECK(j["score"] == 2);
   REQUIRE(j["tests"].size() == 4);
-  CHECK(j["tests"][3]["max_score"] == 2);
+  // The optional follow-up not attempted: worth nothing, neither passed nor failed.
+  CHECK(j["tests"][3]["max_score"] == 0);
   CHECK(j["tests"][3]["score"] == 0);
+  CHECK_FALSE(j["tests"][3].contains("status"));
   CHECK(j["tests"][3]["output"] == "follow-up not attempted: submit atomic_counter.hpp to have it graded");
+  // Gradescope's fields, with their types and allowed values.
+  for (const auto& t : j["tests"]) {
+    for (const auto& [k, v] : t.items()) {
+      INFO(k);
+      CHECK((k == "name" || k == "score" || k == "max_score" || k == "status" || k == "output" || k == "visibility"));
+    }
+    CHECK(t["name"].is_string());
+    CHECK(t["score"].is_number());
+    CHECK(t["max_score"].is_number());
+    if (t.contains("status")) CHECK((t["status"] == "passed" || t["status"] == "failed"));
+    CHECK((t["visibility"] == "visible" || t["visibility"] == "hidden" || t["visibility"] == "after_due_date" ||
+           t["visibility"] == "after_published"));
+  }
   CHECK(j["tests"][1]["max_score"] == 2);
   CHECK(j["tests"][1]["score"] == 0);
   CHECK(j["tests"][1]["status"] == "failed");
@@ -176,4 +191,66 @@ TEST_CASE("A program's words in a report are plain: no terminal escapes, markup 
   CHECK(plain_words("\x1b[31mred\x1b[0m <b>x</b>\nnext `cmd`", 200) == "??31mred??0m ?b?x?/b??next ?cmd?");
   CHECK(plain_words(std::string("a\0b", 3), 200) == "a?b");
   CHECK(plain_words(std::string(500, 'x'), 200).size() == 200);
+}
+
+TEST_CASE("JUnit: a test's name never changes with its outcome; defects fail, crashes and limits error", "[report]") {
+  grade_result g = fixture::sample_grade();
+  const std::string before = to_junit(g);
+  CHECK(before.find("points)") == std::string::npos);
+  CHECK(before.find("<property name=\"points.race-free\" value=\"0/2\"/>") != std::string::npos);
+  CHECK(before.find("<testcase classname=\"safe-counter.race-free\" name=\"No data race in the race build\"") !=
+        std::string::npos);
+  // The same item passing: same classname and name.
+  g.items[1].v = verdict::passed;
+  g.items[1].awarded = 2;
+  CHECK(to_junit(g).find("<testcase classname=\"safe-counter.race-free\" name=\"No data race in the race build\"") !=
+        std::string::npos);
+  CHECK(to_junit(g).find("<property name=\"points.race-free\" value=\"2/2\"/>") != std::string::npos);
+  for (verdict v : {verdict::crash, verdict::timeout, verdict::compile_error, verdict::memory_limit,
+                    verdict::output_limit, verdict::rejected, verdict::internal_error}) {
+    INFO(to_string(v));
+    g.items[1].v = v;
+    const std::string xml = to_junit(g);
+    CHECK(xml.find("<error message=\"" + std::string(to_string(v)) + "\"") != std::string::npos);
+    CHECK(xml.find("errors=\"1\"") != std::string::npos);
+  }
+  for (verdict v : {verdict::failed, verdict::data_race, verdict::deadlock, verdict::leak}) {
+    INFO(to_string(v));
+    g.items[1].v = v;
+    CHECK(to_junit(g).find("<failure message=\"" + std::string(to_string(v)) + "\"") != std::string::npos);
+  }
+  g.items[1].v = verdict::inconclusive;
+  CHECK(to_junit(g).find("<skipped message=\"inconclusive: ") != std::string::npos);
+}
+
+TEST_CASE("Exercism v3: the spec's fields and values; an optional follow-up not attempted is no test", "[report]") {
+  grade_result g = fixture::sample_grade();
+  auto j = to_exercism(g);
+  CHECK(j["version"] == 3);
+  CHECK(j["status"] == "fail");
+  REQUIRE(j["tests"].size() == 3);  // the follow-up not attempted is left out
+  for (const auto& t : j["tests"]) {
+    for (const auto& [k, v] : t.items()) {
+      INFO(k);
+      CHECK((k == "name" || k == "status" || k == "message" || k == "output" || k == "test_code" || k == "task_id"));
+    }
+    CHECK(t["name"].is_string());
+    CHECK(t["test_code"].is_string());
+    CHECK((t["task_id"].is_number_integer() && t["task_id"] >= 1));
+    CHECK((t["status"] == "pass" || t["status"] == "fail" || t["status"] == "error"));
+    if (t["status"] != "pass") CHECK(t["message"].is_string());
+  }
+  CHECK(j["tests"][1]["status"] == "fail");  // a race: a defect found
+  g.items[1].v = verdict::crash;
+  CHECK(to_exercism(g)["tests"][1]["status"] == "error");
+  g.items[1].v = verdict::inconclusive;
+  CHECK(to_exercism(g)["tests"][1]["status"] == "error");
+  // Every item passed but the follow-up not attempted: the submission passes.
+  g = fixture::sample_grade();
+  for (auto& it : g.items)
+    if (it.v != verdict::skipped) it.v = verdict::passed;
+  g.overall = verdict::passed;
+  j = to_exercism(g);
+  CHECK(j["status"] == "pass");
+  for (const auto& t : j["tests"]) CHECK(t["status"] == "pass");
 }
