@@ -745,6 +745,12 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
   g.set = ex.origin;
   g.submission = submission.string();
   g.input_hash = input_hash(ex, submission);
+  {
+    std::error_code ec;
+    for (const auto& e : fs::recursive_directory_iterator(ex.graders_dir / "suites", ec))
+      if (e.is_regular_file(ec)) g.hidden_files.push_back(e.path().filename().string());
+    std::sort(g.hidden_files.begin(), g.hidden_files.end());
+  }
   const submission_files sub = read_submission(ex, submission);
   const std::string& missing = sub.missing;
   const fs::path staged = stage(ex, sub, b.tools().cache_dir);

@@ -113,6 +113,9 @@ struct grade_result {
   std::vector<item_outcome> items;
   std::string input_hash;  // of the submission's files and the exercise's tests (see input_hash())
   std::string build_log;  // compiler output, when there was any
+  /// The hidden suites' file names (graders/<slug>/suites/): what reports a
+  /// candidate reads never name.
+  std::vector<std::string> hidden_files = {};
   std::chrono::milliseconds wall{0};
 };
 

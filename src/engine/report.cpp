@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <regex>
 #include <cmath>
 #include <map>
 
@@ -240,6 +241,33 @@ std::string item_evidence(const item_outcome& it) {
   if (const std::string rp = replay_text(r); !rp.empty()) s += "\nreplay: " + rp;
   if (bad.size() > 1) s += fmt::format("\n({} failing run(s) in all)", bad.size());
   return s;
+}
+
+// What a candidate reads (Gradescope, Exercism): the same evidence, without
+// the names of the hidden suites' files ("hidden_judge.cpp:71: CHECK(...)"
+// reads "a hidden check: CHECK(...)"). Only the visible suite is theirs.
+std::string without_hidden_files(std::string s, const std::vector<std::string>& hidden) {
+  for (const auto& name : hidden) {
+    if (name.empty() || s.find(name) == std::string::npos) continue;
+    std::string quoted;
+    for (char c : name) {
+      if (std::strchr("\\^$.|?*+()[]{}", c)) quoted += '\\';
+      quoted += c;
+    }
+    s = std::regex_replace(s, std::regex("([A-Za-z0-9_./-]*/)?" + quoted + "(:[0-9]+)*(: )?"), "a hidden check: ");
+  }
+  return s;
+}
+
+std::string candidate_evidence(const grade_result& g, const item_outcome& it) {
+  return without_hidden_files(item_evidence(it), g.hidden_files);
+}
+
+// The set, as a candidate may read it: name, version and commit, never where
+// the grader keeps it or fetched it from.
+std::string candidate_set_line(set_origin o) {
+  o.url.clear();
+  return set_line(o);
 }
 
 std::string fence(const std::string& body) {
@@ -532,7 +560,7 @@ nlohmann::json to_gradescope(const grade_result& g) {
                        {"score", 0},
                        {"max_score", 0},
                        {"visibility", "visible"},
-                       {"output", item_evidence(it)}});
+                       {"output", candidate_evidence(g, it)}});
       continue;
     }
     tests.push_back({{"name", it.item.title + " [" + it.item.id + "]"},
@@ -540,11 +568,11 @@ nlohmann::json to_gradescope(const grade_result& g) {
                      {"max_score", it.item.points},
                      {"status", it.v == verdict::passed ? "passed" : "failed"},
                      {"visibility", "visible"},
-                     {"output", it.v == verdict::passed ? std::string("passed") : item_evidence(it)}});
+                     {"output", it.v == verdict::passed ? std::string("passed") : candidate_evidence(g, it)}});
   }
   std::string output = fmt::format("{}: {}, score {}/{}", g.exercise, to_string(g.overall), g.score, g.max_score);
-  if (!g.set.name.empty()) output += "\nset: " + set_line(g.set);
-  if (!g.build_log.empty()) output += "\n\nCompiler output:\n" + g.build_log;
+  if (!g.set.name.empty()) output += "\nset: " + candidate_set_line(g.set);
+  if (!g.build_log.empty()) output += "\n\nCompiler output:\n" + without_hidden_files(g.build_log, g.hidden_files);
   return {{"score", g.score},
           {"execution_time", static_cast<double>(g.wall.count()) / 1000.0},
           {"output", output},
@@ -561,7 +589,7 @@ nlohmann::json to_exercism(const grade_result& g) {
     std::string message = to_string(g.overall);
     for (const auto& it : g.items)
       if (!it.runs.empty()) {
-        message += ": " + it.runs.front().evidence;
+        message += ": " + without_hidden_files(it.runs.front().evidence, g.hidden_files);
         break;
       }
     return {{"version", 3}, {"status", "error"}, {"message", message}, {"tests", nlohmann::json::array()}};
@@ -584,7 +612,7 @@ nlohmann::json to_exercism(const grade_result& g) {
       t["status"] = outcome == "failure" ? "fail" : "error";
       t["message"] = (it.v == verdict::inconclusive ? std::string("inconclusive (rerun advised): ")
                                                     : to_string(it.v) + std::string(": ")) +
-                     item_evidence(it);
+                     candidate_evidence(g, it);
     }
     tests.push_back(std::move(t));
   }

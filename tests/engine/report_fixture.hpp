@@ -26,6 +26,7 @@ inline grade_result sample_grade() {
            "3f2a9c1d0b8e7f6a5d4c3b2a1908f7e6d5c4b3a2"};
   g.input_hash = "00000000deadbeef";
   g.wall = std::chrono::milliseconds(1234);
+  g.hidden_files = {"hidden_judge.cpp", "hidden_test.cpp", "cases.hpp"};
 
   item_outcome ok;
   ok.item = make_item("basic", "Inc, Dec and Value on one fiber", 2, "[basic]", flavour::normal);

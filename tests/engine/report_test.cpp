@@ -254,3 +254,25 @@ TEST_CASE("Exercism v3: the spec's fields and values; an optional follow-up not 
   CHECK(j["status"] == "pass");
   for (const auto& t : j["tests"]) CHECK(t["status"] == "pass");
 }
+
+TEST_CASE("Reports a candidate reads never name the hidden suites' files nor where the set lives", "[report]") {
+  grade_result g = fixture::sample_grade();
+  g.items[1].v = verdict::failed;
+  g.items[1].runs.front().v = verdict::failed;
+  g.items[1].runs.front().evidence =
+      "\"Value never sees an impossible state\": hidden_judge.cpp:71: CHECK( lowest >= 0 )\n"
+      "  from /srv/grader/sets/acme/graders/safe-counter/suites/cases.hpp:12: in make_case\n"
+      "  counter.hpp:9: the candidate's own line";
+  g.build_log = "hidden_test.cpp:40:5: note: in instantiation\n";
+  for (const std::string& text : {to_gradescope(g).dump(), to_exercism(g).dump()}) {
+    INFO(text);
+    for (const char* secret : {"hidden_judge", "hidden_test", "cases.hpp", "/srv/grader", "git.example.com"})
+      CHECK(text.find(secret) == std::string::npos);
+    CHECK(text.find("a hidden check: CHECK( lowest >= 0 )") != std::string::npos);
+    CHECK(text.find("counter.hpp:9: the candidate's own line") != std::string::npos);
+  }
+  CHECK(to_gradescope(g)["output"].get<std::string>().find("acme 1.2.0, commit 3f2a9c1") != std::string::npos);
+  // The interviewer's formats keep every detail.
+  CHECK(to_junit(g).find("hidden_judge.cpp:71") != std::string::npos);
+  CHECK(to_text(g, false, false).find("hidden_judge.cpp:71") != std::string::npos);
+}
