@@ -293,6 +293,7 @@ int cmd_stress(const globals& g, const std::string& slug, const std::string& sub
                        p.seeds, p.schedules, total, f.empty() ? "" : " (" + f + ")");
   };
   int last_printed = -1;
+  fmt::print(stderr, "gograde: building the suites first (not counted in the duration)\n");
   const stress_result res = stress(b, ex, sub, opt, [&](const stress_progress& p) {
     if (tty) {
       fmt::print(stderr, "\r{}\033[K", line(p));
@@ -307,9 +308,11 @@ int cmd_stress(const globals& g, const std::string& slug, const std::string& sub
     fmt::print("{}: {} — nothing to explore\n{}\n", slug, to_string(res.build_verdict), res.build_problem);
     return exit_for(res.build_verdict);
   }
-  fmt::print("{}: explored {} seed(s), {} schedule(s) in {:.1f} s (deterministic seeds {}..{}, parallel on {} threads)\n",
+  fmt::print("{}: explored {} seed(s), {} schedule(s) in {:.1f} s (deterministic seeds {}..{}, parallel on {} threads; "
+             "the builds before took {:.1f} s)\n",
              slug, res.totals.seeds, res.totals.schedules, static_cast<double>(res.totals.elapsed.count()) / 1e3,
-             opt.first_seed, opt.first_seed + std::max(0, res.totals.seeds - 1), threads);
+             opt.first_seed, opt.first_seed + std::max(0, res.totals.seeds - 1), threads,
+             static_cast<double>(res.build_elapsed.count()) / 1e3);
   if (res.failures.empty()) {
     fmt::print("no failure found\n");
     return 0;

@@ -137,6 +137,9 @@ struct grade_options {
   /// "gograde replay <exercise> <submission>": seeded runs get this plus
   /// their item, seed and flavour as their replay command.
   std::string replay_prefix;
+  /// Build every suite the grade needs, run nothing: the items hold only the
+  /// outcomes of builds that failed (config "build").
+  bool build_only = false;
 };
 
 /// A hash of everything a grade depends on: the submission's candidate files

@@ -49,6 +49,8 @@ struct stress_result {
   stress_progress totals;
   std::vector<stress_failure> failures;  // one per cause, in the order found
   std::string build_problem;             // compile error / internal error: nothing explored
+  /// Building the suites, before the exploration (not in totals.elapsed).
+  std::chrono::milliseconds build_elapsed{0};
   verdict build_verdict = verdict::passed;
 };
 
