@@ -108,6 +108,7 @@ builder make_builder(const globals& g) {
   tc.source_root = GOGRADE_SOURCE_DIR;
   tc.cache_dir = cache_dir_of(g);
   tc.cache_max = cache_max_of(g);
+  tc.on_progress = [](const std::string& line) { fmt::print(stderr, "gograde: {}\n", line); };
   tc.on_prune = [](const prune_result& r) {
     fmt::print(stderr, "gograde: the build cache was over its limit: removed the {} least recently used entries ({} to {})\n",
                r.removed, format_size(r.before), format_size(r.after));
@@ -375,7 +376,8 @@ int validate_exercises(builder& b, const std::vector<exercise>& exercises) {
 }
 
 // Arguments name exercises, or a whole set by its name; none: every exercise.
-int cmd_validate(const globals& g, const std::vector<std::string>& names) {
+// The exercises `names` pick (slugs, set/slug or set names; none: all).
+std::vector<exercise> select_exercises(const globals& g, const std::vector<std::string>& names) {
   const catalog cat = make_catalog(g);
   std::vector<exercise> exercises;
   for (const auto& [set, slug] : cat.exercises()) {
@@ -388,8 +390,40 @@ int cmd_validate(const globals& g, const std::vector<std::string>& names) {
   for (const auto& n : names)  // an unknown or ambiguous name says so
     if (std::none_of(cat.sets().begin(), cat.sets().end(), [&](const set_source& s) { return s.origin.name == n; }))
       cat.load(n);
+  return exercises;
+}
+
+int cmd_validate(const globals& g, const std::vector<std::string>& names) {
+  const std::vector<exercise> exercises = select_exercises(g, names);
   builder b = make_builder(g);
   return validate_exercises(b, exercises);
+}
+
+// Everything a grade builds that does not depend on a submission: the
+// runtime of each flavour, and the judge half of each hidden suite of the
+// exercises named (default: all), so that the first grade is quick.
+int cmd_warm(const globals& g, const std::vector<std::string>& names) {
+  const auto t0 = std::chrono::steady_clock::now();
+  builder b = make_builder(g);
+  if (const std::string err = b.prepare(); !err.empty()) throw std::runtime_error(err);
+  const std::vector<exercise> exercises = select_exercises(g, names);
+  int judges = 0;
+  for (const auto& ex : exercises) {
+    std::vector<std::string> suites;
+    for (const auto& it : ex.items)
+      if (it.suite != "visible" && std::find(suites.begin(), suites.end(), it.suite) == suites.end())
+        suites.push_back(it.suite);
+    for (const auto& suite : suites) {
+      const build_output o = b.build_judge(ex.judge_path(suite), fs::absolute(ex.data_dir(suite)), ex.libraries);
+      if (!o.ok) throw std::runtime_error(fmt::format("{}: the judge of {} did not build:\n{}", ex.slug, suite, o.diagnostics));
+      if (!o.cached) fmt::print(stderr, "gograde: built the judge of {} {}\n", ex.slug, suite);
+      ++judges;
+    }
+  }
+  fmt::print("warm: the runtimes of 3 builds and {} judge(s) of {} exercise(s) are in {} ({:.1f} s)\n", judges,
+             exercises.size(), cache_dir_of(g).string(),
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  return 0;
 }
 
 int cmd_batch(const globals& g, const std::string& dir, const std::string& slug, int jobs, const std::string& shard_spec,
@@ -836,6 +870,9 @@ int main(int argc, char** argv) {
   auto* sets_remove = sets_cmd->add_subcommand("remove", "Delete a set and everything fetched for it");
   sets_remove->add_option("name", set_name, "Set name")->required();
 
+  auto* warm = app.add_subcommand("warm", "Build now what grades build once (runtimes, judges), so the first grade is quick");
+  warm->add_option("exercise", slugs, "Exercises, or set names for all of a set's (default: all)");
+
   std::string max_size;
   auto* cache_cmd = app.add_subcommand("cache", "The build cache: its size (info), or remove entries (prune, clear)");
   cache_cmd->require_subcommand(0, 1);
@@ -877,6 +914,7 @@ int main(int argc, char** argv) {
     if (*sets_update) return cmd_sets_update(g, set_name, force, verify);
     if (*sets_pin) return cmd_sets_pin(g, set_name, ref, verify);
     if (*sets_remove) return cmd_sets_remove(set_name);
+    if (*warm) return cmd_warm(g, slugs);
     if (*cache_cmd) return cmd_cache(g, *cache_prune ? "prune" : *cache_clear ? "clear" : "info", max_size);
     if (*list) return cmd_list(g);
     if (*show) return cmd_show(g, slug);

@@ -119,10 +119,9 @@ builder::builder(toolchain tc) : tc_(std::move(tc)), lock_(tc_.cache_dir) {
 }
 
 std::string builder::prepare() {
-  auto normal = std::async(std::launch::async, [this] { return ensure_runtime(flavour::normal).error; });
-  const std::string race = ensure_runtime(flavour::race).error;
-  const std::string n = normal.get();
-  return n.empty() ? race : n;
+  for (flavour f : {flavour::normal, flavour::race, flavour::explore})
+    if (const std::string& e = ensure_runtime(f).error; !e.empty()) return e;
+  return {};
 }
 
 const builder::runtime& builder::ensure_runtime(flavour f) {
@@ -167,6 +166,11 @@ const builder::runtime& builder::ensure_runtime(flavour f) {
   }
   const fs::path tmp = make_staging_dir(dir, rt.error);
   if (tmp.empty()) return rt;
+  const auto started = std::chrono::steady_clock::now();
+  if (tc_.on_progress)
+    tc_.on_progress(fmt::format("building the {} runtime (gox, the test mains, a precompiled header; once per "
+                                "version)",
+                                to_string(f)));
   // gox itself is not instrumented in the race flavour (see harness/gox).
   std::vector<std::future<process_result>> jobs;
   std::vector<std::string> objs;
@@ -217,6 +221,10 @@ const builder::runtime& builder::ensure_runtime(flavour f) {
   rt.ok = fs::exists(rt.lib);
   if (!rt.ok) rt.error = "runtime cache vanished: " + dir.string();
   else ensure_pch(f, rt, dir);
+  if (tc_.on_progress)
+    tc_.on_progress(fmt::format(
+        "the {} runtime built in {:.1f} s", to_string(f),
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()));
   return rt;
 }
 

@@ -35,6 +35,9 @@ struct toolchain {
   std::uintmax_t cache_max = kDefaultCacheMax;
   /// Told what opening the cache pruned, when it removed anything.
   std::function<void(const prune_result&)> on_prune;
+  /// Told, in a line, when a runtime build starts and ends (minutes on a
+  /// fresh cache: worth saying).
+  std::function<void(const std::string&)> on_progress;
 };
 
 struct build_output {
@@ -55,8 +58,8 @@ class builder {
   explicit builder(toolchain tc);
   /// What opening the cache pruned (removed 0: nothing).
   const prune_result& pruned() const { return pruned_; }
-  /// Builds the runtime of both flavours now (at once), so that processes
-  /// sharing the cache find it made. Returns the first error, or "".
+  /// Builds the runtime of every flavour now, so that processes sharing the
+  /// cache find it made. Returns the first error, or "".
   std::string prepare();
   /// Builds `suite` with the submission's files (in `submission_dir`) on the
   /// include path, and the flavour's precompiled header (Catch2, gox) first,
