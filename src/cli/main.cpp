@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -48,6 +49,16 @@ struct globals {
   std::string cache_max;  // --cache-max / GOGRADE_CACHE_MAX, as given
   bool no_sandbox = false;
 };
+
+// --color: auto (a terminal, and NO_COLOR unset or empty), always, never.
+std::string color_mode = "auto";
+
+bool color_on(int fd) {
+  if (color_mode == "always") return true;
+  if (color_mode == "never") return false;
+  const char* no = std::getenv("NO_COLOR");
+  return ::isatty(fd) && !(no && *no);
+}
 
 sets::store the_store() { return sets::store(sets::store::default_root()); }
 
@@ -159,15 +170,39 @@ std::chrono::milliseconds parse_duration(const std::string& s) {
   return std::chrono::milliseconds(static_cast<long long>(ms));
 }
 
-int cmd_list(const globals& g) {
+int cmd_list(const globals& g, bool json) {
   const catalog cat = make_catalog(g);
+  struct row {
+    std::string name, set, slug, title, difficulty, tags;
+    int minutes = 0;
+    std::vector<std::string> tag_list;
+  };
+  std::vector<row> rows;
   for (const auto& [set, slug] : cat.exercises()) {
     const exercise ex = load_exercise(set->root, slug);
-    std::string tags;
-    for (const auto& t : ex.tags) tags += (tags.empty() ? "" : ", ") + t;
-    fmt::print("{:<20} {:<24} {:<7} {:>3} min  {}{}\n", cat.display_name(*set, slug), ex.title, ex.difficulty,
-               ex.time_budget_minutes, tags, cat.sets().size() > 1 ? "  (set " + set->origin.name + ")" : "");
+    row r{cat.display_name(*set, slug), set->origin.name, slug, ex.title, ex.difficulty, "", ex.time_budget_minutes,
+          ex.tags};
+    for (const auto& t : ex.tags) r.tags += (r.tags.empty() ? "" : ", ") + t;
+    rows.push_back(std::move(r));
   }
+  if (json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : rows)
+      out.push_back({{"name", r.name}, {"set", r.set}, {"slug", r.slug}, {"title", r.title},
+                     {"difficulty", r.difficulty}, {"time_budget_minutes", r.minutes}, {"tags", r.tag_list}});
+    fmt::print("{}\n", out.dump(2));
+    return 0;
+  }
+  // Columns as wide as their widest entry: a long title never shifts the rest.
+  std::size_t wn = 4, wt = 5, wd = 10;
+  for (const auto& r : rows) {
+    wn = std::max(wn, r.name.size());
+    wt = std::max(wt, r.title.size());
+    wd = std::max(wd, r.difficulty.size());
+  }
+  for (const auto& r : rows)
+    fmt::print("{:<{}}  {:<{}}  {:<{}}  {:>3} min  {}{}\n", r.name, wn, r.title, wt, r.difficulty, wd, r.minutes, r.tags,
+               cat.sets().size() > 1 ? "  (set " + r.set + ")" : "");
   return 0;
 }
 
@@ -211,7 +246,7 @@ void emit(const std::string& text, const std::string& out_file) {
 }
 
 int print_grade(const grade_result& r, const std::string& format, const std::string& out_file) {
-  emit(render(r, format, out_file.empty() && ::isatty(1)), out_file);
+  emit(render(r, format, out_file.empty() && color_on(1)), out_file);
   if (!out_file.empty())
     fmt::print("{}: {} — score {}/{}; report written to {}\n", r.exercise, to_string(r.overall), r.score, r.max_score,
                out_file);
@@ -246,7 +281,7 @@ int cmd_grade_all(const globals& g, const std::string& sub, const std::string& f
     const exercise ex = cat.load(slug);
     const std::string path = (fs::path(sub) / slug).string();
     const grade_result r = grade(b, ex, path, options_for(slug, path, false));
-    text += render(r, format, out_file.empty() && ::isatty(1));
+    text += render(r, format, out_file.empty() && color_on(1));
     const int rc = exit_for(r.overall);
     worst = std::max(worst, rc);  // 3 (ours) over 1 (failed) over 0
   }
@@ -268,7 +303,7 @@ int cmd_replay(const globals& g, const std::string& slug, const std::string& sub
   const grade_result r = grade(b, ex, sub, opt);
   fmt::print("replaying seed {} on the deterministic scheduler{} (the same seed gives the same schedule)\n", seed,
              policy.empty() ? "" : " with policy " + policy);
-  std::string text = to_text(r, ::isatty(1), true);
+  std::string text = to_text(r, color_on(1), true);
   std::fwrite(text.data(), 1, text.size(), stdout);
   return exit_for(r.overall);
 }
@@ -550,11 +585,24 @@ int cmd_sets_add(const globals& g, const std::string& url, const std::string& na
   return 0;
 }
 
-int cmd_sets_list() {
+int cmd_sets_list(bool json) {
   const sets::store st = the_store();
   std::vector<std::string> problems;
   const auto all = st.list(&problems);
   const set_source b = builtin_set();
+  for (const auto& p : problems) fmt::print(stderr, "gograde: skipped a damaged set: {}\n", p);
+  if (json) {
+    nlohmann::json out = nlohmann::json::array();
+    out.push_back({{"name", b.origin.name}, {"version", b.origin.version}, {"built_in", true},
+                   {"follows", b.origin.ref}, {"commit", b.origin.commit},
+                   {"exercises", list_exercises(b.root).size()}, {"from", b.root.string()}});
+    for (const auto& s : all)
+      out.push_back({{"name", s.name}, {"version", s.version}, {"built_in", false},
+                     {"follows", s.ref_kind + " " + s.ref}, {"commit", s.commit}, {"exercises", s.exercises.size()},
+                     {"from", s.url}});
+    fmt::print("{}\n", out.dump(2));
+    return 0;
+  }
   fmt::print("{:<16} {:<10} {:<20} {:<13} {:>9}  {}\n", "set", "version", "follows", "commit", "exercises", "from");
   fmt::print("{:<16} {:<10} {:<20} {:<13} {:>9}  {}\n", b.origin.name, b.origin.version,
              b.origin.ref == "HEAD" || b.origin.ref.empty() ? "(built in)" : "(built in, changed)",
@@ -563,7 +611,6 @@ int cmd_sets_list() {
   for (const auto& s : all)
     fmt::print("{:<16} {:<10} {:<20} {:<13} {:>9}  {}\n", s.name, s.version, s.ref_kind + " " + s.ref,
                s.commit.substr(0, 12), s.exercises.size(), s.url);
-  for (const auto& p : problems) fmt::print(stderr, "gograde: skipped a damaged set: {}\n", p);
   if (all.empty()) fmt::print("\nno set added yet: gograde sets add URL\n");
   return 0;
 }
@@ -788,7 +835,11 @@ int main(int argc, char** argv) {
   const auto& fmts = report_formats();
   const std::string fmt_help = fmt::format("Report format: {}", fmt::join(fmts, ", "));
 
+  bool json_out = false;
+  app.add_option("--color", color_mode, "Colour the text report: auto (a terminal without NO_COLOR), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   auto* list = app.add_subcommand("list", "List the exercises: title, difficulty, time budget, tags");
+  list->add_flag("--json", json_out, "As JSON: name, set, slug, title, difficulty, time_budget_minutes, tags");
   auto* show = app.add_subcommand("show", "Print an exercise's statement, rubric and files");
   show->add_option("exercise", slug, "Exercise slug")->required();
 
@@ -857,6 +908,7 @@ int main(int argc, char** argv) {
   sets_add->add_option("--ref", ref, "Branch, tag or commit to use (default: the remote's default branch)");
   sets_add->add_flag("--verify", verify, "Run `gograde validate` on it before adding it");
   auto* sets_list = sets_cmd->add_subcommand("list", "The sets: version, what each follows, commit, URL");
+  sets_list->add_flag("--json", json_out, "As JSON: name, version, built_in, follows, commit, exercises, from");
   auto* sets_show = sets_cmd->add_subcommand("show", "One set: URL, ref, commit, exercises");
   sets_show->add_option("name", set_name, "Set name")->required();
   auto* sets_update = sets_cmd->add_subcommand("update", "Fetch and switch to the newest commit of what a set follows");
@@ -909,14 +961,14 @@ int main(int argc, char** argv) {
   }
   try {
     if (*sets_add) return cmd_sets_add(g, url, set_name, ref, verify);
-    if (*sets_list) return cmd_sets_list();
+    if (*sets_list) return cmd_sets_list(json_out);
     if (*sets_show) return cmd_sets_show(set_name);
     if (*sets_update) return cmd_sets_update(g, set_name, force, verify);
     if (*sets_pin) return cmd_sets_pin(g, set_name, ref, verify);
     if (*sets_remove) return cmd_sets_remove(set_name);
     if (*warm) return cmd_warm(g, slugs);
     if (*cache_cmd) return cmd_cache(g, *cache_prune ? "prune" : *cache_clear ? "clear" : "info", max_size);
-    if (*list) return cmd_list(g);
+    if (*list) return cmd_list(g, json_out);
     if (*show) return cmd_show(g, slug);
     if (*init) return cmd_init(g, slug, dir, force);
     if (*test) return cmd_grade(g, slug, test_sub, true, format, out_file);
