@@ -50,6 +50,22 @@ struct globals {
   bool no_sandbox = false;
 };
 
+// Where the built-in set and the runtime's sources are: beside an installed
+// gograde (<prefix>/share/gograde, see `cmake --install`), else the source
+// tree it was built from.
+const fs::path& source_root() {
+  static const fs::path root = [] {
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+      const fs::path share = exe.parent_path().parent_path() / "share" / "gograde";
+      if (fs::exists(share / "harness" / "gox" / "src", ec) && fs::exists(share / kManifestFile, ec)) return share;
+    }
+    return fs::path(GOGRADE_SOURCE_DIR);
+  }();
+  return root;
+}
+
 // --color: auto (a terminal, and NO_COLOR unset or empty), always, never.
 std::string color_mode = "auto";
 
@@ -65,9 +81,9 @@ sets::store the_store() { return sets::store(sets::store::default_root()); }
 // The built-in set, named by its manifest; when gograde's sources are a git
 // checkout, the commit of its exercises too (and whether they were changed).
 set_source builtin_set() {
-  const set_manifest m = load_manifest(GOGRADE_SOURCE_DIR);
-  set_source b{{m.name, m.version, GOGRADE_SOURCE_DIR, "", ""}, GOGRADE_SOURCE_DIR};
-  if (const auto head = sets::repository_head(GOGRADE_SOURCE_DIR, {kManifestFile, "exercises", "reference", "graders"})) {
+  const set_manifest m = load_manifest(source_root());
+  set_source b{{m.name, m.version, source_root().string(), "", ""}, source_root()};
+  if (const auto head = sets::repository_head(source_root(), {kManifestFile, "exercises", "reference", "graders"})) {
     b.origin.commit = head->commit;
     b.origin.ref = head->changed ? "HEAD, with local changes" : "HEAD";
   }
@@ -116,7 +132,7 @@ std::uintmax_t cache_max_of(const globals& g) {
 
 builder make_builder(const globals& g) {
   toolchain tc;
-  tc.source_root = GOGRADE_SOURCE_DIR;
+  tc.source_root = source_root();
   tc.cache_dir = cache_dir_of(g);
   tc.cache_max = cache_max_of(g);
   tc.on_progress = [](const std::string& line) { fmt::print(stderr, "gograde: {}\n", line); };
@@ -134,7 +150,7 @@ builder make_builder(const globals& g) {
     // As root, submissions run as uid 65534: what they are shown must be
     // readable by others, the cache entries made from now on included.
     ::umask(022);
-    const fs::path root = GOGRADE_SOURCE_DIR;
+    const fs::path root = source_root();
     if (const fs::path bad = unreadable_by_sandbox({root / "harness", root / "graders", root / "exercises"});
         !bad.empty())
       throw config_error(fmt::format("{} cannot be read by the sandbox's unprivileged user (uid {}): as root, "
@@ -223,7 +239,7 @@ int cmd_show(const globals& g, const std::string& slug) {
 int cmd_init(const globals& g, const std::string& slug, std::string dir, bool force) {
   const exercise ex = make_catalog(g).load(slug);
   if (dir.empty()) dir = slug;
-  const auto written = init_workspace(ex, dir, GOGRADE_SOURCE_DIR, force);
+  const auto written = init_workspace(ex, dir, source_root(), force);
   fmt::print("Wrote {} file(s) to {}:\n", written.size(), dir);
   for (const auto& f : written) fmt::print("  {}\n", f.string());
   fmt::print("\nNext:\n"
@@ -783,7 +799,7 @@ std::string version_text() {
   return fmt::format(
       "gograde {} (commit {})\nnormal build:  {}\nrace and exploration builds: {}\nsandbox: {}\nsources: {}\n",
       GOGRADE_VERSION, GOGRADE_COMMIT, first_line_of({"g++", "--version"}), first_line_of({"clang++", "--version"}),
-      first_line_of({"bwrap", "--version"}), GOGRADE_SOURCE_DIR);
+      first_line_of({"bwrap", "--version"}), source_root().string());
 }
 
 // Which report format a file's name asks for (grade -o bob.html), or "".
