@@ -139,9 +139,18 @@ void cache_lock::shared() {
   }
 }
 
-prune_result open_cache(const fs::path& dir, std::uintmax_t max, cache_lock& lock) {
+prune_result open_cache(const fs::path& dir, std::uintmax_t max, cache_lock& lock, std::chrono::seconds every) {
   prune_result r;
-  if (max > 0 && lock.try_exclusive()) {
+  const fs::path stamp = dir / ".size-checked";
+  std::error_code ec;
+  const auto checked = fs::last_write_time(stamp, ec);
+  const bool due = ec || fs::file_time_type::clock::now() - checked >= every;
+  if (max > 0 && due && lock.try_exclusive()) {
+    if (ec) {
+      const int fd = ::open(stamp.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+      if (fd >= 0) ::close(fd);
+    }
+    touch_entry(stamp);
     std::uintmax_t total = 0;
     for (const auto& e : cache_entries(dir)) total += e.bytes;
     r.before = r.after = total;

@@ -14,6 +14,7 @@
 /// only when no other process is using the cache and can never remove an
 /// entry a grade is about to run.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -77,11 +78,14 @@ class cache_lock {
   int fd_ = -1;
 };
 
-/// What a builder does when it opens the cache: if no other process uses it
+/// What a builder does when it opens the cache: if no other process uses it,
+/// no process has measured it within `every` (`.size-checked`, stamped on
+/// each measure: a command's start need not walk a large cache each time),
 /// and its entries take more than `max` bytes (0: no limit), prunes them to
 /// 80% of `max`, so that pruning is not needed again at once; then holds
-/// the lock shared for as long as the returned lock lives. The result says
-/// what was pruned (removed 0: nothing).
-prune_result open_cache(const fs::path& dir, std::uintmax_t max, cache_lock& lock);
+/// the lock shared for as long as `lock` lives. The result says what was
+/// pruned (removed 0: nothing).
+prune_result open_cache(const fs::path& dir, std::uintmax_t max, cache_lock& lock,
+                        std::chrono::seconds every = std::chrono::minutes(10));
 
 }  // namespace gograde

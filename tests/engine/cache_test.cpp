@@ -134,7 +134,7 @@ TEST_CASE("Opening the cache prunes only over the limit and only when no other p
     cache_lock other(s.dir);
     other.shared();
     cache_lock mine(s.dir);
-    const prune_result r = open_cache(s.dir, 5000, mine);
+    const prune_result r = open_cache(s.dir, 5000, mine, std::chrono::seconds(0));
     CHECK(r.removed == 0);
     CHECK(cache_entries(s.dir).size() == 10);
     // And while `mine` holds it shared, nobody else may prune either.
@@ -143,15 +143,15 @@ TEST_CASE("Opening the cache prunes only over the limit and only when no other p
   }
   {
     cache_lock mine(s.dir);
-    CHECK(open_cache(s.dir, 0, mine).removed == 0);  // no limit
+    CHECK(open_cache(s.dir, 0, mine, std::chrono::seconds(0)).removed == 0);  // no limit
   }
   {
     cache_lock mine(s.dir);
-    CHECK(open_cache(s.dir, 20000, mine).removed == 0);  // under it
+    CHECK(open_cache(s.dir, 20000, mine, std::chrono::seconds(0)).removed == 0);  // under it
   }
   {
     cache_lock mine(s.dir);
-    const prune_result r = open_cache(s.dir, 5000, mine);  // over: down to 80% of it
+    const prune_result r = open_cache(s.dir, 5000, mine, std::chrono::seconds(0));  // over: down to 80% of it
     CHECK(r.before == 10000);
     CHECK(r.after == 4000);
     CHECK(r.removed == 6);
@@ -163,4 +163,25 @@ TEST_CASE("Opening the cache prunes only over the limit and only when no other p
   }
   cache_lock free_again(s.dir);
   CHECK(free_again.try_exclusive());
+}
+
+TEST_CASE("A command's start measures the cache at most once per interval", "[cache]") {
+  scratch s;
+  for (int i = 0; i < 4; ++i) s.entry("suite-normal-" + h16.substr(0, 15) + std::to_string(i), 1000, 100 - i);
+  {
+    cache_lock mine(s.dir);
+    CHECK(open_cache(s.dir, 100000, mine, std::chrono::minutes(10)).removed == 0);  // measured: under the limit
+  }
+  {
+    // Within the interval: not measured again, even over a lower limit.
+    cache_lock mine(s.dir);
+    CHECK(open_cache(s.dir, 2000, mine, std::chrono::minutes(10)).removed == 0);
+    CHECK(cache_entries(s.dir).size() == 4);
+  }
+  {
+    // Once the interval has passed, it is.
+    fs::last_write_time(s.dir / ".size-checked", fs::file_time_type::clock::now() - std::chrono::minutes(11));
+    cache_lock mine(s.dir);
+    CHECK(open_cache(s.dir, 2000, mine, std::chrono::minutes(10)).removed == 3);
+  }
 }
