@@ -935,19 +935,6 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
         continue;
       }
       if (opt.only_flavour && fl != *opt.only_flavour) continue;
-      if (opt.build_only) {
-        const auto judge = judges.find(it.suite);
-        if (judge != judges.end() && !judge->second.get().ok) {
-          run_outcome ro;
-          ro.config = "build";
-          ro.fl = fl;
-          ro.v = verdict::internal_error;
-          ro.evidence = "the judge half of the suite did not build (an error in the exercise):\n" +
-                        judge->second.get().diagnostics;
-          io.runs.push_back(std::move(ro));
-        }
-        continue;
-      }
       const build_output* judge_bo = nullptr;
       if (it.suite != "visible") {
         judge_bo = &judges[it.suite].get();
@@ -961,6 +948,7 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
           continue;
         }
       }
+      if (opt.build_only) continue;
       for (const auto& rc : it.runs) {
         // The exploration build explores the deterministic scheduler's
         // schedules: an item's parallel runs belong to its other builds.
