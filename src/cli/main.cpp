@@ -55,12 +55,10 @@ struct globals {
 // tree it was built from.
 const fs::path& source_root() {
   static const fs::path root = [] {
+    const fs::path manifest = beside_gograde(std::string("../share/gograde/") + kManifestFile);
+    const fs::path share = manifest.parent_path().lexically_normal();
     std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-      const fs::path share = exe.parent_path().parent_path() / "share" / "gograde";
-      if (fs::exists(share / "harness" / "gox" / "src", ec) && fs::exists(share / kManifestFile, ec)) return share;
-    }
+    if (!manifest.empty() && fs::exists(share / "harness" / "gox" / "src", ec)) return share;
     return fs::path(GOGRADE_SOURCE_DIR);
   }();
   return root;
