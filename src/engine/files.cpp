@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -52,19 +53,40 @@ std::string start_time(long pid) {
   return std::to_string(st.start);
 }
 
+// This machine, as digits: a hash of its machine id and host name (two
+// containers of one image share a machine id, never a host name). Tags carry
+// it so that a directory shared by several machines (a batch's reports on a
+// cluster) never has one machine judge another's process dead by its PID.
+const std::string& host_id() {
+  static const std::string id = [] {
+    std::string seed = read_file("/etc/machine-id");
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    seed += host;
+    std::uint32_t h = 2166136261u;  // FNV-1a
+    for (unsigned char c : seed) h = (h ^ c) * 16777619u;
+    return std::to_string(h);
+  }();
+  return id;
+}
+
 }  // namespace
 
 const std::string& process_tag() {
-  static const std::string tag = std::to_string(::getpid()) + "." + start_time(::getpid());
+  static const std::string tag = std::to_string(::getpid()) + "." + start_time(::getpid()) + "." + host_id();
   return tag;
 }
 
 bool process_alive(const std::string& tag) {
   const auto dot = tag.find('.');
   if (dot == std::string::npos) return false;
+  const auto dot2 = tag.find('.', dot + 1);
+  // Another machine's process: nothing here can tell, so it counts as alive
+  // (what it writes is never swept from under it).
+  if (dot2 != std::string::npos && tag.substr(dot2 + 1) != host_id()) return true;
   const long pid = std::atol(tag.substr(0, dot).c_str());
   const std::string start = start_time(pid);
-  return pid > 0 && !start.empty() && start == tag.substr(dot + 1);
+  return pid > 0 && !start.empty() && start == tag.substr(dot + 1, dot2 == std::string::npos ? std::string::npos : dot2 - dot - 1);
 }
 
 fs::path temp_sibling(const fs::path& p) {

@@ -23,11 +23,13 @@ std::string read_untrusted_file(const fs::path& p, std::size_t cap);
 /// Replaces every occurrence of `from` (non-empty) in `s`.
 void replace_all(std::string& s, const std::string& from, const std::string& to);
 
-/// "PID.START": this process's id and its start time (clock ticks since
-/// boot), which together name it for good: a PID alone is reused.
+/// "PID.START.HOST": this process's id, its start time (clock ticks since
+/// boot), which together name it for good (a PID alone is reused), and a
+/// number naming this machine (a directory may be shared by several).
 const std::string& process_tag();
 
-/// Whether the process a tag names is still running.
+/// Whether the process a tag names is still running; a tag of another
+/// machine's process counts as running (nothing here can tell).
 bool process_alive(const std::string& tag);
 
 /// A name beside `p` unique to this process and thread (`p` +

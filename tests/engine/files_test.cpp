@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
 
@@ -15,6 +16,15 @@ TEST_CASE("A process tag names this process and tells a live process from an end
   CHECK_FALSE(process_alive(std::to_string(::getpid()) + ".1"));
   CHECK_FALSE(process_alive("999999999.5"));
   CHECK_FALSE(process_alive("garbage"));
+  // PID.START.HOST: with this machine's number, judged here; the tag without
+  // its host part is the same process.
+  const std::string host = tag.substr(tag.rfind('.') + 1);
+  CHECK(std::count(tag.begin(), tag.end(), '.') == 2);
+  CHECK(process_alive(tag.substr(0, tag.rfind('.'))));
+  CHECK_FALSE(process_alive(std::to_string(::getpid()) + ".1." + host));
+  // Another machine's process cannot be judged from here: it counts as alive.
+  const std::string other = host == "7" ? "8" : "7";
+  CHECK(process_alive("999999999.5." + other));
 }
 
 TEST_CASE("Sweeping removes what ended processes left and nothing else", "[files]") {
@@ -31,6 +41,11 @@ TEST_CASE("Sweeping removes what ended processes left and nothing else", "[files
   fs::create_directories(mine);
   fs::create_directories(unrelated);
   std::ofstream(dir / "a.tmp-notatag-1") << "x";
+  // What a process of another machine sharing this directory is writing
+  // (the same PID as ours, even): never swept.
+  const std::string host = process_tag().substr(process_tag().rfind('.') + 1);
+  const fs::path remote = dir / ("summary.json.tmp-" + std::to_string(::getpid()) + ".1." + host + "1-5");
+  fs::create_directories(remote);
 
   CHECK(sweep_stale(dir) == 4);
   CHECK(fs::exists(dir / "nested" / ("index.html.tmp-" + dead + "-9")));  // depth 0: not below
@@ -38,5 +53,6 @@ TEST_CASE("Sweeping removes what ended processes left and nothing else", "[files
   CHECK(fs::exists(mine));
   CHECK(fs::exists(unrelated));
   CHECK(fs::exists(dir / "a.tmp-notatag-1"));
+  CHECK(fs::exists(remote));
   fs::remove_all(dir);
 }
