@@ -480,6 +480,9 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
                        : std::chrono::duration_cast<std::chrono::seconds>(2 * timeout);
   spec.output_cap = 1 << 20;
   spec.stall_limit = std::min<std::chrono::milliseconds>(std::chrono::seconds(lim.stall_seconds), timeout);
+  // The limit is running time: on a busy machine the deadline waits, up to
+  // three limits more, while the run waits for a CPU.
+  spec.busy_extension = 3 * timeout;
   spec.output_limit = lim.output_kb * 1024;
   spec.disk_quota = (lim.file_size_mb * 4) << 20;
   spec.file_size_limit = lim.file_size_mb << 20;
@@ -509,7 +512,9 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
   out.command = env_text + shell_quote(b.exe.string()) + (tests.empty() ? "" : " " + shell_quote(tests));
   const auto stall_limit = spec.stall_limit;
   const auto cpu_limit = spec.cpu_limit;
-  const bool timed_out = pr.timed_out || pr.stalled || pr.cpu_exceeded;
+  // A run the machine kept from running proves nothing: the item's other
+  // configurations still run.
+  const bool timed_out = (pr.timed_out && !pr.busy) || pr.stalled || pr.cpu_exceeded;
 
   // One judge's run per distinct outcome of a depth-first exploration.
   std::vector<judge_job> jobs;
@@ -625,6 +630,8 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
   facts.start_failed = pr.start_failed;
   facts.start_error = pr.start_failed ? pr.output : "";
   facts.timed_out = pr.timed_out;
+  facts.busy = pr.busy;
+  facts.waited_for_cpu = pr.waited_for_cpu;
   facts.stalled = pr.stalled;
   facts.cpu_exceeded = pr.cpu_exceeded;
   facts.output_exceeded = pr.output_exceeded;

@@ -108,10 +108,26 @@ const rule kRules[] = {
                               "test(s) had finished",
                               f.stall_limit.count() / 1000, finished(f)));
      }},
+    // The machine, not the program, ran out of time: nothing is proven.
+    {"busy machine", [](const run_facts& f) { return f.timed_out && f.busy; },
+     [](const run_facts& f) {
+       return say(verdict::inconclusive,
+                  fmt::format("could not finish: the machine was too busy to run it (its threads waited {:.1f} s for "
+                              "a CPU, more than its {} s limit allows), so this run says nothing about the program; "
+                              "{} test(s) had finished (rerun on a quieter machine)",
+                              static_cast<double>(f.waited_for_cpu.count()) / 1000.0, f.timeout.count() / 1000,
+                              finished(f)));
+     }},
     {"wall clock", [](const run_facts& f) { return f.timed_out; },
      [](const run_facts& f) {
-       return say(verdict::timeout, fmt::format("still running after {} s (wall clock); {} test(s) had finished",
-                                                f.timeout.count() / 1000, finished(f)));
+       return say(verdict::timeout,
+                  fmt::format("still running after {} s of running time{}; {} test(s) had finished",
+                              f.timeout.count() / 1000,
+                              f.waited_for_cpu.count() >= 100
+                                  ? fmt::format(" (and {:.1f} s more waiting for a busy CPU)",
+                                                static_cast<double>(f.waited_for_cpu.count()) / 1000.0)
+                                  : "",
+                              finished(f)));
      }},
     {"cpu time", [](const run_facts& f) { return f.cpu_exceeded; },
      [](const run_facts& f) {

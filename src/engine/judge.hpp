@@ -44,6 +44,10 @@ struct run_facts {
   bool memory_exceeded = false, pids_exceeded = false;
   // The limits it ran under.
   std::chrono::milliseconds timeout{0}, stall_limit{0};
+  /// timed_out while the machine kept the program from running (see
+  /// process_spec::busy_extension), and how long it waited for a CPU.
+  bool busy = false;
+  std::chrono::milliseconds waited_for_cpu{0};
   std::chrono::seconds cpu_limit{0};
   run_limits limits;
   // The results channel.

@@ -12,6 +12,7 @@
 #include <dirent.h>
 
 #include <algorithm>
+#include <map>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -51,6 +52,61 @@ struct tree_sample {
   std::uint64_t cpu_ticks = 0;
   bool runnable = false;
   bool any = false;
+  struct thread {
+    long tid;
+    std::uint64_t on_cpu_ns, run_delay_ns;
+    bool runnable;
+  };
+  std::vector<thread> threads;  // each thread's schedstat (none where the kernel keeps none)
+};
+
+// A thread's schedstat: time on a CPU, time waiting on a run queue (which the
+// kernel adds when the wait ends, when the thread next runs).
+bool read_schedstat(const std::string& path, std::uint64_t& on_cpu, std::uint64_t& waited) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char buf[128];
+  const ssize_t n = ::read(fd, buf, sizeof buf - 1);
+  ::close(fd);
+  if (n <= 0) return false;
+  buf[n] = '\0';
+  unsigned long long a = 0, b = 0;
+  if (std::sscanf(buf, "%llu %llu", &a, &b) != 2) return false;
+  on_cpu = a;
+  waited = b;
+  return true;
+}
+
+// How long the most delayed thread of a tree has waited for a CPU, sample by
+// sample: its schedstat wait, plus, while it is runnable and has not run since
+// the last sample, the time since then (a wait the kernel has not added yet).
+class cpu_wait_tracker {
+ public:
+  std::chrono::milliseconds update(const tree_sample& s, std::chrono::steady_clock::time_point now) {
+    std::map<long, seen> next;
+    std::uint64_t most = 0;
+    for (const auto& t : s.threads) {
+      seen v{t.on_cpu_ns, t.run_delay_ns, 0};
+      if (auto it = seen_.find(t.tid); it != seen_.end() && t.runnable && t.on_cpu_ns == it->second.on_cpu_ns &&
+                                       t.run_delay_ns == it->second.run_delay_ns)
+        v.pending_ns = it->second.pending_ns + static_cast<std::uint64_t>(
+                                                   std::chrono::duration_cast<std::chrono::nanoseconds>(now - last_).count());
+      most = std::max(most, v.run_delay_ns + v.pending_ns);
+      next[t.tid] = v;
+    }
+    seen_ = std::move(next);
+    last_ = now;
+    most_ = std::max(most_, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::nanoseconds(most)));
+    return most_;
+  }
+
+ private:
+  struct seen {
+    std::uint64_t on_cpu_ns, run_delay_ns, pending_ns;
+  };
+  std::map<long, seen> seen_;
+  std::chrono::steady_clock::time_point last_;
+  std::chrono::milliseconds most_{0};  // threads that end take their wait with them: the most seen counts
 };
 
 tree_sample sample_tree(pid_t root) {
@@ -77,14 +133,19 @@ tree_sample sample_tree(pid_t root) {
     s.any = true;
     s.cpu_ticks += p.st.ticks;
     if (p.st.state == 'R' || p.st.state == 'D') s.runnable = true;
-    if (s.runnable) continue;
-    // The process's state is its main thread's: look at the others too.
+    // The process's state is its main thread's: look at the others too, and
+    // at how long each has waited for a CPU.
     const std::string tasks = "/proc/" + std::to_string(p.pid) + "/task";
     if (DIR* d = ::opendir(tasks.c_str())) {
       while (const dirent* e = ::readdir(d)) {
         if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+        const std::string task = tasks + "/" + e->d_name;
         proc_stat t;
-        if (read_proc_stat(tasks + "/" + e->d_name + "/stat", t) && (t.state == 'R' || t.state == 'D')) s.runnable = true;
+        const bool read = read_proc_stat(task + "/stat", t);
+        if (read && (t.state == 'R' || t.state == 'D')) s.runnable = true;
+        std::uint64_t on_cpu = 0, waited = 0;
+        if (read && read_schedstat(task + "/schedstat", on_cpu, waited))
+          s.threads.push_back({std::atol(e->d_name), on_cpu, waited, t.state == 'R'});
       }
       ::closedir(d);
     }
@@ -232,7 +293,14 @@ process_result run_process(const process_spec& spec) {
   close(out[1]);
   close(err[1]);
 
-  const auto deadline = t0 + spec.timeout;
+  auto deadline = t0 + spec.timeout;
+  std::chrono::milliseconds waited{0};  // the tree's run-queue wait, as last sampled
+  // Threads that have ended take their wait with them: the most seen counts.
+  cpu_wait_tracker waits;
+  auto note_wait = [&](const tree_sample& s) {
+    waited = waits.update(s, clock::now());
+    deadline = t0 + spec.timeout + std::min(waited, spec.busy_extension);
+  };
   char buf[65536];
   bool open_out = true;
   // Progress: sampled every quarter second when a stall limit is set.
@@ -249,8 +317,15 @@ process_result run_process(const process_spec& spec) {
   for (;;) {
     const auto now = clock::now();
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+    if (left.count() <= 0 && spec.busy_extension.count() > 0 && spec.stall_limit.count() > 0) {
+      // Past the deadline as last sampled: sample again first (this thread
+      // may have waited for a CPU too, and the run waited meanwhile).
+      note_wait(sample_tree(pid));
+      if (now < deadline) continue;
+    }
     if (left.count() <= 0) {
       res.timed_out = true;
+      res.busy = spec.busy_extension.count() > 0 && waited >= spec.busy_extension;
       break;
     }
     if (watch && now >= next_sample) {
@@ -259,6 +334,7 @@ process_result run_process(const process_spec& spec) {
         const tree_sample s = sample_tree(pid);
         if (!s.any || s.runnable || s.cpu_ticks > last_ticks + 1) last_progress = now;
         last_ticks = s.cpu_ticks;
+        note_wait(s);
         if (now - last_progress >= spec.stall_limit) {
           res.stalled = true;
           break;
@@ -315,6 +391,7 @@ process_result run_process(const process_spec& spec) {
   kill(-pid, SIGKILL);
   close(out[0]);
   res.wall = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t0);
+  res.waited_for_cpu = waited;
   int exec_errno = 0;
   if (read(err[0], &exec_errno, sizeof exec_errno) == static_cast<ssize_t>(sizeof exec_errno)) {
     res.start_failed = true;

@@ -110,7 +110,15 @@ TEST_CASE("Stalls, wall clock and CPU limits are timeouts and say which", "[judg
   CHECK(judge(f).evidence.find("no progress for 3 s") != std::string::npos);
   f.stalled = false;
   f.timed_out = true;
-  CHECK(judge(f).evidence.find("after 8 s (wall clock)") != std::string::npos);
+  CHECK(judge(f).v == verdict::timeout);
+  CHECK(judge(f).evidence.find("after 8 s of running time;") != std::string::npos);
+  f.waited_for_cpu = std::chrono::milliseconds(2500);
+  CHECK(judge(f).evidence.find("(and 2.5 s more waiting for a busy CPU)") != std::string::npos);
+  // Kept from running past every extension: the machine's fault, not a verdict.
+  f.busy = true;
+  CHECK(judge(f).v == verdict::inconclusive);
+  CHECK(judge(f).evidence.find("machine was too busy") != std::string::npos);
+  f.busy = false;
   f.timed_out = false;
   f.cpu_exceeded = true;
   CHECK(judge(f).evidence.find("16 s of CPU") != std::string::npos);

@@ -1,7 +1,11 @@
 #include "engine/process.hpp"
 
+#include <sched.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <filesystem>
 
@@ -67,4 +71,63 @@ TEST_CASE("A process filling a folder with many small files is stopped at the di
   CHECK(r.disk_exceeded);
   CHECK(r.wall < std::chrono::seconds(30));
   fs::remove_all(dir);
+}
+
+namespace {
+
+// A busy loop on CPU 0 at normal priority, for as long as it lives: a program
+// pinned to the same CPU at a high nice value gets a small, steady share of it.
+struct cpu0_spinner {
+  pid_t pid = ::fork();
+  cpu0_spinner() {
+    if (pid == 0) {
+      cpu_set_t set;
+      CPU_ZERO(&set);
+      CPU_SET(0, &set);
+      ::sched_setaffinity(0, sizeof set, &set);
+      std::atomic<unsigned long> spins{0};
+      for (;;) spins.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  ~cpu0_spinner() {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+  }
+};
+
+process_result run_starved(const std::string& script, int nice, std::chrono::milliseconds timeout,
+                           std::chrono::milliseconds extension) {
+  process_spec spec;
+  spec.argv = {"taskset", "-c", "0", "nice", "-n", std::to_string(nice), "sh", "-c", script};
+  spec.timeout = timeout;
+  spec.stall_limit = std::chrono::seconds(30);
+  spec.busy_extension = extension;
+  return run_process(spec);
+}
+
+}  // namespace
+
+TEST_CASE("On a busy CPU the limit is running time: a starved program finishes, a looping one times out",
+          "[process]") {
+  cpu0_spinner spinner;
+  REQUIRE(spinner.pid > 0);
+  // ~15 ms of work given about 1.5% of a CPU: a second of waiting, far past
+  // its 0.3 s limit, and it still finishes (however much busier the CPU is).
+  const process_result starved = run_starved("i=0; while [ $i -lt 10000 ]; do i=$((i+1)); done; exit 3", 19,
+                                             std::chrono::milliseconds(300), std::chrono::seconds(120));
+  CHECK_FALSE(starved.timed_out);
+  CHECK(starved.exit_code == 3);
+  CHECK(starved.waited_for_cpu > std::chrono::milliseconds(300));
+  CHECK(starved.wall > std::chrono::milliseconds(300));
+  // A loop that never ends runs out of its running time, busy CPU or not.
+  const process_result loop =
+      run_starved("while :; do :; done", 5, std::chrono::milliseconds(500), std::chrono::seconds(120));
+  CHECK(loop.timed_out);
+  CHECK_FALSE(loop.busy);
+  CHECK(loop.waited_for_cpu > std::chrono::milliseconds(200));
+  // Kept from running longer than the extension allows: busy, not a verdict.
+  const process_result capped =
+      run_starved("while :; do :; done", 19, std::chrono::milliseconds(500), std::chrono::milliseconds(500));
+  CHECK(capped.timed_out);
+  CHECK(capped.busy);
 }
