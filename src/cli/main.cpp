@@ -21,6 +21,7 @@
 #include "gograde_version.hpp"
 
 #include "engine/batch.hpp"
+#include "engine/shards.hpp"
 #include "engine/build.hpp"
 #include "engine/cache.hpp"
 #include "engine/catalog.hpp"
@@ -475,8 +476,8 @@ int cmd_warm(const globals& g, const std::vector<std::string>& names) {
   return 0;
 }
 
-int cmd_batch(const globals& g, const std::string& dir, const std::string& slug, int jobs, const std::string& shard_spec,
-              bool force, std::string out_dir, std::vector<std::string> formats) {
+int cmd_batch(const globals& g, const std::string& dir, const std::string& slug, int jobs, const std::string& shard_opt,
+              int shard_count, bool force, std::string out_dir, std::vector<std::string> formats) {
   const catalog cat = make_catalog(g);
   batch_options opt;
   opt.sets = &cat;
@@ -485,20 +486,14 @@ int cmd_batch(const globals& g, const std::string& dir, const std::string& slug,
   opt.force = force;
   opt.out_dir = out_dir.empty() ? fs::path(dir) / ".gograde-reports" : fs::path(out_dir);
   if (!formats.empty()) opt.formats = formats;
-  if (!shard_spec.empty()) {
-    const auto slash = shard_spec.find('/');
-    try {
-      opt.shard_index = std::stoi(shard_spec.substr(0, slash));
-      opt.shard_count = std::stoi(shard_spec.substr(slash + 1));
-    } catch (const std::exception&) {
-      opt.shard_count = 0;
-    }
-    if (slash == std::string::npos || opt.shard_count < 1 || opt.shard_index < 1 || opt.shard_index > opt.shard_count)
-      throw config_error("--shard " + shard_spec + ": expected K/N with 1 <= K <= N");
-  }
+  const shard_spec sh = shard_opt.empty() ? shard_spec{} : resolve_shard(shard_opt, shard_count);
+  const std::string started = utc_now();
   builder b = make_builder(g);
   const auto all = discover_batch(dir, opt);
-  const auto mine = shard(all, opt.shard_index, opt.shard_count);
+  std::vector<std::string> notes;
+  const batch_plan plan = join_batch(opt.out_dir, make_plan(dir, all, sh.count, pin_sets(cat, all)), notes);
+  for (const auto& n : notes) fmt::print(stderr, "gograde: {}\n", n);
+  const auto mine = plan.entries_of(sh.index);
   // Each submission is graded by a gograde process of its own: one that
   // crashes or hangs costs its own row, never the batch.
   opt.isolate = [&g, &opt](const batch_entry& e) {
@@ -514,7 +509,8 @@ int cmd_batch(const globals& g, const std::string& dir, const std::string& slug,
   };
   if (const std::string err = b.prepare(); !err.empty()) throw std::runtime_error(err);
   fmt::print(stderr, "grading {} submission(s){} on {} job(s); reports in {}\n", mine.size(),
-             opt.shard_count > 1 ? fmt::format(" (shard {}/{} of {})", opt.shard_index, opt.shard_count, all.size()) : "",
+             sh.count > 1 ? fmt::format(" (shard {}/{} of {}, from {})", sh.index, sh.count, plan.entries.size(), sh.source)
+                          : "",
              jobs, opt.out_dir.string());
   std::size_t done = 0;
   const auto rows = run_batch(b, mine, opt, [&](const batch_row& r) {
@@ -522,9 +518,24 @@ int cmd_batch(const globals& g, const std::string& dir, const std::string& slug,
     fmt::print(stderr, "[{}/{}] {} {}: {}{}\n", done, mine.size(), r.entry.candidate, r.entry.exercise, r.verdict_name,
                r.status == "resumed" ? " (already graded)" : r.status == "error" ? " — " + r.message : "");
   });
-  write_batch_summary(rows, opt.out_dir);
-  std::cout << "\n" << batch_summary_text(rows);
-  fmt::print("summary: {}  ({} and summary.json beside it)\n", (opt.out_dir / "index.html").string(), "summary.md");
+  batch_summary summary{rows, plan.sets, utc_now(), 1, {}};
+  std::cout << "\n" << batch_summary_text(summary);
+  if (sh.count == 1) {
+    write_batch_summary(summary, opt.out_dir);
+    fmt::print("summary: {}  ({} and summary.json beside it)\n", (opt.out_dir / "index.html").string(), "summary.md");
+  } else {
+    write_shard_summary(opt.out_dir, plan, sh.index, rows, started);
+    // The last shard to finish merges (two finishing at once write the same summary).
+    if (all_shards_done(opt.out_dir)) {
+      const batch_summary merged = merge_batches({opt.out_dir});
+      write_batch_summary(merged, opt.out_dir);
+      fmt::print("all {} shards are done; summary: {}{}\n", sh.count, (opt.out_dir / "index.html").string(),
+                 merged.problems.empty() ? "" : fmt::format(" ({} problem(s): see it)", merged.problems.size()));
+    } else {
+      fmt::print("shard {}/{} done; when every shard is: gograde batch merge {}\n", sh.index, sh.count,
+                 opt.out_dir.string());
+    }
+  }
   int rc = 0;
   for (const auto& r : rows) {
     if (r.verdict_name == "internal_error") rc = 3;
@@ -533,13 +544,46 @@ int cmd_batch(const globals& g, const std::string& dir, const std::string& slug,
   return rc;
 }
 
+// Joins shard results into the one summary; exit 0 when it is complete and
+// consistent, 1 when something is missing or was graded twice differently.
+int cmd_batch_merge(const std::vector<std::string>& dirs, const std::string& out) {
+  std::vector<fs::path> paths(dirs.begin(), dirs.end());
+  const batch_summary s = merge_batches(paths);
+  const fs::path to = out.empty() ? paths.front() : fs::path(out);
+  write_batch_summary(s, to);
+  std::cout << batch_summary_text(s);
+  fmt::print("merged {} director{} into {}{}\n", dirs.size(), dirs.size() == 1 ? "y" : "ies",
+             (to / "index.html").string(), " (summary.json, summary.md, summary.csv beside it)");
+  if (!s.problems.empty())
+    fmt::print(stderr, "gograde: the merged batch is incomplete or inconsistent ({} problem(s) above)\n",
+               s.problems.size());
+  return s.problems.empty() ? 0 : 1;
+}
+
+int cmd_batch_plan(const globals& g, const std::string& dir, const std::string& slug, int shards) {
+  const catalog cat = make_catalog(g);
+  batch_options opt;
+  opt.sets = &cat;
+  opt.exercise = slug;
+  const auto all = discover_batch(dir, opt);
+  std::cout << plan_text(make_plan(dir, all, shards, pin_sets(cat, all)));
+  return 0;
+}
+
 // One entry of a batch, graded in this process on behalf of a batch: the row
 // goes to stdout after kRowMarker. GOGRADE_TEST_CRASH (a candidate's name)
 // makes this process crash on that candidate: how the tests prove that a
-// crash costs one row, not the batch.
+// crash costs one row, not the batch (GOGRADE_TEST_HOLD: see below).
 int cmd_batch_entry(const globals& g, const batch_entry& e, const std::string& out_dir,
                     const std::vector<std::string>& formats, bool force) {
   if (const char* crash = std::getenv("GOGRADE_TEST_CRASH"); crash && e.candidate == crash) std::abort();
+  // GOGRADE_TEST_HOLD=CANDIDATE/EXERCISE=FILE holds that entry's grading
+  // until FILE exists: how the tests stop a shard mid-run at a known point.
+  if (const char* hold = std::getenv("GOGRADE_TEST_HOLD")) {
+    const std::string h = hold;
+    if (const auto eq = h.find('='); eq != std::string::npos && h.substr(0, eq) == e.candidate + "/" + e.exercise)
+      while (!fs::exists(h.substr(eq + 1))) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   const catalog cat = make_catalog(g);
   batch_options opt;
   opt.sets = &cat;
@@ -833,7 +877,8 @@ int main(int argc, char** argv) {
   if (const char* s = std::getenv("GOGRADE_SET")) g.set_dir = s;
   app.add_option("--set", g.set_dir,
                  "Grade against this set directory only (default: the built-in set and the sets added from git)");
-  app.add_option("--cache", g.cache_dir, "Build cache directory (default: $XDG_CACHE_HOME/gograde)");
+  if (const char* s = std::getenv("GOGRADE_CACHE")) g.cache_dir = s;
+  app.add_option("--cache", g.cache_dir, "Build cache directory (default: $GOGRADE_CACHE, else $XDG_CACHE_HOME/gograde)");
   if (const char* s = std::getenv("GOGRADE_CACHE_MAX")) g.cache_max = s;
   app.add_option("--cache-max", g.cache_max,
                  "Build cache size limit (10G, 512M; 0: none; default 10G, or $GOGRADE_CACHE_MAX): least recently "
@@ -841,7 +886,7 @@ int main(int argc, char** argv) {
   app.add_flag("--no-sandbox", g.no_sandbox,
                "Compile and run submissions without bubblewrap (only where no sandbox can be made; never the default)");
 
-  std::string slug, sub, format = "text", out_file, dir, duration = "60s", item, shard_spec, exercise_opt, policy;
+  std::string slug, sub, format = "text", out_file, dir, duration = "60s", item, shard_opt, exercise_opt, policy;
   std::vector<std::string> slugs, formats;
   bool force = false, all = false, visible = false, virt = false, race_only = false, normal_only = false,
        explore_only = false;
@@ -904,13 +949,28 @@ int main(int argc, char** argv) {
   validate->add_option("exercise", slugs, "Exercises, or set names for all of a set's (default: all)");
 
   auto* batch = app.add_subcommand("batch", "Grade a directory of submissions: reports plus a summary; resumable");
-  batch->add_option("dir", dir, "One subdirectory per candidate")->required();
+  batch->add_option("dir", dir, "One subdirectory per candidate");
   batch->add_option("--exercise", exercise_opt, "The exercise, when candidates' directories hold its files directly");
   batch->add_option("-j,--jobs", jobs, "Submissions graded at once")->check(CLI::Range(1, 64));
-  batch->add_option("--shard", shard_spec, "Grade only shard K of N (K/N), to split a batch across machines");
+  batch->add_option("--shard", shard_opt,
+                    "Grade only shard K of N (K/N), or auto: the shard of this Slurm array task or Kubernetes "
+                    "Indexed Job pod; shards share the output directory");
+  int shard_count = 0;
+  batch->add_option("--shard-count", shard_count,
+                    "How many shards (with --shard auto where the scheduler does not say: a Kubernetes Indexed "
+                    "Job's completions; or $GOGRADE_SHARD_COUNT)")
+      ->check(CLI::Range(1, 100000));
   batch->add_flag("--force", force, "Regrade submissions already graded");
   batch->add_option("-o,--output", out_file, "Report directory (default: <dir>/.gograde-reports)");
   batch->add_option("--format", formats, "Report formats besides json (default: html)")->check(CLI::IsMember(fmts))->delimiter(',');
+  std::vector<std::string> merge_dirs;
+  auto* batch_merge = batch->add_subcommand("merge", "Join the shards' results into one summary (json, md, csv, html)");
+  batch_merge->add_option("dirs", merge_dirs, "Output directories of the shards (one shared, or one per shard)")->required();
+  batch_merge->add_option("-o,--output", out_file, "Where the summary goes (default: the first directory)");
+  auto* batch_plan_cmd = batch->add_subcommand("plan", "Print how a batch splits into shards, before submitting jobs");
+  batch_plan_cmd->add_option("dir", dir, "One subdirectory per candidate")->required();
+  batch_plan_cmd->add_option("--shards", shard_count, "How many shards")->required()->check(CLI::Range(1, 100000));
+  batch_plan_cmd->add_option("--exercise", exercise_opt, "The exercise, when candidates' directories hold its files directly");
 
   auto* sets_cmd = app.add_subcommand("sets", "Exercise sets from git: add, list, show, update, pin, remove");
   sets_cmd->require_subcommand(1);
@@ -1008,9 +1068,12 @@ int main(int argc, char** argv) {
       entry.submission = entry_sub;
       return cmd_batch_entry(g, entry, out_file, formats, force);
     }
+    if (*batch_merge) return cmd_batch_merge(merge_dirs, out_file);
+    if (*batch_plan_cmd) return cmd_batch_plan(g, dir, exercise_opt, shard_count);
     if (*batch) {
+      if (dir.empty()) throw config_error("batch: a directory of submissions is required (or: batch merge, batch plan)");
       if (!formats.empty()) formats.insert(formats.begin(), "json");
-      return cmd_batch(g, dir, exercise_opt, jobs, shard_spec, force, out_file, formats);
+      return cmd_batch(g, dir, exercise_opt, jobs, shard_opt, shard_count, force, out_file, formats);
     }
   } catch (const config_error& e) {
     fmt::print(stderr, "gograde: {}\n", e.what());

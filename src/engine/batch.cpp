@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <ctime>
 #include <cstring>
 #include <sstream>
 #include <atomic>
@@ -60,8 +61,10 @@ batch_row grade_entry(builder& b, const batch_entry& e, const batch_options& opt
         row.score = j.value("score", 0);
         row.max_score = j.value("max_score", 0);
         row.wall = std::chrono::milliseconds(j.value("wall_ms", 0));
-        for (const auto& it : j.value("items", nlohmann::json::array()))
+        for (const auto& it : j.value("items", nlohmann::json::array())) {
+          row.items.emplace_back(it.value("id", ""), it.value("verdict", ""));
           if (it.value("verdict", "") != "passed" && row.message.empty()) row.message = it.value("id", "");
+        }
         for (const auto& f : opt.formats) {
           const fs::path p = base.string() + "." + report_extension(f);
           if (fs::exists(p)) row.reports.push_back(p);
@@ -86,11 +89,10 @@ batch_row grade_entry(builder& b, const batch_entry& e, const batch_options& opt
     row.score = g.score;
     row.max_score = g.max_score;
     row.wall = g.wall;
-    for (const auto& it : g.items)
-      if (it.v != verdict::passed) {
-        row.message = it.item.id;
-        break;
-      }
+    for (const auto& it : g.items) {
+      row.items.emplace_back(it.item.id, to_string(it.v));
+      if (it.v != verdict::passed && row.message.empty()) row.message = it.item.id;
+    }
   } catch (const std::exception& ex) {
     row.message = ex.what();
   }
@@ -102,10 +104,12 @@ namespace {
 nlohmann::json row_object(const batch_row& r) {
   nlohmann::json reports = nlohmann::json::array();
   for (const auto& p : r.reports) reports.push_back(p.string());
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& [id, v] : r.items) items.push_back({{"id", id}, {"verdict", v}});
   return {{"candidate", r.entry.candidate}, {"exercise", r.entry.exercise},
           {"submission", r.entry.submission.string()}, {"status", r.status},
           {"verdict", r.verdict_name}, {"score", r.score}, {"max_score", r.max_score},
-          {"wall_ms", r.wall.count()}, {"message", r.message}, {"reports", reports}};
+          {"wall_ms", r.wall.count()}, {"message", r.message}, {"reports", reports}, {"items", items}};
 }
 
 // One entry graded in a child process: whatever happens to it is this entry's.
@@ -156,6 +160,8 @@ std::optional<batch_row> row_from_json(const std::string& line) {
     r.wall = std::chrono::milliseconds(j.at("wall_ms").get<long long>());
     r.message = j.at("message").get<std::string>();
     for (const auto& p : j.at("reports")) r.reports.emplace_back(p.get<std::string>());
+    for (const auto& it : j.value("items", nlohmann::json::array()))
+      r.items.emplace_back(it.at("id").get<std::string>(), it.at("verdict").get<std::string>());
     return r;
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
@@ -214,13 +220,6 @@ std::vector<batch_entry> discover_batch(const fs::path& dir, const batch_options
   return entries;
 }
 
-std::vector<batch_entry> shard(const std::vector<batch_entry>& all, int index, int count) {
-  std::vector<batch_entry> v;
-  for (std::size_t i = 0; i < all.size(); ++i)
-    if (static_cast<int>(i % static_cast<std::size_t>(count)) + 1 == index) v.push_back(all[i]);
-  return v;
-}
-
 std::vector<batch_row> run_batch(builder& b, const std::vector<batch_entry>& entries, const batch_options& opt,
                                  const std::function<void(const batch_row&)>& on_row) {
   std::vector<batch_row> rows(entries.size());
@@ -243,65 +242,189 @@ std::vector<batch_row> run_batch(builder& b, const std::vector<batch_entry>& ent
   return rows;
 }
 
-std::string batch_summary_text(const std::vector<batch_row>& rows) {
-  std::string s = fmt::format("{:<20} {:<16} {:<15} {:>7} {:>8}  {}\n", "candidate", "exercise", "verdict", "score",
-                              "time", "note");
-  int passed = 0;
-  for (const auto& r : rows) {
-    passed += r.verdict_name == "passed";
-    s += fmt::format("{:<20} {:<16} {:<15} {:>7} {:>7.1f}s  {}{}\n", r.entry.candidate, r.entry.exercise,
-                     r.verdict_name, r.status == "error" ? "-" : fmt::format("{}/{}", r.score, r.max_score),
-                     static_cast<double>(r.wall.count()) / 1000.0, r.status == "resumed" ? "(resumed) " : "",
-                     r.message);
-  }
-  s += fmt::format("{} submission(s): {} passed, {} not\n", rows.size(), passed, rows.size() - passed);
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+namespace {
+
+std::string score_text(const batch_row& r) {
+  return r.status == "error" ? "-" : fmt::format("{}/{}", r.score, r.max_score);
+}
+
+std::string set_text(const set_pin& p) {
+  std::string s = p.name;
+  if (!p.version.empty()) s += " " + p.version;
+  if (!p.commit.empty()) s += " @ " + p.commit.substr(0, 12);
   return s;
 }
 
-std::string batch_summary_markdown(const std::vector<batch_row>& rows) {
-  std::string s = "# gograde batch\n\n| Candidate | Exercise | Verdict | Score | Note |\n|---|---|---|---:|---|\n";
+// How many submissions got each verdict, in the order verdicts first appear.
+std::vector<std::pair<std::string, int>> verdict_counts(const std::vector<batch_row>& rows) {
+  std::vector<std::pair<std::string, int>> v;
   for (const auto& r : rows) {
+    auto it = std::find_if(v.begin(), v.end(), [&](const auto& p) { return p.first == r.verdict_name; });
+    if (it == v.end()) v.emplace_back(r.verdict_name, 1);
+    else ++it->second;
+  }
+  return v;
+}
+
+std::string totals_text(const batch_summary& s) {
+  std::string t;
+  for (const auto& [v, n] : verdict_counts(s.rows)) t += fmt::format("{}{} {}", t.empty() ? "" : ", ", n, v);
+  return t;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+}  // namespace
+
+std::string batch_summary_text(const batch_summary& sum) {
+  std::string s = fmt::format("{:<20} {:<16} {:<15} {:>7} {:>8}  {}\n", "candidate", "exercise", "verdict", "score",
+                              "time", "first failed");
+  int passed = 0;
+  for (const auto& r : sum.rows) {
+    passed += r.verdict_name == "passed";
+    s += fmt::format("{:<20} {:<16} {:<15} {:>7} {:>7.1f}s  {}{}\n", r.entry.candidate, r.entry.exercise,
+                     r.verdict_name, score_text(r), static_cast<double>(r.wall.count()) / 1000.0,
+                     r.status == "resumed" ? "(resumed) " : "", r.message);
+  }
+  s += fmt::format("{} submission(s): {} passed, {} not\n", sum.rows.size(), passed, sum.rows.size() - passed);
+  for (const auto& p : sum.problems) s += "problem: " + p + "\n";
+  return s;
+}
+
+std::string batch_summary_markdown(const batch_summary& sum) {
+  std::string s = "# gograde batch\n\n";
+  s += fmt::format("Generated {}", sum.generated);
+  if (sum.shards > 1) s += fmt::format(", {} shards", sum.shards);
+  for (const auto& p : sum.sets) s += "; set " + set_text(p);
+  s += fmt::format(".\n\n**{} submission(s)**: {}.\n\n", sum.rows.size(), totals_text(sum));
+  if (!sum.problems.empty()) {
+    s += "## Problems\n\n";
+    for (const auto& p : sum.problems) s += "- " + p + "\n";
+    s += "\n";
+  }
+  s += "| Candidate | Exercise | Verdict | Score | First failed |\n|---|---|---|---:|---|\n";
+  for (const auto& r : sum.rows) {
     std::string note = r.message;
     for (auto& c : note)
       if (c == '\n' || c == '|') c = ' ';
-    s += fmt::format("| {} | {} | {} | {} | {} |\n", r.entry.candidate, r.entry.exercise, r.verdict_name,
-                     r.status == "error" ? "-" : fmt::format("{}/{}", r.score, r.max_score), note);
+    s += fmt::format("| {} | {} | {} | {} | {} |\n", r.entry.candidate, r.entry.exercise, r.verdict_name, score_text(r),
+                     note);
   }
   return s;
 }
 
-std::string batch_summary_json(const std::vector<batch_row>& rows) {
-  nlohmann::json arr = nlohmann::json::array();
-  for (const auto& r : rows) arr.push_back(row_object(r));
-  return nlohmann::json{{"schema", "gograde.batch/1"}, {"rows", arr}}.dump(2) + "\n";
+std::string batch_summary_json(const batch_summary& sum) {
+  nlohmann::json arr = nlohmann::json::array(), sets = nlohmann::json::array(), totals = nlohmann::json::object();
+  for (const auto& r : sum.rows) arr.push_back(row_object(r));
+  for (const auto& p : sum.sets)
+    sets.push_back({{"name", p.name}, {"version", p.version}, {"url", p.url}, {"commit", p.commit},
+                    {"fingerprint", p.fingerprint}});
+  for (const auto& [v, n] : verdict_counts(sum.rows)) totals[v] = n;
+  return nlohmann::json{{"schema", "gograde.batch/1"}, {"generated", sum.generated}, {"shards", sum.shards},
+                        {"sets", sets}, {"totals", totals}, {"problems", sum.problems}, {"rows", arr}}
+             .dump(2) +
+         "\n";
 }
 
-std::string batch_summary_html(const std::vector<batch_row>& rows, const fs::path& out_dir) {
+std::string batch_summary_csv(const batch_summary& sum) {
+  std::string s = "candidate,exercise,verdict,score,max_score,first_failed\n";
+  for (const auto& r : sum.rows)
+    s += fmt::format("{},{},{},{},{},{}\n", csv_field(r.entry.candidate), csv_field(r.entry.exercise),
+                     csv_field(r.verdict_name), r.status == "error" ? "" : std::to_string(r.score),
+                     r.status == "error" ? "" : std::to_string(r.max_score), csv_field(r.message));
+  return s;
+}
+
+std::string batch_summary_html(const batch_summary& sum, const fs::path& out_dir) {
   std::string s =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>gograde batch</title>\n<style>"
-      "body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:960px;padding:0 16px}"
-      "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:6px 8px;text-align:left}"
-      "th{background:#f5f5f5}.ok{color:#2e7d32;font-weight:600}.bad{color:#c62828;font-weight:600}"
-      "</style></head><body>\n<h1>gograde batch</h1>\n<table><tr><th>Candidate</th><th>Exercise</th><th>Verdict</th>"
-      "<th>Score</th><th>Report</th><th>Note</th></tr>\n";
-  for (const auto& r : rows) {
-    std::string link;
-    for (const auto& p : r.reports)
-      if (p.extension() == ".html") link = fs::path(p).lexically_relative(out_dir).string();
-    s += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                     markup_escape(r.entry.candidate), markup_escape(r.entry.exercise),
-                     r.verdict_name == "passed" ? "ok" : "bad", markup_escape(r.verdict_name),
-                     r.status == "error" ? "-" : fmt::format("{}/{}", r.score, r.max_score),
-                     link.empty() ? "" : fmt::format("<a href=\"{}\">scorecard</a>", markup_escape(link)),
-                     markup_escape(r.message));
+      "body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;padding:0 16px}"
+      "table{border-collapse:collapse;width:100%;margin-bottom:24px}td,th{border-bottom:1px solid #ddd;padding:6px 8px;"
+      "text-align:left;vertical-align:top}th{background:#f5f5f5;cursor:pointer;white-space:nowrap}"
+      "th.item{writing-mode:vertical-rl;transform:rotate(180deg);font-weight:400;max-height:160px}"
+      "td.item{text-align:center}.ok{color:#2e7d32;font-weight:600}.bad{color:#c62828;font-weight:600}"
+      ".skip{color:#757575}.meta{color:#555}details summary{cursor:pointer}"
+      "</style></head><body>\n<h1>gograde batch</h1>\n";
+  s += fmt::format("<p class=\"meta\">Generated {}{}", markup_escape(sum.generated),
+                   sum.shards > 1 ? fmt::format(" from {} shards", sum.shards) : "");
+  for (const auto& p : sum.sets) s += " · set " + markup_escape(set_text(p));
+  s += fmt::format("</p>\n<p><strong>{} submission(s)</strong>: {}</p>\n", sum.rows.size(),
+                   markup_escape(totals_text(sum)));
+  if (!sum.problems.empty()) {
+    s += "<h2>Problems</h2>\n<ul>\n";
+    for (const auto& p : sum.problems) s += "<li>" + markup_escape(p) + "</li>\n";
+    s += "</ul>\n";
   }
-  return s + "</table>\n</body></html>\n";
+  std::vector<std::string> exercises;
+  for (const auto& r : sum.rows)
+    if (std::find(exercises.begin(), exercises.end(), r.entry.exercise) == exercises.end())
+      exercises.push_back(r.entry.exercise);
+  std::sort(exercises.begin(), exercises.end());
+  for (const auto& ex : exercises) {
+    // The item columns: every item any row of this exercise has, first-seen order.
+    std::vector<std::string> ids;
+    for (const auto& r : sum.rows)
+      if (r.entry.exercise == ex)
+        for (const auto& it : r.items)
+          if (std::find(ids.begin(), ids.end(), it.first) == ids.end()) ids.push_back(it.first);
+    s += fmt::format("<h2>{}</h2>\n<table class=\"sortable\"><thead><tr><th>Candidate</th><th>Verdict</th>"
+                     "<th>Score</th>",
+                     markup_escape(ex));
+    for (const auto& id : ids) s += "<th class=\"item\">" + markup_escape(id) + "</th>";
+    s += "<th>Report</th><th>Details</th></tr></thead><tbody>\n";
+    for (const auto& r : sum.rows) {
+      if (r.entry.exercise != ex) continue;
+      std::string link;
+      for (const auto& p : r.reports)
+        if (p.extension() == ".html") link = fs::path(p).lexically_relative(out_dir).string();
+      s += fmt::format("<tr><td>{}</td><td class=\"{}\">{}</td><td data-sort=\"{}\">{}</td>",
+                       markup_escape(r.entry.candidate), r.verdict_name == "passed" ? "ok" : "bad",
+                       markup_escape(r.verdict_name), r.max_score ? r.score * 1000 / r.max_score : -1,
+                       score_text(r));
+      for (const auto& id : ids) {
+        auto it = std::find_if(r.items.begin(), r.items.end(), [&](const auto& p) { return p.first == id; });
+        const std::string v = it == r.items.end() ? "" : it->second;
+        const char* cls = v == "passed" ? "ok" : v == "skipped" || v == "inconclusive" || v.empty() ? "skip" : "bad";
+        s += fmt::format("<td class=\"item {}\" title=\"{}\">{}</td>", cls, markup_escape(v),
+                         v == "passed" ? "✓" : v.empty() ? "" : v == "skipped" ? "–" : "✗");
+      }
+      const std::string detail = r.message.size() > 80 && r.status == "error"
+                                     ? fmt::format("<details><summary>{}…</summary>{}</details>",
+                                                   markup_escape(r.message.substr(0, 60)), markup_escape(r.message))
+                                     : markup_escape(r.message);
+      s += fmt::format("<td>{}</td><td>{}</td></tr>\n",
+                       link.empty() ? "" : fmt::format("<a href=\"{}\">scorecard</a>", markup_escape(link)), detail);
+    }
+    s += "</tbody></table>\n";
+  }
+  // Click a column's heading to sort by it (again: the other way).
+  s += "<script>document.querySelectorAll('table.sortable th').forEach((th,i)=>th.addEventListener('click',()=>{"
+       "const tb=th.closest('table').tBodies[0],up=th.dataset.dir!=='up';th.dataset.dir=up?'up':'down';"
+       "const key=td=>td.dataset.sort!==undefined?Number(td.dataset.sort):td.textContent;"
+       "[...tb.rows].sort((a,b)=>{const x=key(a.cells[i]),y=key(b.cells[i]);return (x<y?-1:x>y?1:0)*(up?1:-1);})"
+       ".forEach(r=>tb.appendChild(r));}));</script>\n";
+  return s + "</body></html>\n";
 }
 
-void write_batch_summary(const std::vector<batch_row>& rows, const fs::path& out_dir) {
-  write_file_atomically(out_dir / "summary.json", batch_summary_json(rows));
-  write_file_atomically(out_dir / "summary.md", batch_summary_markdown(rows));
-  write_file_atomically(out_dir / "index.html", batch_summary_html(rows, out_dir));
+void write_batch_summary(const batch_summary& s, const fs::path& out_dir) {
+  write_file_atomically(out_dir / "summary.json", batch_summary_json(s));
+  write_file_atomically(out_dir / "summary.md", batch_summary_markdown(s));
+  write_file_atomically(out_dir / "summary.csv", batch_summary_csv(s));
+  write_file_atomically(out_dir / "index.html", batch_summary_html(s, out_dir));
 }
 
 }  // namespace gograde

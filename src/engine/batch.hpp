@@ -1,6 +1,6 @@
 #pragma once
 /// Grading a directory of submissions: one report per (candidate, exercise),
-/// a summary table, resumable, sharded across machines.
+/// a summary table, resumable, sharded across machines (see shards.hpp).
 ///
 /// Layout of the batch directory: one subdirectory per candidate, holding
 /// either the files of one exercise (which exercise: --exercise, or the one
@@ -33,7 +33,6 @@ struct batch_options {
   const catalog* sets = nullptr;  // where exercises are looked up (required)
   std::string exercise;  // for candidates holding one exercise's files; empty: detect
   int jobs = 1;
-  int shard_index = 1, shard_count = 1;  // this machine grades shard K of N
   bool force = false;
   fs::path out_dir;
   std::vector<std::string> formats{"json", "html"};  // json is always written
@@ -58,14 +57,31 @@ struct batch_row {
   std::chrono::milliseconds wall{0};
   std::string message;   // error text, or the first failing item's id
   std::vector<fs::path> reports;
+  std::vector<std::pair<std::string, std::string>> items;  // (item id, verdict), in rubric order
 };
+
+/// An exercise set a batch was graded against: what its manifest and origin
+/// say, and a fingerprint of the files of its exercises the batch grades
+/// (see exercise_hash), which tells two versions apart when there is no commit.
+struct set_pin {
+  std::string name, version, url, commit, fingerprint;
+};
+
+/// What a batch's summary shows: its rows, and about the whole.
+struct batch_summary {
+  std::vector<batch_row> rows;
+  std::vector<set_pin> sets;
+  std::string generated;  // UTC, ISO 8601
+  int shards = 1;
+  std::vector<std::string> problems;  // what a merge found missing or in conflict
+};
+
+/// Now, UTC, as 2026-12-05T19:04:05Z.
+std::string utc_now();
 
 /// The entries of a batch directory, sorted by candidate then exercise.
 /// Throws config_error when `dir` is not a directory or `exercise` unknown.
 std::vector<batch_entry> discover_batch(const fs::path& dir, const batch_options& opt);
-
-/// Entry i (0-based, in discover order) belongs to shard (i mod N) + 1.
-std::vector<batch_entry> shard(const std::vector<batch_entry>& all, int index, int count);
 
 /// Grades one entry in this process (resumed when its report is current).
 batch_row grade_entry(builder& b, const batch_entry& e, const batch_options& opt);
@@ -79,13 +95,18 @@ std::optional<batch_row> row_from_json(const std::string& line);
 std::vector<batch_row> run_batch(builder& b, const std::vector<batch_entry>& entries, const batch_options& opt,
                                  const std::function<void(const batch_row&)>& on_row = nullptr);
 
-/// The summary as text (a table), Markdown, JSON ("gograde.batch/1") and HTML.
-std::string batch_summary_text(const std::vector<batch_row>& rows);
-std::string batch_summary_markdown(const std::vector<batch_row>& rows);
-std::string batch_summary_json(const std::vector<batch_row>& rows);
-std::string batch_summary_html(const std::vector<batch_row>& rows, const fs::path& out_dir);
+/// The summary as text (a table), Markdown, JSON ("gograde.batch/1"), CSV
+/// (one line per submission: candidate, exercise, verdict, score, max_score,
+/// first_failed; nothing that changes between two grades of the same
+/// inputs) and HTML (totals, then per exercise a table with a column per
+/// rubric item, sortable).
+std::string batch_summary_text(const batch_summary& s);
+std::string batch_summary_markdown(const batch_summary& s);
+std::string batch_summary_json(const batch_summary& s);
+std::string batch_summary_csv(const batch_summary& s);
+std::string batch_summary_html(const batch_summary& s, const fs::path& out_dir);
 
-/// Writes summary.json, summary.md and index.html into `out_dir`.
-void write_batch_summary(const std::vector<batch_row>& rows, const fs::path& out_dir);
+/// Writes summary.json, summary.md, summary.csv and index.html into `out_dir`.
+void write_batch_summary(const batch_summary& s, const fs::path& out_dir);
 
 }  // namespace gograde

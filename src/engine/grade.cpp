@@ -726,11 +726,8 @@ void decide_item(item_outcome& io) {
   }
 }
 
-std::string input_hash(const exercise& ex, const fs::path& submission) {
-  const submission_files sub = read_submission(ex, submission);
-  std::uint64_t h = files_hash(ex, sub);
-  h = hash_string("missing:" + sub.missing, h);
-  h = hash_string("set:" + ex.origin.name + "@" + ex.origin.commit, h);
+std::string exercise_hash(const exercise& ex) {
+  std::uint64_t h = hash_string("set:" + ex.origin.name + "@" + ex.origin.commit);
   std::vector<fs::path> own;
   std::error_code ec;
   for (const fs::path& root : {ex.exercise_dir / "tests", ex.exercise_dir / "exercise.toml", ex.graders_dir / "suites",
@@ -741,6 +738,14 @@ std::string input_hash(const exercise& ex, const fs::path& submission) {
   }
   std::sort(own.begin(), own.end());
   for (const auto& p : own) h = hash_string(fmt::format("{:x}", hash_file(p)), h);
+  return fmt::format("{:016x}", h);
+}
+
+std::string input_hash(const exercise& ex, const fs::path& submission) {
+  const submission_files sub = read_submission(ex, submission);
+  std::uint64_t h = files_hash(ex, sub);
+  h = hash_string("missing:" + sub.missing, h);
+  h = hash_string("exercise:" + exercise_hash(ex), h);
   return fmt::format("{:016x}", h);
 }
 

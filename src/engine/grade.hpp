@@ -147,6 +147,10 @@ struct grade_options {
 /// batch command skips inputs it has graded already).
 std::string input_hash(const exercise& ex, const fs::path& submission);
 
+/// What a grade of `ex` depends on besides the submission: its set (name and
+/// commit) and its own files (tests, suites, data, rubric, exercise.toml).
+std::string exercise_hash(const exercise& ex);
+
 /// Throws config_error for a submission path that does not exist or lacks
 /// nothing else; compile errors and misbehaviour are verdicts, not throws.
 grade_result grade(builder& b, const exercise& ex, const fs::path& submission, const grade_options& opt);
