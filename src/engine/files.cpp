@@ -54,9 +54,7 @@ std::string start_time(long pid) {
 }
 
 // This machine, as digits: a hash of its machine id and host name (two
-// containers of one image share a machine id, never a host name). Tags carry
-// it so that a directory shared by several machines (a batch's reports on a
-// cluster) never has one machine judge another's process dead by its PID.
+// containers of one image share a machine id, never a host name).
 const std::string& host_id() {
   static const std::string id = [] {
     std::string seed = read_file("/etc/machine-id");
@@ -73,24 +71,24 @@ const std::string& host_id() {
 }  // namespace
 
 const std::string& process_tag() {
-  static const std::string tag = std::to_string(::getpid()) + "." + start_time(::getpid()) + "." + host_id();
+  static const std::string tag = std::to_string(::getpid()) + "." + start_time(::getpid());
   return tag;
 }
 
 bool process_alive(const std::string& tag) {
   const auto dot = tag.find('.');
   if (dot == std::string::npos) return false;
-  const auto dot2 = tag.find('.', dot + 1);
-  // Another machine's process: nothing here can tell, so it counts as alive
-  // (what it writes is never swept from under it).
-  if (dot2 != std::string::npos && tag.substr(dot2 + 1) != host_id()) return true;
   const long pid = std::atol(tag.substr(0, dot).c_str());
   const std::string start = start_time(pid);
-  return pid > 0 && !start.empty() && start == tag.substr(dot + 1, dot2 == std::string::npos ? std::string::npos : dot2 - dot - 1);
+  return pid > 0 && !start.empty() && start == tag.substr(dot + 1);
 }
 
+// The machine rides after the tag, as its own "-hNNN" part: a directory
+// shared by several machines (a batch's reports on a cluster) never has one
+// judge another's process dead by a PID of its own; and a reader that knows
+// only PID.START (an older gograde) still reads the tag right.
 fs::path temp_sibling(const fs::path& p) {
-  return p.string() + ".tmp-" + process_tag() + "-" +
+  return p.string() + ".tmp-" + process_tag() + "-h" + host_id() + "-" +
          std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()));
 }
 
@@ -139,6 +137,16 @@ std::string leftover_tag(const std::string& name) {
   return name.substr(at, end - at);
 }
 
+// Whether a leftover's name says another machine made it ("TAG-hNNN-").
+bool of_another_machine(const std::string& name, const std::string& tag) {
+  const auto at = name.find(tag + "-h");
+  if (at == std::string::npos) return false;
+  const std::size_t from = at + tag.size() + 2;
+  std::size_t end = from;
+  while (end < name.size() && name[end] >= '0' && name[end] <= '9') ++end;
+  return end > from && end < name.size() && name[end] == '-' && name.substr(from, end - from) != host_id();
+}
+
 }  // namespace
 
 int sweep_stale(const fs::path& dir, int depth) {
@@ -146,8 +154,9 @@ int sweep_stale(const fs::path& dir, int depth) {
   std::error_code ec;
   std::vector<fs::path> below;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const std::string tag = leftover_tag(e.path().filename().string());
-    if (!tag.empty() && tag != process_tag() && !process_alive(tag)) {
+    const std::string name = e.path().filename().string();
+    const std::string tag = leftover_tag(name);
+    if (!tag.empty() && tag != process_tag() && !process_alive(tag) && !of_another_machine(name, tag)) {
       std::error_code rec;
       if (fs::remove_all(e.path(), rec) > 0) ++removed;
     } else if (depth > 0 && e.is_directory(ec) && !e.is_symlink(ec)) {

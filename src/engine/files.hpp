@@ -23,17 +23,16 @@ std::string read_untrusted_file(const fs::path& p, std::size_t cap);
 /// Replaces every occurrence of `from` (non-empty) in `s`.
 void replace_all(std::string& s, const std::string& from, const std::string& to);
 
-/// "PID.START.HOST": this process's id, its start time (clock ticks since
-/// boot), which together name it for good (a PID alone is reused), and a
-/// number naming this machine (a directory may be shared by several).
+/// "PID.START": this process's id and its start time (clock ticks since
+/// boot), which together name it for good: a PID alone is reused.
 const std::string& process_tag();
 
-/// Whether the process a tag names is still running; a tag of another
-/// machine's process counts as running (nothing here can tell).
+/// Whether the process a tag names is still running.
 bool process_alive(const std::string& tag);
 
 /// A name beside `p` unique to this process and thread (`p` +
-/// ".tmp-PID.START-TID"), for writing something before renaming it to `p`.
+/// ".tmp-PID.START-hHOST-TID", HOST a number naming this machine), for
+/// writing something before renaming it to `p`.
 fs::path temp_sibling(const fs::path& p);
 
 /// Writes `text` to `p` through temp_sibling(p) and a rename, creating the
@@ -51,7 +50,8 @@ fs::path make_staging_dir(const fs::path& final_dir, std::string& error);
 
 /// Removes what killed gograde processes left in `dir`: staging names
 /// (`*.tmp-TAG-*`) and private run directories (`gograde-run-TAG-*`,
-/// `gograde-exec-TAG-*`) whose process (see process_tag) has ended; with `depth` > 0, in
+/// `gograde-exec-TAG-*`) whose process (see process_tag) has ended, never
+/// what another machine sharing `dir` is writing; with `depth` > 0, in
 /// subdirectories too, that many levels down. Never fails (what cannot be
 /// removed stays). Returns how many entries it removed.
 int sweep_stale(const fs::path& dir, int depth = 0);

@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
 
@@ -16,15 +15,6 @@ TEST_CASE("A process tag names this process and tells a live process from an end
   CHECK_FALSE(process_alive(std::to_string(::getpid()) + ".1"));
   CHECK_FALSE(process_alive("999999999.5"));
   CHECK_FALSE(process_alive("garbage"));
-  // PID.START.HOST: with this machine's number, judged here; the tag without
-  // its host part is the same process.
-  const std::string host = tag.substr(tag.rfind('.') + 1);
-  CHECK(std::count(tag.begin(), tag.end(), '.') == 2);
-  CHECK(process_alive(tag.substr(0, tag.rfind('.'))));
-  CHECK_FALSE(process_alive(std::to_string(::getpid()) + ".1." + host));
-  // Another machine's process cannot be judged from here: it counts as alive.
-  const std::string other = host == "7" ? "8" : "7";
-  CHECK(process_alive("999999999.5." + other));
 }
 
 TEST_CASE("Sweeping removes what ended processes left and nothing else", "[files]") {
@@ -42,12 +32,17 @@ TEST_CASE("Sweeping removes what ended processes left and nothing else", "[files
   fs::create_directories(unrelated);
   std::ofstream(dir / "a.tmp-notatag-1") << "x";
   // What a process of another machine sharing this directory is writing
-  // (the same PID as ours, even): never swept.
-  const std::string host = process_tag().substr(process_tag().rfind('.') + 1);
-  const fs::path remote = dir / ("summary.json.tmp-" + std::to_string(::getpid()) + ".1." + host + "1-5");
+  // (with a PID.START that is dead here, even): never swept; what a dead
+  // process of this machine left with the same naming is.
+  const std::string mark = temp_sibling(dir / "x").filename().string();  // x.tmp-TAG-hHOST-TID
+  const std::string host = mark.substr(mark.find("-h") + 2, mark.rfind('-') - mark.find("-h") - 2);
+  const fs::path remote = dir / ("summary.json.tmp-" + dead + "-h" + host + "1-5");
+  const fs::path local_dead = dir / ("summary.json.tmp-" + dead + "-h" + host + "-5");
   fs::create_directories(remote);
+  fs::create_directories(local_dead);
 
-  CHECK(sweep_stale(dir) == 4);
+  CHECK(sweep_stale(dir) == 5);
+  CHECK_FALSE(fs::exists(local_dead));
   CHECK(fs::exists(dir / "nested" / ("index.html.tmp-" + dead + "-9")));  // depth 0: not below
   CHECK(sweep_stale(dir, 1) == 1);
   CHECK(fs::exists(mine));

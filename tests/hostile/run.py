@@ -172,7 +172,7 @@ def check_batch(name, batch, out_dir, table):
 rows = check_batch("hostile", proc, out, expected)
 
 def alive(tag):
-    """Whether the process a leftover's tag (PID.START.HOST) names still runs."""
+    """Whether the process a leftover's tag (PID.START) names still runs."""
     pid, start = tag.split(".")[:2]
     try:
         with open(f"/proc/{pid}/stat") as f:
