@@ -20,6 +20,7 @@
 
 #include "gograde_version.hpp"
 
+#include "completion.hpp"
 #include "engine/batch.hpp"
 #include "engine/shards.hpp"
 #include "engine/build.hpp"
@@ -1018,6 +1019,10 @@ int main(int argc, char** argv) {
   batch_entry_cmd->add_option("--formats", formats)->delimiter(',');
   batch_entry_cmd->add_flag("--force", force);
 
+  std::string shell;
+  auto* completion = app.add_subcommand("completion", "Print shell completion for bash or zsh (the install puts both in place)");
+  completion->add_option("shell", shell, "bash or zsh")->required()->check(CLI::IsMember({"bash", "zsh"}));
+
   std::vector<std::string> exec_argv, exec_ro;
   auto* sandbox_exec = app.add_subcommand("sandbox-exec", "Run a program in the sandbox a submission's run gets");
   sandbox_exec->add_option("--ro", exec_ro, "Show this path read-only too (repeatable)");
@@ -1034,6 +1039,10 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   try {
+    if (*completion) {
+      std::cout << completion_script(app, shell);
+      return 0;
+    }
     if (*sets_add) return cmd_sets_add(g, url, set_name, ref, verify);
     if (*sets_list) return cmd_sets_list(json_out);
     if (*sets_show) return cmd_sets_show(set_name);

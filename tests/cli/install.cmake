@@ -12,9 +12,14 @@ endif()
 foreach(f bin/gograde bin/gograde-jail bin/gograde-astcheck share/gograde/gograde-set.toml
           share/gograde/harness/gox/include/gox/runtime.hpp share/gograde/harness/gox/src/runtime.cpp
           share/gograde/harness/check/check_main.cpp share/gograde/exercises/safe-counter/exercise.toml
-          share/gograde/graders/safe-counter/rubric.toml share/gograde/reference/safe-counter/counter.hpp)
+          share/gograde/graders/safe-counter/rubric.toml share/gograde/reference/safe-counter/counter.hpp
+          share/bash-completion/completions/gograde share/zsh/site-functions/_gograde share/man/man1/gograde.1)
   expect_file(${prefix}/${f})
 endforeach()
+# The man page has every command's options.
+file(READ ${prefix}/share/man/man1/gograde.1 man)
+expect("${man}" "\\.SH COMMANDS")
+expect("${man}" "gograde batch merge|--shard-count")
 set(GG ${prefix}/bin/gograde)
 gg(0 version --version)
 expect("${version}" "sources: ${prefix}/share/gograde")
