@@ -12,7 +12,6 @@
 #include <dirent.h>
 
 #include <algorithm>
-#include <map>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -52,61 +51,34 @@ struct tree_sample {
   std::uint64_t cpu_ticks = 0;
   bool runnable = false;
   bool any = false;
-  struct thread {
-    long tid;
-    std::uint64_t on_cpu_ns, run_delay_ns;
-    bool runnable;
-  };
-  std::vector<thread> threads;  // each thread's schedstat (none where the kernel keeps none)
 };
 
-// A thread's schedstat: time on a CPU, time waiting on a run queue (which the
-// kernel adds when the wait ends, when the thread next runs).
-bool read_schedstat(const std::string& path, std::uint64_t& on_cpu, std::uint64_t& waited) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  char buf[128];
-  const ssize_t n = ::read(fd, buf, sizeof buf - 1);
-  ::close(fd);
-  if (n <= 0) return false;
-  buf[n] = '\0';
-  unsigned long long a = 0, b = 0;
-  if (std::sscanf(buf, "%llu %llu", &a, &b) != 2) return false;
-  on_cpu = a;
-  waited = b;
-  return true;
-}
-
-// How long the most delayed thread of a tree has waited for a CPU, sample by
-// sample: its schedstat wait, plus, while it is runnable and has not run since
-// the last sample, the time since then (a wait the kernel has not added yet).
+// How long a process tree was kept from running, sample by sample: an
+// interval in which it had a runnable thread yet got less than half a CPU
+// counts what it did not get (the interval less its CPU time). A tree that
+// keeps itself waiting (more runnable threads than CPUs) still gets the
+// CPUs, so only a machine busy with other work makes it wait.
 class cpu_wait_tracker {
  public:
+  // From the start: the tree began with no CPU time.
+  explicit cpu_wait_tracker(std::chrono::steady_clock::time_point start) : last_(start) {}
   std::chrono::milliseconds update(const tree_sample& s, std::chrono::steady_clock::time_point now) {
-    std::map<long, seen> next;
-    std::uint64_t most = 0;
-    for (const auto& t : s.threads) {
-      seen v{t.on_cpu_ns, t.run_delay_ns, 0};
-      if (auto it = seen_.find(t.tid); it != seen_.end() && t.runnable && t.on_cpu_ns == it->second.on_cpu_ns &&
-                                       t.run_delay_ns == it->second.run_delay_ns)
-        v.pending_ns = it->second.pending_ns + static_cast<std::uint64_t>(
-                                                   std::chrono::duration_cast<std::chrono::nanoseconds>(now - last_).count());
-      most = std::max(most, v.run_delay_ns + v.pending_ns);
-      next[t.tid] = v;
+    static const long hz = std::max(1L, ::sysconf(_SC_CLK_TCK));
+    const auto cpu = std::chrono::milliseconds(static_cast<long long>(s.cpu_ticks) * 1000 / hz);
+    // A child that ended took its ticks with it: that interval counts as run.
+    if (cpu >= cpu_) {
+      const auto interval = std::chrono::duration_cast<std::chrono::milliseconds>(now - last_);
+      const auto used = cpu - cpu_;
+      if (s.runnable && used * 2 < interval) waited_ += interval - used;
     }
-    seen_ = std::move(next);
     last_ = now;
-    most_ = std::max(most_, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::nanoseconds(most)));
-    return most_;
+    cpu_ = cpu;
+    return waited_;
   }
 
  private:
-  struct seen {
-    std::uint64_t on_cpu_ns, run_delay_ns, pending_ns;
-  };
-  std::map<long, seen> seen_;
   std::chrono::steady_clock::time_point last_;
-  std::chrono::milliseconds most_{0};  // threads that end take their wait with them: the most seen counts
+  std::chrono::milliseconds cpu_{0}, waited_{0};
 };
 
 tree_sample sample_tree(pid_t root) {
@@ -133,19 +105,17 @@ tree_sample sample_tree(pid_t root) {
     s.any = true;
     s.cpu_ticks += p.st.ticks;
     if (p.st.state == 'R' || p.st.state == 'D') s.runnable = true;
-    // The process's state is its main thread's: look at the others too, and
-    // at how long each has waited for a CPU.
+    if (s.runnable) continue;
+    // The process's state is its main thread's: look at the others too.
     const std::string tasks = "/proc/" + std::to_string(p.pid) + "/task";
     if (DIR* d = ::opendir(tasks.c_str())) {
       while (const dirent* e = ::readdir(d)) {
         if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
-        const std::string task = tasks + "/" + e->d_name;
         proc_stat t;
-        const bool read = read_proc_stat(task + "/stat", t);
-        if (read && (t.state == 'R' || t.state == 'D')) s.runnable = true;
-        std::uint64_t on_cpu = 0, waited = 0;
-        if (read && read_schedstat(task + "/schedstat", on_cpu, waited))
-          s.threads.push_back({std::atol(e->d_name), on_cpu, waited, t.state == 'R'});
+        if (read_proc_stat(tasks + "/" + e->d_name + "/stat", t) && (t.state == 'R' || t.state == 'D')) {
+          s.runnable = true;
+          break;
+        }
       }
       ::closedir(d);
     }
@@ -296,7 +266,7 @@ process_result run_process(const process_spec& spec) {
   auto deadline = t0 + spec.timeout;
   std::chrono::milliseconds waited{0};  // the tree's run-queue wait, as last sampled
   // Threads that have ended take their wait with them: the most seen counts.
-  cpu_wait_tracker waits;
+  cpu_wait_tracker waits(t0);
   auto note_wait = [&](const tree_sample& s) {
     waited = waits.update(s, clock::now());
     deadline = t0 + spec.timeout + std::min(waited, spec.busy_extension);

@@ -45,11 +45,13 @@ struct process_spec {
   /// or blocked). Load does not trigger it: a starved thread is runnable.
   std::chrono::milliseconds stall_limit{0};
   /// Non-zero (with stall_limit, which samples the tree): `timeout` counts
-  /// the time the process could run. The deadline moves back by the time its
-  /// most delayed thread spent waiting for a CPU (the scheduler's run-queue
-  /// delay, /proc/.../schedstat), by at most this much: on a busy machine a
-  /// program gets its whole limit of running time, and a program that loops
-  /// forever still runs out of it. At this cap the run ends `busy`.
+  /// the time the process could run. The deadline moves back by the time the
+  /// tree was kept from running (sampled intervals in which it had a runnable
+  /// thread yet got less than half a CPU: a machine busy with other work), by
+  /// at most this much: on a busy machine a program gets its whole limit of
+  /// running time, and a program that loops forever still runs out of it
+  /// (with as many threads as it likes: those get the CPUs). At this cap the
+  /// run ends `busy`.
   std::chrono::milliseconds busy_extension{0};
   /// The child is killed when the thread that started it dies (a killed
   /// grader leaves no grading process behind).
@@ -74,7 +76,7 @@ struct process_result {
   /// timed_out with its deadline moved back by all of busy_extension: the
   /// machine kept it from running, so it did not have its time (see busy_extension).
   bool busy = false;
-  std::chrono::milliseconds waited_for_cpu{0};  // the most delayed thread's run-queue wait (sampled)
+  std::chrono::milliseconds waited_for_cpu{0};  // how long it was kept from running (see busy_extension)
   std::string output;
   std::size_t output_bytes = 0;  // total written, kept or not
   std::chrono::milliseconds wall{0};

@@ -125,6 +125,12 @@ TEST_CASE("On a busy CPU the limit is running time: a starved program finishes, 
   CHECK(loop.timed_out);
   CHECK_FALSE(loop.busy);
   CHECK(loop.waited_for_cpu > std::chrono::milliseconds(200));
+  // A program that keeps itself waiting (more spinning threads than CPUs)
+  // still gets the CPUs: no extension, it times out as any loop does.
+  const process_result crowd = run_starved("for k in 1 2 3 4 5 6 7 8; do (while :; do :; done) & done; wait", 0,
+                                           std::chrono::milliseconds(1000), std::chrono::seconds(120));
+  CHECK(crowd.timed_out);
+  CHECK_FALSE(crowd.busy);
   // Kept from running longer than the extension allows: busy, not a verdict.
   const process_result capped =
       run_starved("while :; do :; done", 19, std::chrono::milliseconds(500), std::chrono::milliseconds(500));
