@@ -83,7 +83,10 @@ state_of() { scontrol show job "$1" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*
 task_is() { [ "$(state_of "$1")" = "$2" ]; }
 array_done() { [ -z "$(squeue -h -j "$job" 2>/dev/null)" ]; }
 
-wait_for 900 "shard 2 to grade $first" test -f "$out/$first.json"
+task_active() { case "$(state_of "$1")" in ""|PENDING|CONFIGURING|RUNNING|REQUEUED) return 0 ;; *) return 1 ;; esac; }
+first_graded_or_over() { test -f "$out/$first.json" || ! task_active "${job}_2"; }
+wait_for 900 "shard 2 to grade $first" first_graded_or_over
+test -f "$out/$first.json" || fail "shard 2 ended ($(state_of "${job}_2")) before grading $first"
 task_is "${job}_2" RUNNING || fail "shard 2 is $(state_of "${job}_2"), not running at its held submission"
 scancel "${job}_2"
 wait_for 60 "shard 2 to be cancelled" task_is "${job}_2" CANCELLED
