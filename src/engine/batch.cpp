@@ -357,7 +357,7 @@ std::string batch_summary_html(const batch_summary& sum, const fs::path& out_dir
       "text-align:left;vertical-align:top}th{background:#f5f5f5;cursor:pointer;white-space:nowrap}"
       "th.item{writing-mode:vertical-rl;transform:rotate(180deg);font-weight:400;max-height:160px}"
       "td.item{text-align:center}.ok{color:#2e7d32;font-weight:600}.bad{color:#c62828;font-weight:600}"
-      ".skip{color:#757575}.meta{color:#555}details summary{cursor:pointer}"
+      ".skip{color:#757575}.meta{color:#555}details summary{cursor:pointer}tfoot td{color:#555;font-size:12px}"
       "</style></head><body>\n<h1>gograde batch</h1>\n";
   s += fmt::format("<p class=\"meta\">Generated {}{}", markup_escape(sum.generated),
                    sum.shards > 1 ? fmt::format(" from {} shards", sum.shards) : "");
@@ -381,9 +381,26 @@ std::string batch_summary_html(const batch_summary& sum, const fs::path& out_dir
       if (r.entry.exercise == ex)
         for (const auto& it : r.items)
           if (std::find(ids.begin(), ids.end(), it.first) == ids.end()) ids.push_back(it.first);
-    s += fmt::format("<h2>{}</h2>\n<table class=\"sortable\"><thead><tr><th>Candidate</th><th>Verdict</th>"
-                     "<th>Score</th>",
-                     markup_escape(ex));
+    // What the exercise's rows add up to: how many passed, the spread of scores.
+    std::vector<double> scores;
+    int passed = 0;
+    for (const auto& r : sum.rows)
+      if (r.entry.exercise == ex) {
+        passed += r.verdict_name == "passed";
+        if (r.max_score > 0) scores.push_back(100.0 * r.score / r.max_score);
+      }
+    std::sort(scores.begin(), scores.end());
+    const std::string spread =
+        scores.empty() ? ""
+                       : fmt::format(" · scores {:.0f}% to {:.0f}%, median {:.0f}%", scores.front(), scores.back(),
+                                     scores.size() % 2 ? scores[scores.size() / 2]
+                                                       : (scores[scores.size() / 2 - 1] + scores[scores.size() / 2]) / 2);
+    const bool graded = ex != "?";
+    s += fmt::format("<h2>{}</h2>\n<p class=\"meta\">{} submission(s) · {} passed{}</p>\n<table class=\"sortable\">"
+                     "<thead><tr><th>Candidate</th><th>Verdict</th><th>Score</th>",
+                     graded ? markup_escape(ex) : "Not graded (no exercise found)",
+                     std::count_if(sum.rows.begin(), sum.rows.end(), [&](const batch_row& r) { return r.entry.exercise == ex; }),
+                     passed, spread);
     for (const auto& id : ids) s += "<th class=\"item\">" + markup_escape(id) + "</th>";
     s += "<th>Report</th><th>Details</th></tr></thead><tbody>\n";
     for (const auto& r : sum.rows) {
@@ -409,7 +426,23 @@ std::string batch_summary_html(const batch_summary& sum, const fs::path& out_dir
       s += fmt::format("<td>{}</td><td>{}</td></tr>\n",
                        link.empty() ? "" : fmt::format("<a href=\"{}\">scorecard</a>", markup_escape(link)), detail);
     }
-    s += "</tbody></table>\n";
+    s += "</tbody>";
+    if (!ids.empty()) {
+      // Per item: how many of the candidates who were graded on it passed it.
+      s += "<tfoot><tr><td colspan=\"3\">passed by</td>";
+      for (const auto& id : ids) {
+        int of = 0, ok = 0;
+        for (const auto& r : sum.rows)
+          for (const auto& [item, v] : r.items)
+            if (r.entry.exercise == ex && item == id && v != "skipped") {
+              ++of;
+              ok += v == "passed";
+            }
+        s += fmt::format("<td class=\"item\" title=\"{} of {} passed {}\">{}/{}</td>", ok, of, markup_escape(id), ok, of);
+      }
+      s += "<td></td><td></td></tr></tfoot>";
+    }
+    s += "</table>\n";
   }
   // Click a column's heading to sort by it (again: the other way).
   s += "<script>document.querySelectorAll('table.sortable th').forEach((th,i)=>th.addEventListener('click',()=>{"

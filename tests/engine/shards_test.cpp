@@ -286,4 +286,10 @@ TEST_CASE("The summary's CSV holds what two grades of the same inputs share, quo
   CHECK_THAT(html, Catch::Contains("Generated 2026-12-05T10:00:00Z") && Catch::Contains("1 failed, 1 error") &&
                        Catch::Contains("<th class=\"item\">functional</th>") && Catch::Contains("o&quot;brien, jr"));
   CHECK_THAT(batch_summary_json(s), Catch::Contains("\"totals\": {") && Catch::Contains("\"failed\": 1"));
+  // Per exercise: how many passed, the spread of scores, each item's pass rate.
+  s.rows.push_back(row_for({"ann", "reverse", "/a", {}}, "passed", 10));
+  s.rows.push_back(row_for({"bo", "reverse", "/b", {}}, "failed", 5));
+  const std::string index = batch_summary_html(s, "/out");
+  CHECK_THAT(index, Catch::Contains("3 submission(s) · 1 passed · scores 30% to 100%, median 50%") &&
+                        Catch::Contains(">1/3</td>") && Catch::Contains("Not graded (no exercise found)"));
 }
