@@ -80,6 +80,11 @@ void policy(scmp_filter_ctx ctx) {
   // Other processes' memory and execution.
   for (const char* n : {"ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd"})
     deny(seccomp_syscall_resolve_name(n));
+  // Its own scheduling: a program that lowers its priority (nice, SCHED_IDLE)
+  // on a busy machine could pass its own slowness off as the machine's (a
+  // run's limit forgives the time the machine kept it from running).
+  for (const char* n : {"setpriority", "sched_setscheduler", "sched_setattr", "sched_setparam", "ioprio_set"})
+    deny(seccomp_syscall_resolve_name(n));
   // Kernel facilities a grader's host shares with every program.
   for (const char* n : {"keyctl", "add_key", "request_key", "bpf", "perf_event_open", "userfaultfd",
                         "init_module", "finit_module", "delete_module", "create_module", "kexec_load",

@@ -8,6 +8,8 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
+#include <sched.h>
+#include <sys/resource.h>
 #include <linux/perf_event.h>
 #include <sched.h>
 #include <signal.h>
@@ -105,6 +107,13 @@ inline int run_all() {
     int x = 42, y = 0;
     iovec local{&y, sizeof y}, remote{&x, sizeof x};
     must_fail("process_vm_readv", process_vm_readv(getpid(), &local, 1, &remote, 1, 0));
+  }
+  // Lowering its own priority (allowed to any process outside): refused, so a
+  // slow program cannot pass itself off as starved by a busy machine.
+  must_fail("setpriority (nice 19)", setpriority(PRIO_PROCESS, 0, 19));
+  {
+    sched_param sp{};
+    must_fail("sched_setscheduler (SCHED_IDLE)", sched_setscheduler(0, SCHED_IDLE, &sp));
   }
   must_fail("keyctl", syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3 /* session */, 0));
   must_fail("add_key", syscall(SYS_add_key, "user", "probe", "x", 1, -3));
