@@ -310,7 +310,8 @@ void write_shard_summary(const fs::path& out_dir, const batch_plan& plan, int in
     batch_row rel = r;
     // Reports relative to the output directory: where a merge finds it is its own business.
     for (auto& p : rel.reports) p = fs::weakly_canonical(fs::absolute(p), ec).lexically_relative(base);
-    rel.entry.submission = r.entry.submission.lexically_relative(plan.source);
+    rel.entry.submission = fs::absolute(r.entry.submission).lexically_normal().lexically_relative(
+        fs::absolute(plan.source).lexically_normal());
     arr.push_back(nlohmann::json::parse(row_json(rel)));
   }
   char host[256] = {};

@@ -244,6 +244,15 @@ TEST_CASE("Merging shards gives one summary, and says what is missing or differs
   CHECK_THAT(all, Catch::Contains("cand03 safe-counter was graded 2 times with different results: passed 10/10") &&
                       Catch::Contains("failed 3/10") && Catch::Contains("set builtin was graded at 2 versions"));
 
+  // Submissions as a shard's graders name them (absolute) under a plan made
+  // from a relative directory: recorded relative to it all the same.
+  const fs::path rel_out = t.path / "rel";
+  const batch_plan rel_plan = join_batch(rel_out, make_plan("subs", entries_of("subs", 1, {"reverse"}), 2, {kSetA}), notes);
+  batch_row abs_row = row_for(rel_plan.entries.front(), "passed", 10);
+  abs_row.entry.submission = fs::absolute(abs_row.entry.submission);
+  write_shard_summary(rel_out, rel_plan, rel_plan.shard_of.front(), {abs_row}, utc_now());
+  CHECK(merge_batches({rel_out}).rows.front().entry.submission == fs::path("cand00/reverse"));
+
   // A directory without results is an error, not an empty summary.
   fs::create_directories(t.path / "empty");
   CHECK_THAT(config_message([&] { merge_batches({t.path / "empty"}); }), Catch::Contains("no batch results here"));
