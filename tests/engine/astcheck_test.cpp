@@ -81,7 +81,7 @@ TEST_CASE("The code check's findings reject, with file, line and what was used",
   CHECK(std::find(seen.argv.begin(), seen.argv.end(), "--allow-functions") != seen.argv.end());
 }
 
-TEST_CASE("What clang cannot parse is a compile error; a timeout says so; a failed checker is ours", "[astcheck]") {
+TEST_CASE("What clang cannot parse is a compile error, a timeout says so, a failed checker is ours", "[astcheck]") {
   scratch s;
   ast_check a = s.check([](const process_spec&) {
     return exited(2, "{\"file\":\"counter.hpp\",\"line\":9,\"what\":\"error\",\"why\":\"expected ';'\"}\n");

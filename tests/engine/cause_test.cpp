@@ -55,7 +55,7 @@ TEST_CASE("Races and deadlocks are told apart by the candidate's lines", "[cause
   CHECK(cause_of(run(verdict::leak, "leak", {{"pool.hpp", 30}})).key != cause_of(d).key);
 }
 
-TEST_CASE("A failed check is its test and check; numbers that vary do not split it", "[cause]") {
+TEST_CASE("A failed check is its test and check, numbers that vary do not split it", "[cause]") {
   const auto a = run(verdict::failed, "\"Plain threads lose no update\": CHECK( 199 == 200 )");
   const auto b = run(verdict::failed, "\"Plain threads lose no update\": CHECK( 187 == 200 )");
   const auto c = run(verdict::failed, "\"Many fibers lose no update\": CHECK( 187 == 200 )");
@@ -84,7 +84,7 @@ TEST_CASE("A build failure's headline says what failed, not only that something 
   CHECK(cause_of(failed).headline == "failed: \"Retry\": CHECK( err == nil )");
 }
 
-TEST_CASE("A grade's causes are counted over items; a report shows each once", "[cause]") {
+TEST_CASE("A grade's causes are counted over items, a report shows each once", "[cause]") {
   grade_result g;
   g.exercise = "worker-pool";
   g.title = "Worker pool";

@@ -53,7 +53,7 @@ TEST_CASE("Run specs expand to one configuration per seed or repetition", "[engi
   CHECK_THROWS_AS(parse_runs("fast:1"), config_error);
 }
 
-TEST_CASE("PCT runs: depth, expected steps and seeds; malformed specs are refused", "[engine][exercise]") {
+TEST_CASE("PCT runs: depth, expected steps and seeds, malformed specs are refused", "[engine][exercise]") {
   const auto runs = parse_runs("pct:d=2,steps=300,seeds=5-7");
   REQUIRE(runs.size() == 3);
   CHECK(runs[0].kind == "pct");
@@ -77,7 +77,7 @@ TEST_CASE("PCT runs: depth, expected steps and seeds; malformed specs are refuse
   }
 }
 
-TEST_CASE("DFS runs: one search with its preemption bound and budget; malformed specs are refused",
+TEST_CASE("DFS runs: one search with its preemption bound and budget, malformed specs are refused",
           "[engine][exercise]") {
   const auto runs = parse_runs("dfs:preemptions=1,runs=300");
   REQUIRE(runs.size() == 1);
@@ -228,7 +228,7 @@ TEST_CASE("An exercise's allowlist names folders and functions, nothing else", "
   }
 }
 
-TEST_CASE("The explore build runs an item's det and virt runs; an item with only par runs is refused",
+TEST_CASE("The explore build runs an item's det and virt runs, an item with only par runs is refused",
           "[engine][exercise]") {
   const std::string item = "[[item]]\nid = \"x\"\ntitle = \"X\"\npoints = 1\nsuite = \"s.cpp\"\ntests = \"[x]\"\n";
   {
@@ -247,7 +247,7 @@ TEST_CASE("The explore build runs an item's det and virt runs; an item with only
   }
 }
 
-TEST_CASE("An item about races runs in the race build only; a mutant may name each item's verdict",
+TEST_CASE("An item about races runs in the race build only, a mutant may name each item's verdict",
           "[engine][exercise]") {
   const std::string item = "[[item]]\nid = \"x\"\ntitle = \"X\"\npoints = 1\nsuite = \"s.cpp\"\ntests = \"[x]\"\n";
   {

@@ -44,7 +44,7 @@ race::report data_race() {
 
 }  // namespace
 
-TEST_CASE("A clean run with every test passing is passed; one failed check is failed", "[judge]") {
+TEST_CASE("A clean run with every test passing is passed, one failed check is failed", "[judge]") {
   CHECK(judge(clean()).v == verdict::passed);
   run_facts f = clean();
   f.tests[1].passed = false;
@@ -82,7 +82,7 @@ TEST_CASE("A race build that exits with TSan's status but delivered no report wa
   CHECK(judge(f).v == verdict::passed);
 }
 
-TEST_CASE("A flood of race reports is a data race; any other flood is output_limit", "[judge]") {
+TEST_CASE("A flood of race reports is a data race, any other flood is output_limit", "[judge]") {
   run_facts f = clean();
   f.fl = flavour::race;
   f.output_exceeded = true;
@@ -149,7 +149,7 @@ TEST_CASE("gox outcomes rank deadlock, then leak, then panic, and name their tes
   CHECK(judge(f).v == verdict::crash);
 }
 
-TEST_CASE("A suite that stops early is a crash, never a pass; a signal is named", "[judge]") {
+TEST_CASE("A suite that stops early is a crash, never a pass, a signal is named", "[judge]") {
   run_facts f = clean();
   f.done = false;
   CHECK(judge(f).v == verdict::crash);
@@ -181,7 +181,7 @@ TEST_CASE("A judge half that did not finish is our fault, whatever the driver di
   CHECK(judge(f).evidence.find("judge half") != std::string::npos);
 }
 
-TEST_CASE("Tests the driver never reported fail; a driver that stopped is a crash", "[judge]") {
+TEST_CASE("Tests the driver never reported fail, a driver that stopped is a crash", "[judge]") {
   // What the judge sends for a test the driver reported nothing for.
   run_facts f = clean();
   f.tests.push_back(test("c", false, "missing"));

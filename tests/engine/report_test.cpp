@@ -193,7 +193,7 @@ TEST_CASE("A program's words in a report are plain: no terminal escapes, markup 
   CHECK(plain_words(std::string(500, 'x'), 200).size() == 200);
 }
 
-TEST_CASE("JUnit: a test's name never changes with its outcome; defects fail, crashes and limits error", "[report]") {
+TEST_CASE("JUnit: a test's name never changes with its outcome, defects fail, crashes and limits error", "[report]") {
   grade_result g = fixture::sample_grade();
   const std::string before = to_junit(g);
   CHECK(before.find("points)") == std::string::npos);
@@ -223,7 +223,7 @@ TEST_CASE("JUnit: a test's name never changes with its outcome; defects fail, cr
   CHECK(to_junit(g).find("<skipped message=\"inconclusive: ") != std::string::npos);
 }
 
-TEST_CASE("Exercism v3: the spec's fields and values; an optional follow-up not attempted is no test", "[report]") {
+TEST_CASE("Exercism v3: the spec's fields and values, an optional follow-up not attempted is no test", "[report]") {
   grade_result g = fixture::sample_grade();
   auto j = to_exercism(g);
   CHECK(j["version"] == 3);

@@ -73,7 +73,7 @@ void grade_shard(const fs::path& out, const batch_plan& plan, int k, const std::
 
 }  // namespace
 
-TEST_CASE("--shard K/N is taken as written and checked", "[shards]") {
+TEST_CASE("A shard given as K/N is taken as written and checked", "[shards]") {
   const auto none = env_of({});
   const shard_spec s = resolve_shard("2/5", 0, none);
   CHECK(s.index == 2);
@@ -84,7 +84,7 @@ TEST_CASE("--shard K/N is taken as written and checked", "[shards]") {
   CHECK_THAT(config_message([&] { resolve_shard("1/4", 3, none); }), Catch::Contains("disagree"));
 }
 
-TEST_CASE("--shard auto reads a Slurm job array's task", "[shards]") {
+TEST_CASE("Shard auto reads a Slurm job array's task", "[shards]") {
   // sbatch --array=5-8: task 7 is the third of four.
   const shard_spec s = resolve_shard(
       "auto", 0, env_of({{"SLURM_ARRAY_TASK_ID", "7"}, {"SLURM_ARRAY_TASK_MIN", "5"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}));
@@ -112,7 +112,7 @@ TEST_CASE("--shard auto reads a Slurm job array's task", "[shards]") {
              Catch::Contains("not one of 2 shard(s)"));
 }
 
-TEST_CASE("--shard auto reads a Kubernetes Indexed Job's completion index", "[shards]") {
+TEST_CASE("Shard auto reads a Kubernetes Indexed Job's completion index", "[shards]") {
   const shard_spec s = resolve_shard("auto", 8, env_of({{"JOB_COMPLETION_INDEX", "0"}}));
   CHECK(s.index == 1);
   CHECK(s.count == 8);
@@ -123,7 +123,7 @@ TEST_CASE("--shard auto reads a Kubernetes Indexed Job's completion index", "[sh
              Catch::Contains("not one of 8"));
 }
 
-TEST_CASE("--shard auto outside a scheduler says what it looked for", "[shards]") {
+TEST_CASE("Shard auto outside a scheduler says what it looked for", "[shards]") {
   const std::string m = config_message([] { resolve_shard("auto", 0, env_of({})); });
   CHECK_THAT(m, Catch::Contains("SLURM_ARRAY_TASK_ID") && Catch::Contains("JOB_COMPLETION_INDEX") &&
                     Catch::Contains("--shard K/N"));
@@ -161,7 +161,7 @@ TEST_CASE("A plan deals every submission to one shard, balanced per exercise", "
                        Catch::Contains("shard 2/3: 7 submission(s) (") && Catch::Contains("graded against set builtin 1.0"));
 }
 
-TEST_CASE("The first shard records the plan; the others grade it or refuse", "[shards]") {
+TEST_CASE("The first shard records the plan, the others grade it or refuse", "[shards]") {
   temp_dir t;
   const fs::path out = t.path / "out";
   const auto entries = entries_of("/here/subs", 5, {"reverse"});

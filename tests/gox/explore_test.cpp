@@ -203,7 +203,7 @@ TEST_CASE("No switch while a function-local static is being initialised", "[expl
   }
 }
 
-TEST_CASE("Exploring accesses: a plain counter loses updates; exploring atomics only does not see it", "[explore]") {
+TEST_CASE("Exploring accesses: a plain counter loses updates, exploring atomics only does not see it", "[explore]") {
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     INFO("seed " << seed);
     CHECK(storm<plain_counter>(det(seed, gox::explore_kind::accesses)).first < kWant);
@@ -211,7 +211,7 @@ TEST_CASE("Exploring accesses: a plain counter loses updates; exploring atomics 
   }
 }
 
-TEST_CASE("A seed replays its interleaving exactly; seeds differ", "[explore]") {
+TEST_CASE("A seed replays its interleaving exactly, seeds differ", "[explore]") {
   std::vector<long> finals;
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
     const auto a = storm<load_store_counter>(det(seed, gox::explore_kind::atomics));
@@ -350,7 +350,7 @@ TEST_CASE("A fresh std::mutex per call protects nothing, and exploration shows i
   }
 }
 
-TEST_CASE("std::recursive_mutex keeps its kind; std::condition_variable queues fibers", "[explore][threads]") {
+TEST_CASE("std::recursive_mutex keeps its kind, std::condition_variable queues fibers", "[explore][threads]") {
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
     INFO("seed " << seed);
     std::recursive_mutex rm;
@@ -428,7 +428,7 @@ TEST_CASE("Threads that lock two std::mutexes in opposite orders: a deadlock, re
   CHECK(oks > 0);
 }
 
-TEST_CASE("Sleeps and timed waits of OS threads use the run's clock; an exception in a thread is the run's panic",
+TEST_CASE("Sleeps and timed waits of OS threads use the run's clock, an exception in a thread is the run's panic",
           "[explore][threads]") {
   gox::config v = det(1, gox::explore_kind::atomics);
   v.clock = gox::clock_kind::virtual_time;
@@ -514,7 +514,7 @@ TEST_CASE("GOX_POLICY's syntax: random, pct with depth and steps (dfs: below)", 
     CHECK_THROWS_AS(gox::parse_policy(bad, c), std::invalid_argument);
 }
 
-TEST_CASE("PCT finds a bug that needs a fiber to run long uninterrupted; the random walk does not", "[explore][policy]") {
+TEST_CASE("PCT finds a bug that needs a fiber to run long uninterrupted, the random walk does not", "[explore][policy]") {
   int random_found = 0, pct_found = 0;
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     random_found += late_check_fails(det(seed, gox::explore_kind::atomics));
@@ -723,7 +723,7 @@ TEST_CASE("A schedule the search found replays from its text, and every run is r
   CHECK_FALSE(stopped.complete);
 }
 
-TEST_CASE("GOX_POLICY=dfs: bound, budget and schedule parsed; malformed text refused", "[explore][dfs]") {
+TEST_CASE("GOX_POLICY=dfs: bound, budget and schedule parsed, malformed text refused", "[explore][dfs]") {
   gox::config c;
   gox::parse_policy("dfs:preemptions=0,runs=50", c);
   CHECK(c.policy == gox::policy_kind::dfs);

@@ -90,7 +90,7 @@ TEST_CASE("NaN and infinities are Go's unsupported-value errors", "[json]") {
   }
 }
 
-TEST_CASE("Integers set by the program are written as integers; Fields keep their order", "[json]") {
+TEST_CASE("Integers set by the program are written as integers, Fields keep their order", "[json]") {
   gox::json::Value v = {{"n", 5}, {"u", std::uint64_t{18446744073709551615ULL}}, {"neg", -7}};
   CHECK(gox::json::Marshal(v).data == R"({"n":5,"neg":-7,"u":18446744073709551615})");
   gox::json::Fields f;

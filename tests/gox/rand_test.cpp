@@ -22,7 +22,7 @@ std::vector<std::int64_t> draw(std::uint64_t seed, gox::sched_kind sched = gox::
 }
 }  // namespace
 
-TEST_CASE("The same seed draws the same numbers; another seed others", "[rand]") {
+TEST_CASE("The same seed draws the same numbers, another seed others", "[rand]") {
   CHECK(draw(7) == draw(7));
   CHECK(draw(7) != draw(8));
   CHECK(draw(7, gox::sched_kind::parallel) == draw(7));
@@ -47,7 +47,7 @@ TEST_CASE("Drawing numbers does not change the schedule", "[rand]") {
   CHECK(order(true) == order(false));
 }
 
-TEST_CASE("Int63n stays in range and covers it; Float64 in [0, 1); n <= 0 panics", "[rand]") {
+TEST_CASE("Int63n stays in range and covers it, Float64 is at least 0 and below 1, n <= 0 panics", "[rand]") {
   gox::config c;
   auto r = gox::run(c, [] {
     std::set<std::int64_t> seen;

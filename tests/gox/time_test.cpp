@@ -42,7 +42,7 @@ TEST_CASE("Sleeping fibers wake in order of their deadlines", "[gox][time]") {
   });
 }
 
-TEST_CASE("A Timer fires once at its instant; Stop prevents it and Reset re-arms it",
+TEST_CASE("A Timer fires once at its instant, Stop prevents it and Reset re-arms it",
           "[gox][time]") {
   run_ok(virt(), [] {
     auto start = t::Now();
@@ -91,7 +91,7 @@ TEST_CASE("Durations print as Go prints them", "[gox][time]") {
   REQUIRE(t::to_string(t::Duration(1500)) == "1.5µs");
 }
 
-TEST_CASE("AfterFunc runs its function on a new fiber after the delay; Stop cancels it",
+TEST_CASE("AfterFunc runs its function on a new fiber after the delay, Stop cancels it",
           "[gox][time]") {
   auto r = run_ok(virt(3), [] {
     auto fired = gox::make_chan<std::string>(2);

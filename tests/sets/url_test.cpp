@@ -25,7 +25,7 @@ TEST_CASE("Network URLs keep scheme, user, host and path, never the password", "
   CHECK(parse_url("ssh://git@[::1]:22/x.git", kCwd).host == "[::1]:22");
 }
 
-TEST_CASE("scp-like addresses are ssh; file:// needs a path", "[sets][url]") {
+TEST_CASE("scp-like addresses are ssh, file:// needs a path", "[sets][url]") {
   const auto u = parse_url("git@github.com:team/set.git", kCwd);
   CHECK(u.scheme == "ssh");
   CHECK(u.user == "git");
