@@ -242,6 +242,22 @@ std::vector<batch_row> run_batch(builder& b, const std::vector<batch_entry>& ent
   return rows;
 }
 
+nlohmann::json set_pins_json(const std::vector<set_pin>& pins) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& p : pins)
+    a.push_back({{"name", p.name}, {"version", p.version}, {"url", p.url}, {"commit", p.commit},
+                 {"fingerprint", p.fingerprint}});
+  return a;
+}
+
+std::vector<set_pin> set_pins_from_json(const nlohmann::json& a) {
+  std::vector<set_pin> v;
+  for (const auto& p : a)
+    v.push_back({p.value("name", ""), p.value("version", ""), p.value("url", ""), p.value("commit", ""),
+                 p.value("fingerprint", "")});
+  return v;
+}
+
 std::string utc_now() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -328,14 +344,12 @@ std::string batch_summary_markdown(const batch_summary& sum) {
 }
 
 std::string batch_summary_json(const batch_summary& sum) {
-  nlohmann::json arr = nlohmann::json::array(), sets = nlohmann::json::array(), totals = nlohmann::json::object();
+  nlohmann::json arr = nlohmann::json::array(), totals = nlohmann::json::object();
   for (const auto& r : sum.rows) arr.push_back(row_object(r));
-  for (const auto& p : sum.sets)
-    sets.push_back({{"name", p.name}, {"version", p.version}, {"url", p.url}, {"commit", p.commit},
-                    {"fingerprint", p.fingerprint}});
   for (const auto& [v, n] : verdict_counts(sum.rows)) totals[v] = n;
   return nlohmann::json{{"schema", "gograde.batch/1"}, {"generated", sum.generated}, {"shards", sum.shards},
-                        {"sets", sets}, {"totals", totals}, {"problems", sum.problems}, {"rows", arr}}
+                        {"sets", set_pins_json(sum.sets)}, {"totals", totals}, {"problems", sum.problems},
+                        {"rows", arr}}
              .dump(2) +
          "\n";
 }

@@ -13,6 +13,7 @@
 /// bad submission never stops the batch: its row says what went wrong.
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <functional>
 #include <optional>
 #include <string>
@@ -75,6 +76,10 @@ struct batch_summary {
   int shards = 1;
   std::vector<std::string> problems;  // what a merge found missing or in conflict
 };
+
+/// Set pins as JSON (name, version, url, commit, fingerprint), and back.
+nlohmann::json set_pins_json(const std::vector<set_pin>& pins);
+std::vector<set_pin> set_pins_from_json(const nlohmann::json& a);
 
 /// Now, UTC, as 2026-12-05T19:04:05Z.
 std::string utc_now();

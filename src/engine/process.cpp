@@ -264,8 +264,7 @@ process_result run_process(const process_spec& spec) {
   close(err[1]);
 
   auto deadline = t0 + spec.timeout;
-  std::chrono::milliseconds waited{0};  // the tree's run-queue wait, as last sampled
-  // Threads that have ended take their wait with them: the most seen counts.
+  std::chrono::milliseconds waited{0};  // how long the tree was kept from running, as last sampled
   cpu_wait_tracker waits(t0);
   auto note_wait = [&](const tree_sample& s) {
     waited = waits.update(s, clock::now());

@@ -165,22 +165,6 @@ std::string plan_text(const batch_plan& p) {
 
 namespace {
 
-nlohmann::json pins_json(const std::vector<set_pin>& pins) {
-  nlohmann::json a = nlohmann::json::array();
-  for (const auto& p : pins)
-    a.push_back({{"name", p.name}, {"version", p.version}, {"url", p.url}, {"commit", p.commit},
-                 {"fingerprint", p.fingerprint}});
-  return a;
-}
-
-std::vector<set_pin> pins_from(const nlohmann::json& a) {
-  std::vector<set_pin> v;
-  for (const auto& p : a)
-    v.push_back({p.value("name", ""), p.value("version", ""), p.value("url", ""), p.value("commit", ""),
-                 p.value("fingerprint", "")});
-  return v;
-}
-
 std::string pin_text(const set_pin& p) {
   std::string s = p.name;
   if (!p.version.empty()) s += " " + p.version;
@@ -222,7 +206,7 @@ nlohmann::json plan_object(const batch_plan& p, const fs::path& source) {
                        {"shard", p.shard_of[i]}});
   }
   return {{"schema", "gograde.batch-plan/1"}, {"created", p.created}, {"shards", p.shards},
-          {"sets", pins_json(p.sets)}, {"entries", entries}};
+          {"sets", set_pins_json(p.sets)}, {"entries", entries}};
 }
 
 std::optional<batch_plan> plan_from(const nlohmann::json& j, const fs::path& source) {
@@ -231,7 +215,7 @@ std::optional<batch_plan> plan_from(const nlohmann::json& j, const fs::path& sou
     batch_plan p;
     p.shards = j.at("shards").get<int>();
     p.created = j.value("created", "");
-    p.sets = pins_from(j.at("sets"));
+    p.sets = set_pins_from_json(j.at("sets"));
     for (const auto& e : j.at("entries")) {
       const std::string rel = e.at("path").get<std::string>();
       // A recorded path never leaves the submissions directory.
@@ -318,7 +302,7 @@ void write_shard_summary(const fs::path& out_dir, const batch_plan& plan, int in
   ::gethostname(host, sizeof host - 1);
   const nlohmann::json j{{"schema", "gograde.batch-shard/1"}, {"shard", index},       {"shards", plan.shards},
                          {"planned", plan.created},            {"host", host},         {"started", started},
-                         {"finished", utc_now()},              {"sets", pins_json(plan.sets)}, {"rows", arr}};
+                         {"finished", utc_now()},              {"sets", set_pins_json(plan.sets)}, {"rows", arr}};
   write_file_atomically(shard_file(out_dir, index, plan.shards), j.dump(2) + "\n");
 }
 
@@ -400,7 +384,7 @@ batch_summary merge_batches(const std::vector<fs::path>& dirs) {
         shards_here.insert({k, n});
         split.insert(n);
         const std::string where = fmt::format("shard {}/{} in {}", k, n, dir.string());
-        const auto pins = pins_from(j.value("sets", nlohmann::json::array()));
+        const auto pins = set_pins_from_json(j.value("sets", nlohmann::json::array()));
         note_sets(pins, where);
         add(rows_of(j.value("rows", nlohmann::json::array()), dir), where, pins);
         any = true;
@@ -412,7 +396,7 @@ batch_summary merge_batches(const std::vector<fs::path>& dirs) {
       const auto j = nlohmann::json::parse(read_file(dir / "summary.json"), nullptr, false);
       if (!j.is_discarded() && j.is_object() && j.value("schema", "") == "gograde.batch/1") {
         const std::string where = "the batch in " + dir.string();
-        const auto pins = pins_from(j.value("sets", nlohmann::json::array()));
+        const auto pins = set_pins_from_json(j.value("sets", nlohmann::json::array()));
         note_sets(pins, where);
         add(rows_of(j.value("rows", nlohmann::json::array()), dir), where, pins);
         split.insert(1);
