@@ -14,11 +14,12 @@
 //            threads, no exploration (what the threaded runs rely on)
 // A run that has not failed after kCap runs counts as "> kCap".
 //
-//   dfs      bounded exhaustive search (gox::explore_all), depth first, at
-//            most 2 preemptions: the runs until the first failure, or "none
-//            in all N" when every such schedule ran without one
+//   dfs      bounded exhaustive search (gox::explore_all): its lockstep
+//            schedule, then depth first, at most 2 preemptions: the runs
+//            until the first failure, or "none in all N" when every such
+//            schedule ran without one
 //
-//   bench/exploration [--markdown] [--no-par]
+//   bench/exploration [--markdown] [--no-par] [--only BUG]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -198,11 +199,13 @@ std::string cell(const measured& m) {
 
 int main(int argc, char** argv) {
   bool markdown = false, with_par = true;
+  const char* only = nullptr;  // --only NAME: that bug alone
   for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) only = argv[++i];
     if (std::strcmp(argv[i], "--markdown") == 0) markdown = true;
     if (std::strcmp(argv[i], "--no-par") == 0) with_par = false;  // the slow column
   }
-  const std::vector<bug> bugs = {
+  const std::vector<bug> bugs0 = {
       {"lost-update", "load then store, 2 fibers x 20", lost_update},
       {"check-then-act", "spin lock: check, then take", check_then_act},
       {"striped-sum", "Value sums stripes one by one", striped_sum},
@@ -210,6 +213,13 @@ int main(int argc, char** argv) {
       {"last-worker-closes", "decrement, then load to ask 'last?'", last_worker_closes},
       {"long-window", "look before and after 100 steps of another", long_window},
   };
+  std::vector<bug> bugs;
+  for (const bug& b : bugs0)
+    if (!only || std::strcmp(only, b.name) == 0) bugs.push_back(b);
+  if (bugs.empty()) {
+    std::fprintf(stderr, "exploration: no bug named %s\n", only);
+    return 2;
+  }
   auto det = [](std::uint64_t seed) {
     gox::config c;
     c.seed = seed;

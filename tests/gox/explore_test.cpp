@@ -667,20 +667,28 @@ TEST_CASE("Bounded exhaustive exploration: every schedule within the preemption 
 TEST_CASE("A schedule the search found replays from its text, and every run is reported", "[explore][dfs]") {
   gox::config c;
   c.explore = gox::explore_kind::accesses;
-  // The lost update of two load-then-store fibers, with what each run saw.
+  // A flag stored before the buffer it announces (two fibers running
+  // different code: the lockstep schedule does not show it, the search does).
   long seen = 0;
   auto lost = [&seen] {
-    std::atomic<long> v{0};
+    std::atomic<bool> ready{false};
+    std::atomic<long> buf{0};
+    long bad = 0;
     gox::WaitGroup wg;
-    for (int f = 0; f < 2; ++f) {
-      wg.Add(1);
-      gox::go([&] {
-        for (int i = 0; i < 3; ++i) v.store(v.load() + 1);
-        wg.Done();
-      });
-    }
+    wg.Add(2);
+    gox::go([&] {
+      for (int i = 0; i < 3; ++i) (void)buf.load();
+      ready.store(true);
+      buf.store(6);
+      wg.Done();
+    });
+    gox::go([&] {
+      for (int i = 0; i < 6; ++i)
+        if (ready.load() && buf.load() != 6) bad = 1;
+      wg.Done();
+    });
     wg.Wait();
-    seen = v.load();
+    seen = 6 - 6 * bad;
     return seen != 6;
   };
   std::vector<std::string> schedules;
@@ -693,8 +701,11 @@ TEST_CASE("A schedule the search found replays from its text, and every run is r
   });
   REQUIRE(found.found);
   REQUIRE(schedules.size() == found.runs);  // the callback saw every run, the failing one last
-  CHECK(schedules.front() == "first");       // no decision off the default: the first schedule
-  CHECK(values.front() == 6);
+  REQUIRE(schedules.size() > 2);
+  CHECK(schedules[0] == "lockstep");         // the lockstep schedule first
+  CHECK(schedules[1] == "first");            // then no decision off the default
+  CHECK(values[0] == 6);
+  CHECK(values[1] == 6);
   CHECK(schedules.back() == found.schedule_text);
   CHECK(values.back() != 6);
   CHECK(found.schedule_text == gox::schedule_text(found.schedule));
@@ -712,7 +723,7 @@ TEST_CASE("A schedule the search found replays from its text, and every run is r
   gox::parse_policy("dfs:schedule=first", replay);
   REQUIRE(gox::run(replay, [&] { lost(); }).ok());
   CHECK(seen == 6);
-  // The callback may end the search.
+  // The callback may end the search (here after the lockstep run).
   std::uint64_t calls = 0;
   const gox::exploration stopped =
       gox::explore_all(c, [] { return false; }, 2, 1000, [&](const gox::run_result&, const std::string&) {
@@ -721,6 +732,112 @@ TEST_CASE("A schedule the search found replays from its text, and every run is r
   CHECK(stopped.runs == 1);
   CHECK_FALSE(stopped.found);
   CHECK_FALSE(stopped.complete);
+}
+
+TEST_CASE("The search runs the lockstep schedule first: a window between two operations of one fiber shows at once",
+          "[explore][dfs]") {
+  gox::config c;
+  c.explore = gox::explore_kind::accesses;
+  long value = 0;
+  // Load then store, two fibers: a lost update.
+  auto lost = [&value] {
+    std::atomic<long> v{0};
+    gox::WaitGroup wg;
+    for (int f = 0; f < 2; ++f) {
+      wg.Add(1);
+      gox::go([&] {
+        for (int i = 0; i < 5; ++i) v.store(v.load() + 1);
+        wg.Done();
+      });
+    }
+    wg.Wait();
+    value = v.load();
+    return value != 10;
+  };
+  // Check, then take: both fibers inside at once.
+  auto check_then_act = [] {
+    std::atomic<bool> locked{false};
+    std::atomic<int> inside{0};
+    bool bad = false;
+    gox::WaitGroup wg;
+    for (int f = 0; f < 3; ++f) {
+      wg.Add(1);
+      gox::go([&] {
+        while (locked.load()) gox::yield();
+        locked.store(true);
+        if (inside.fetch_add(1) != 0) bad = true;
+        inside.fetch_sub(1);
+        locked.store(false);
+        wg.Done();
+      });
+    }
+    wg.Wait();
+    return bad;
+  };
+  // "Am I the last?" asked by a load after the decrement: two close the
+  // channel (a panic). Spawned from a loop whose fibers start one by one.
+  auto last_closes = [] {
+    auto results = gox::make_chan<int>(16);
+    std::atomic<int> left{3};
+    for (int w = 0; w < 3; ++w)
+      gox::go([&, w] {
+        for (int j = 0; j < 3; ++j) results.send(w * 10 + j);
+        left.fetch_sub(1);
+        if (left.load() == 0) results.close();
+      });
+    for (int r : results) (void)r;
+    return false;
+  };
+  for (const auto& [name, program] : std::vector<std::pair<const char*, std::function<bool()>>>{
+           {"lost update", lost}, {"check-then-act", check_then_act}, {"last closes", last_closes}}) {
+    INFO(name);
+    const gox::exploration ex = gox::explore_all(c, program, 2);
+    CHECK(ex.found);
+    CHECK(ex.runs == 1);
+    CHECK(ex.schedule_text == "lockstep");
+  }
+  // The lockstep schedule replays by its name, exactly.
+  gox::config replay = c;
+  gox::parse_policy("dfs:schedule=lockstep", replay);
+  CHECK(gox::describe_policy(replay) == "dfs:schedule=lockstep");
+  REQUIRE(gox::run(replay, [&] { lost(); }).ok());
+  const long first = value;
+  CHECK(first < 10);
+  for (int again = 0; again < 3; ++again) {
+    REQUIRE(gox::run(replay, [&] { lost(); }).ok());
+    CHECK(value == first);
+  }
+  const gox::run_result closed = gox::run(replay, [&] { last_closes(); });
+  CHECK(closed.result == gox::outcome::panic);
+  // With no preemption allowed there is no lockstep run: the bound is kept.
+  const gox::exploration none = gox::explore_all(c, lost, 0);
+  CHECK(none.complete);
+  CHECK_FALSE(none.found);
+  // A correct program passes the lockstep schedule, and the search goes on
+  // over every bounded schedule.
+  auto exact = [] {
+    std::atomic<long> v{0};
+    gox::WaitGroup wg;
+    for (int f = 0; f < 2; ++f) {
+      wg.Add(1);
+      gox::go([&] {
+        for (int i = 0; i < 3; ++i) v.fetch_add(1);
+        wg.Done();
+      });
+    }
+    wg.Wait();
+    return v.load() != 6;
+  };
+  std::vector<std::string> order;
+  const gox::exploration all = gox::explore_all(c, exact, 1, 100000, [&](const gox::run_result&, const std::string& s) {
+    order.push_back(s);
+    return false;
+  });
+  CHECK(all.complete);
+  CHECK_FALSE(all.found);
+  REQUIRE(order.size() > 2);
+  CHECK(order[0] == "lockstep");
+  CHECK(std::count(order.begin(), order.end(), "lockstep") == 1);
 }
 
 TEST_CASE("GOX_POLICY=dfs: bound, budget and schedule parsed, malformed text refused", "[explore][dfs]") {

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "runtime_state.hpp"
 
@@ -123,6 +124,7 @@ struct dfs_point {
 struct dfs_trace {
   std::vector<unsigned> prefix;  // decisions to take first (the schedule being explored)
   std::vector<dfs_point> points;  // the decisions this run took
+  bool lockstep = false;          // the lockstep schedule instead (prefix unused)
 };
 
 std::atomic<dfs_trace*> current_dfs{nullptr};  // explore_all's, while its run runs
@@ -133,13 +135,26 @@ class dfs final : public sched_policy {
  public:
   explicit dfs(dfs_trace* t) : t_(t) {}
   // One schedule, replayed: its own trace, no search.
-  explicit dfs(std::vector<unsigned> prefix) : own_(std::make_unique<dfs_trace>()), t_(own_.get()) {
+  explicit dfs(std::vector<unsigned> prefix, bool lockstep = false)
+      : own_(std::make_unique<dfs_trace>()), t_(own_.get()) {
     own_->prefix = std::move(prefix);
+    own_->lockstep = lockstep;
   }
 
-  bool keep_running(const std::vector<boost::fibers::context*>& ready, boost::fibers::context*,
+  bool keep_running(const std::vector<boost::fibers::context*>& ready, boost::fibers::context* current,
                     bool explicit_yield) noexcept override {
     if (!t_ || program_fibers(ready) == 0) return true;
+    if (t_->lockstep) {
+      stepped_ = true;
+      const std::uint64_t mine = ++of(current, current).steps;
+      // Keeps the thread to catch up with the others, not counting the
+      // fibers it spawned that have not started (a spawning loop spawns them
+      // all before they run, so they start side by side).
+      const bool keep = !explicit_yield && ++streak_ <= kMaxStreak && mine < fewest_steps(ready, current);
+      if (!keep) streak_ = 0;
+      t_->points.push_back({2, keep ? 0u : 1u, true});
+      return keep;
+    }
     // A yield gives the thread away: which fiber takes it is choose()'s
     // decision, not a preemption. So is a spin that went on too long.
     if (explicit_yield || ++streak_ > kMaxStreak) {
@@ -151,14 +166,19 @@ class dfs final : public sched_policy {
     return false;
   }
 
-  std::size_t choose(const std::vector<boost::fibers::context*>& ready, boost::fibers::context*) noexcept override {
+  std::size_t choose(const std::vector<boost::fibers::context*>& ready, boost::fibers::context* current) noexcept override {
     streak_ = 0;
+    // Lockstep: a fiber that blocks (reaching here without keep_running)
+    // took a step too.
+    if (t_ && t_->lockstep && current && current->get_properties() && !std::exchange(stepped_, false))
+      ++of(current, current).steps;
     const unsigned n = program_fibers(ready);
     if (!t_ || n <= 1) {
       for (std::size_t i = 0; i < ready.size(); ++i)
         if (ready[i]->get_properties()) return i;
       return 0;  // only the thread's own contexts
     }
+    if (t_->lockstep) return balanced(ready);
     unsigned k = decide(n, false);
     for (std::size_t i = 0; i < ready.size(); ++i)
       if (ready[i]->get_properties() && k-- == 0) return i;
@@ -174,6 +194,57 @@ class dfs final : public sched_policy {
     return n;
   }
 
+  // Lockstep keeps the fibers' progress even: the ready program fiber with
+  // the fewest steps runs (of equals, the one that ran least recently; a new
+  // one has taken none), so fibers running the same code stay at the same
+  // operation, and a window between two operations of one is open to all
+  // the others. Recorded as its index among the program fibers.
+  struct progress {
+    std::uint64_t steps = 0;
+    std::uint64_t ran = 0;  // when it was last chosen, or first seen
+    bool started = false;
+    boost::fibers::context* spawner = nullptr;  // running when it was first seen
+  };
+
+  progress& of(boost::fibers::context* c, boost::fibers::context* running) {
+    auto [it, fresh] = lock_.try_emplace(c);
+    if (fresh) {
+      it->second.ran = ++tick_;
+      it->second.spawner = running;
+    }
+    return it->second;
+  }
+
+  // The fewest steps of the ready fibers, leaving out those `current`
+  // spawned that have not started yet.
+  std::uint64_t fewest_steps(const std::vector<boost::fibers::context*>& ready, boost::fibers::context* current) {
+    std::uint64_t fewest = UINT64_MAX;
+    for (auto* c : ready)
+      if (c->get_properties())
+        if (const progress& p = of(c, current); p.started || p.spawner != current) fewest = std::min(fewest, p.steps);
+    return fewest;
+  }
+
+  std::size_t balanced(const std::vector<boost::fibers::context*>& ready) {
+    std::size_t best = ready.size();
+    unsigned k = 0, best_k = 0;
+    for (std::size_t i = 0; i < ready.size(); ++i) {
+      if (!ready[i]->get_properties()) continue;
+      const progress& p = of(ready[i], nullptr);
+      if (best == ready.size() || p.steps < lock_[ready[best]].steps ||
+          (p.steps == lock_[ready[best]].steps && p.ran < lock_[ready[best]].ran)) {
+        best = i;
+        best_k = k;
+      }
+      ++k;
+    }
+    t_->points.push_back({k, best_k, false});
+    progress& p = lock_[ready[best]];
+    p.ran = ++tick_;
+    p.started = true;
+    return best;
+  }
+
   unsigned decide(unsigned n, bool keep_point) noexcept {
     const std::size_t at = t_->points.size();
     unsigned c = at < t_->prefix.size() ? t_->prefix[at] : 0;
@@ -185,6 +256,9 @@ class dfs final : public sched_policy {
   std::unique_ptr<dfs_trace> own_;
   dfs_trace* t_;
   unsigned streak_ = 0;
+  std::unordered_map<boost::fibers::context*, progress> lock_;  // lockstep: each fiber's progress
+  std::uint64_t tick_ = 0;
+  bool stepped_ = false;  // lockstep: keep_running counted this step already
 };
 
 // The next schedule after `t`'s run within the subtree below `floor`
@@ -211,6 +285,7 @@ std::unique_ptr<sched_policy> make_policy(runtime_state& rt) {
   if (cfg.policy == policy_kind::pct) return std::make_unique<pct>(cfg.seed, cfg.pct_depth, cfg.pct_steps);
   if (cfg.policy == policy_kind::dfs) {
     if (dfs_trace* t = current_dfs.load()) return std::make_unique<dfs>(t);
+    if (cfg.dfs_schedule == kLockstep) return std::make_unique<dfs>(std::vector<unsigned>{}, true);
     return std::make_unique<dfs>(parse_schedule(cfg.dfs_schedule).value_or(std::vector<unsigned>{}));
   }
   return std::make_unique<random_walk>(rt);
@@ -218,7 +293,7 @@ std::unique_ptr<sched_policy> make_policy(runtime_state& rt) {
 
 std::optional<std::vector<unsigned>> parse_schedule(const std::string& text) {
   std::vector<unsigned> out;
-  if (text.empty() || text == "first") return out;
+  if (text.empty() || text == "first" || text == kLockstep) return out;
   constexpr unsigned long kMaxStep = 1u << 24;  // a replay's prefix, not a memory bomb
   std::size_t at = 0;
   while (at <= text.size()) {
@@ -246,7 +321,10 @@ namespace gox {
 std::string schedule_text(const std::vector<unsigned>& decisions) {
   std::string out;
   for (std::size_t i = 0; i < decisions.size(); ++i)
-    if (decisions[i] != 0) out += (out.empty() ? "" : "+") + std::to_string(i) + "." + std::to_string(decisions[i]);
+    if (decisions[i] != 0) {
+      if (!out.empty()) out += '+';
+      out.append(std::to_string(i)).append(1, '.').append(std::to_string(decisions[i]));
+    }
   return out.empty() ? "first" : out;
 }
 
@@ -267,6 +345,29 @@ exploration explore_all(config cfg, const std::function<bool()>& program, int pr
   };
   std::vector<subtree> pass{subtree{}};  // the root: nothing fixed
   bool dropped = false;                  // a subtree left out: over the budget
+  // First, when preemptions are allowed at all, the lockstep schedule: it
+  // preempts at every point, so a bug whose window lies between two
+  // operations of one fiber (a lost update, check-then-act, a decrement
+  // then a load) shows in this one run; it is not one of the bounded
+  // schedules, so it neither counts against their completeness nor seeds them.
+  if (preemptions > 0 && max_runs > 0) {
+    detail::dfs_trace trace;
+    trace.lockstep = true;
+    detail::current_dfs.store(&trace);
+    bool bad = false;
+    run_result r = run(cfg, [&] { bad = program(); });
+    detail::current_dfs.store(nullptr);
+    ++out.runs;
+    const bool stop = after_run && after_run(r, detail::kLockstep);
+    if (bad || !r.ok()) {
+      out.found = true;
+      out.failing = std::move(r);
+      for (const auto& p : trace.points) out.schedule.push_back(p.chosen);
+      out.schedule_text = detail::kLockstep;
+      return out;
+    }
+    if (stop) return out;
+  }
   for (int bound = 0; bound <= std::max(preemptions, 0) && !pass.empty(); ++bound) {
     std::vector<subtree> next;
     const bool defer = bound < preemptions;

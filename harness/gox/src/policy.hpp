@@ -16,7 +16,11 @@
 //   depth first (explore_all, loom's way): keep the running fiber, else the
 //     first ready one, after a prefix of decisions; each schedule is run
 //     from the start, every schedule with 0 preemptions first, then every
-//     one with exactly 1, ... up to the bound, each once.
+//     one with exactly 1, ... up to the bound, each once. Before those, when
+//     the bound allows preemptions, one lockstep schedule: the ready fiber
+//     that has passed the fewest scheduling points runs, so fibers running
+//     the same code move one operation at a time side by side, which opens
+//     every window between two operations of one fiber to the others at once.
 
 #include <boost/fiber/context.hpp>
 
@@ -52,8 +56,13 @@ struct runtime_state;
 /// The policy the run's configuration names, seeded by its seed.
 std::unique_ptr<sched_policy> make_policy(runtime_state& rt);
 
+/// The schedule that keeps the fibers' progress even: at every scheduling
+/// point the ready fiber with the fewest steps runs (config::dfs_schedule's
+/// name for it).
+inline constexpr char kLockstep[] = "lockstep";
+
 /// config::dfs_schedule's text as the decisions it names (all others 0), or
-/// nullopt when malformed.
+/// nullopt when malformed ("lockstep" parses, as no decisions).
 std::optional<std::vector<unsigned>> parse_schedule(const std::string& text);
 
 }  // namespace gox::detail

@@ -1083,7 +1083,7 @@ void parse_policy(const std::string& text, config& c) {
     if (eq == std::string::npos) throw bad("\"" + part + "\" is not name=value");
     const std::string name = part.substr(0, eq), value = part.substr(eq + 1);
     if (kind == "dfs" && name == "schedule") {
-      if (value.empty() || !detail::parse_schedule(value)) throw bad("\"" + value + "\" is not a schedule (STEP.CHOICE+..., or first)");
+      if (value.empty() || !detail::parse_schedule(value)) throw bad("\"" + value + "\" is not a schedule (STEP.CHOICE+..., first or lockstep)");
       c.dfs_schedule = value;
       continue;
     }

@@ -132,7 +132,10 @@ run_result run(const config& cfg, std::function<void()> main);
 /// schedule of the deterministic scheduler, depth first, every schedule with
 /// at most `preemptions` preemptions (a switch away from a fiber that could
 /// have continued; those with none first, then those with exactly one, ...;
-/// each schedule runs once, and `runs` counts distinct schedules), until
+/// each schedule runs once, and `runs` counts distinct schedules; when
+/// `preemptions` > 0, one lockstep schedule runs before them all: the ready
+/// fiber with the fewest steps runs at every scheduling point, so fibers
+/// move side by side; config::dfs_schedule "lockstep"), until
 /// `program` returns true (the bug showed), a run's
 /// outcome is not ok, every such schedule has run, or `max_runs` have.
 /// Meaningful in the exploration build (its scheduling points are the
