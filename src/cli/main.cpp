@@ -69,6 +69,16 @@ const fs::path& source_root() {
 // --color: auto (a terminal, and NO_COLOR unset or empty), always, never.
 std::string color_mode = "auto";
 
+// -q: 0 (results and errors only), default 1 (also progress on stderr), -v: 2
+// (text reports list every run, its command and what the program printed).
+int verbosity = 1;
+
+// A progress or information line on stderr, unless -q.
+template <class... A>
+void note(fmt::format_string<A...> f, A&&... a) {
+  if (verbosity > 0) fmt::print(stderr, f, std::forward<A>(a)...);
+}
+
 bool color_on(int fd) {
   if (color_mode == "always") return true;
   if (color_mode == "never") return false;
@@ -135,9 +145,9 @@ builder make_builder(const globals& g) {
   tc.source_root = source_root();
   tc.cache_dir = cache_dir_of(g);
   tc.cache_max = cache_max_of(g);
-  tc.on_progress = [](const std::string& line) { fmt::print(stderr, "gograde: {}\n", line); };
+  tc.on_progress = [](const std::string& line) { note("gograde: {}\n", line); };
   tc.on_prune = [](const prune_result& r) {
-    fmt::print(stderr, "gograde: the build cache was over its limit: removed the {} least recently used entries ({} to {})\n",
+    note("gograde: the build cache was over its limit: removed the {} least recently used entries ({} to {})\n",
                r.removed, format_size(r.before), format_size(r.after));
   };
   fs::create_directories(tc.cache_dir);
@@ -262,7 +272,7 @@ void emit(const std::string& text, const std::string& out_file) {
 }
 
 int print_grade(const grade_result& r, const std::string& format, const std::string& out_file) {
-  emit(render(r, format, out_file.empty() && color_on(1)), out_file);
+  emit(render(r, format, out_file.empty() && color_on(1), verbosity > 1), out_file);
   if (!out_file.empty())
     fmt::print("{}: {} — score {}/{}; report written to {}\n", r.exercise, to_string(r.overall), r.score, r.max_score,
                out_file);
@@ -297,7 +307,7 @@ int cmd_grade_all(const globals& g, const std::string& sub, const std::string& f
     const exercise ex = cat.load(slug);
     const std::string path = (fs::path(sub) / slug).string();
     const grade_result r = grade(b, ex, path, options_for(slug, path, false));
-    text += render(r, format, out_file.empty() && color_on(1));
+    text += render(r, format, out_file.empty() && color_on(1), verbosity > 1);
     const int rc = exit_for(r.overall);
     worst = std::max(worst, rc);  // 3 (ours) over 1 (failed) over 0
   }
@@ -345,8 +355,9 @@ int cmd_stress(const globals& g, const std::string& slug, const std::string& sub
                        p.seeds, p.schedules, total, f.empty() ? "" : " (" + f + ")");
   };
   int last_printed = -1;
-  fmt::print(stderr, "gograde: building the suites first (not counted in the duration)\n");
+  note("gograde: building the suites first (not counted in the duration)\n");
   const stress_result res = stress(b, ex, sub, opt, [&](const stress_progress& p) {
+    if (verbosity == 0) return;
     if (tty) {
       fmt::print(stderr, "\r{}\033[K", line(p));
       std::fflush(stderr);
@@ -355,7 +366,7 @@ int cmd_stress(const globals& g, const std::string& slug, const std::string& sub
       fmt::print(stderr, "{}\n", line(p));
     }
   });
-  if (tty) fmt::print(stderr, "\n");
+  if (tty && verbosity > 0) fmt::print(stderr, "\n");
   if (!res.build_problem.empty()) {
     fmt::print("{}: {} — nothing to explore\n{}\n", slug, to_string(res.build_verdict), res.build_problem);
     return exit_for(res.build_verdict);
@@ -467,7 +478,7 @@ int cmd_warm(const globals& g, const std::vector<std::string>& names) {
     for (const auto& suite : suites) {
       const build_output o = b.build_judge(ex.judge_path(suite), fs::absolute(ex.data_dir(suite)), ex.libraries);
       if (!o.ok) throw std::runtime_error(fmt::format("{}: the judge of {} did not build:\n{}", ex.slug, suite, o.diagnostics));
-      if (!o.cached) fmt::print(stderr, "gograde: built the judge of {} {}\n", ex.slug, suite);
+      if (!o.cached) note("gograde: built the judge of {} {}\n", ex.slug, suite);
       ++judges;
     }
   }
@@ -509,14 +520,14 @@ int cmd_batch(const globals& g, const std::string& dir, const std::string& slug,
     return argv;
   };
   if (const std::string err = b.prepare(); !err.empty()) throw std::runtime_error(err);
-  fmt::print(stderr, "grading {} submission(s){} on {} job(s); reports in {}\n", mine.size(),
+  note("grading {} submission(s){} on {} job(s); reports in {}\n", mine.size(),
              sh.count > 1 ? fmt::format(" (shard {}/{} of {}, from {})", sh.index, sh.count, plan.entries.size(), sh.source)
                           : "",
              jobs, opt.out_dir.string());
   std::size_t done = 0;
   const auto rows = run_batch(b, mine, opt, [&](const batch_row& r) {
     ++done;
-    fmt::print(stderr, "[{}/{}] {} {}: {}{}\n", done, mine.size(), r.entry.candidate, r.entry.exercise, r.verdict_name,
+    note("[{}/{}] {} {}: {}{}\n", done, mine.size(), r.entry.candidate, r.entry.exercise, r.verdict_name,
                r.status == "resumed" ? " (already graded)" : r.status == "error" ? " — " + r.message : "");
   });
   batch_summary summary{rows, plan.sets, utc_now(), 1, {}};
@@ -605,6 +616,7 @@ sets::progress_fn progress_printer() {
   const bool tty = ::isatty(2);
   auto last = std::make_shared<std::chrono::steady_clock::time_point>();
   return [tty, last](const std::string& line, bool final) {
+    if (verbosity == 0) return;
     const auto now = std::chrono::steady_clock::now();
     if (tty) {
       fmt::print(stderr, "\r{}\033[K{}", line, final ? "\n" : "");
@@ -620,7 +632,7 @@ sets::progress_fn progress_printer() {
 std::function<void(const fs::path&, const sets::set_state&)> verifier(const globals& g, bool verify) {
   if (!verify) return nullptr;
   return [&g](const fs::path& root, const sets::set_state& st) {
-    fmt::print(stderr, "verifying {} at commit {}: references and mutants ...\n", st.name.empty() ? st.url : st.name,
+    note("verifying {} at commit {}: references and mutants ...\n", st.name.empty() ? st.url : st.name,
                st.commit.substr(0, 12));
     std::vector<exercise> exercises;
     for (const auto& slug : list_exercises(root)) exercises.push_back(load_exercise(root, slug));
@@ -863,6 +875,9 @@ int main(int argc, char** argv) {
                "exploration and virtual time"};
   app.name("gograde");
   app.require_subcommand(1);
+  // Global options may follow the subcommand too (gograde test ... -v): a
+  // subcommand hands the options it does not know to gograde itself.
+  app.fallthrough();
   app.footer("Exit codes: 0 all passed, 1 something failed, 2 usage or configuration error, 3 internal error.");
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
     return fmt::format("gograde: {}\nRun with --help for more information.\n", e.what());
@@ -896,6 +911,10 @@ int main(int argc, char** argv) {
   const std::string fmt_help = fmt::format("Report format: {}", fmt::join(fmts, ", "));
 
   bool json_out = false;
+  bool quiet = false, verbose = false;
+  app.add_flag("-q,--quiet", quiet, "Print results and errors only: no progress lines on stderr");
+  app.add_flag("-v,--verbose", verbose,
+               "Text reports list every run with its command and what the program printed");
   app.add_option("--color", color_mode, "Colour the text report: auto (a terminal without NO_COLOR), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   auto* list = app.add_subcommand("list", "List the exercises: title, difficulty, time budget, tags");
@@ -1038,6 +1057,11 @@ int main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }
+  if (quiet && verbose) {
+    fmt::print(stderr, "gograde: -q and -v contradict each other: give one\n");
+    return 2;
+  }
+  verbosity = quiet ? 0 : verbose ? 2 : 1;
   try {
     if (*completion) {
       std::cout << completion_script(app, shell);

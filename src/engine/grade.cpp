@@ -357,9 +357,35 @@ std::vector<fs::path> split_variants(const fs::path& records) {
   return out;
 }
 
-namespace {
+std::string item_test_code(const exercise& ex, const rubric_item& it) {
+  if (it.suite != "visible") {
+    std::string builds, runs;
+    for (flavour f : it.builds) builds += (builds.empty() ? "" : ", ") + std::string(to_string(f));
+    for (const auto& rc : it.runs) runs += (runs.empty() ? "" : ", ") + rc.label;
+    return fmt::format("// hidden test: {}\n// builds: {}\n// runs: {}\n", it.title, builds, runs);
+  }
+  const std::string text = read_untrusted_file(ex.visible_suite(), 256u << 10);
+  if (it.tests.empty()) return text;
+  // The TEST_CASEs whose heading names a part of the spec ("[basic]", a name).
+  std::vector<std::string> parts;
+  for (std::size_t at = 0; at <= it.tests.size();) {
+    const std::size_t comma = std::min(it.tests.find(',', at), it.tests.size());
+    if (comma > at) parts.push_back(it.tests.substr(at, comma - at));
+    at = comma + 1;
+  }
+  std::string out;
+  for (std::size_t at = text.find("TEST_CASE("); at != std::string::npos;) {
+    const std::size_t next = text.find("\nTEST_CASE(", at);
+    const std::size_t end = next == std::string::npos ? text.size() : next + 1;
+    const std::string block = text.substr(at, end - at);
+    const std::string heading = block.substr(0, block.find('{'));
+    if (std::any_of(parts.begin(), parts.end(), [&](const std::string& p) { return heading.find(p) != std::string::npos; }))
+      out += block;
+    at = next == std::string::npos ? next : next + 1;
+  }
+  return out.empty() ? text : out;
+}
 
-// What a depth-first exploration's test record says it searched.
 std::string explored_words(const nlohmann::json& e) {
   const auto n = [&e](const char* k) { return e.value(k, nlohmann::json(0)).is_number() ? e[k].get<double>() : 0.0; };
   const auto count = [](double x) {
@@ -377,12 +403,23 @@ std::string explored_words(const nlohmann::json& e) {
   const double runs = n("runs"), preemptions = n("preemptions");
   const std::size_t outcomes = e.contains("variants") && e["variants"].is_array() ? e["variants"].size() : 0;
   const std::string bound = fmt::format("with at most {:.0f} preemption{}", preemptions, preemptions == 1 ? "" : "s");
-  if (failed) return fmt::format("depth first {}: schedule {} failed", bound, count(runs));
-  std::string s = complete ? fmt::format("all {} schedules {}", count(runs), bound)
-                           : fmt::format("{} schedules {} (not all: {})", count(runs), bound,
+  // With preemptions allowed, the search's first run is the lockstep
+  // schedule (every fiber one operation at a time), outside the bound.
+  const bool lockstep = preemptions > 0 && runs >= 1;
+  if (failed) {
+    const bool first = outcomes == 1 && e["variants"][0].value("schedule", std::string()) == "lockstep";
+    if (first) return "the lockstep schedule (fibers one operation at a time, side by side) failed, the search's first";
+    return fmt::format("depth first {}: schedule {} failed", bound, count(runs));
+  }
+  const double bounded = lockstep ? runs - 1 : runs;
+  std::string s = complete ? fmt::format("all {} schedules {}", count(bounded), bound)
+                           : fmt::format("{} schedules {} (not all: {})", count(bounded), bound,
                                          overflow ? "more distinct outcomes than are judged" : "the run budget");
+  if (lockstep) s = "the lockstep schedule and " + s;
   return s + fmt::format(", {} distinct outcome{} judged", outcomes, outcomes == 1 ? "" : "s");
 }
+
+namespace {
 
 // `judging`: a folder of the grade's for the drivers' records and the
 // judge's results; `judge_error`: set, before `finish` runs, when the judge
@@ -670,6 +707,13 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
   }
   // Paths in the evidence as the candidate knows them: relative to the submission.
   replace_all(res.evidence, staged.string() + "/", "");
+  constexpr std::size_t kOutputKept = 4000;
+  res.output = pr.start_failed ? std::string() : pr.output;
+  if (res.output.size() > kOutputKept)
+    res.output = "[... " + std::to_string(res.output.size() - kOutputKept) + " bytes before]\n" +
+                 res.output.substr(res.output.size() - kOutputKept);
+  replace_all(res.output, staged.string() + "/", "");
+  while (!res.output.empty() && std::isspace(static_cast<unsigned char>(res.output.back()))) res.output.pop_back();
   return res;
   };
   if (!judge_build) return conclude(driver_records, base);
@@ -898,6 +942,7 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
   for (const auto& it : items) {
     item_outcome io;
     io.item = it;
+    io.test_code = item_test_code(ex, it);
     std::ptrdiff_t timed_out_at = 0;  // 1 + index of the run that timed out
     flavour timed_out_in = flavour::normal;  // its build
     int not_run = 0;

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "engine/build.hpp"
 #include "engine/exercise.hpp"
 #include "engine/race_report.hpp"
@@ -82,6 +84,9 @@ struct run_outcome {
   std::string schedule = {};  // ... and the schedule that failed (GOX_POLICY=dfs:schedule=...)
   std::string command;  // the exact process it was: environment, executable, test spec
   std::chrono::milliseconds wall{0};
+  /// What the program printed (its stdout and stderr, the end of it when
+  /// long), paths as the candidate knows them.
+  std::string output = {};
 };
 
 struct item_outcome {
@@ -89,13 +94,26 @@ struct item_outcome {
   verdict v = verdict::passed;
   int awarded = 0;
   std::vector<run_outcome> runs;
+  std::string test_code = {};  // see item_test_code
 };
+
+/// The code of what an item runs, as a candidate may read it: for the
+/// visible suite, the TEST_CASEs its test spec selects (the whole file when
+/// it selects all); for a hidden suite, no code, only what is run ("hidden
+/// test: <title>" and its builds and runs).
+std::string item_test_code(const exercise& ex, const rubric_item& it);
 
 /// A depth-first exploration's driver records (one JSON line each) split
 /// into one file per distinct outcome it sent (observations tagged
 /// "variant"), beside `records`: file k holds every untagged line and each
 /// test's variant k (modulo that test's count). Empty when nothing is tagged.
 std::vector<fs::path> split_variants(const fs::path& records);
+
+/// What a depth-first exploration's test record (the check's "explored"
+/// object: runs, preemptions, complete, failed, variants...) says it
+/// searched, e.g. "the lockstep schedule and all 1,183 schedules with at
+/// most 2 preemptions, 3 distinct outcomes judged".
+std::string explored_words(const nlohmann::json& e);
 
 /// An item's verdict from its runs: the worst of them, except that a run
 /// which could not conclude (the parallel runs of a threaded check on a

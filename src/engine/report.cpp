@@ -95,6 +95,58 @@ std::string explored_text(const item_outcome& it) {
   return s;
 }
 
+// Evidence with its repeats collapsed: paragraphs (blank-line separated)
+// that differ only in a fiber's number and name ("goroutine 7 \"worker 3\"
+// [chan send]:" and the same stack) show once, followed by which other
+// fibers are in the same place. A dump of 100 blocked workers reads as one.
+std::string collapse_repeats(const std::string& evidence) {
+  std::vector<std::string> paras;
+  for (std::size_t at = 0; at <= evidence.size();) {
+    std::size_t end = evidence.find("\n\n", at);
+    if (end == std::string::npos) end = evidence.size();
+    paras.push_back(evidence.substr(at, end - at));
+    at = end + 2;
+  }
+  // "goroutine 12 \"name\" [state]:..." -> ("goroutine # [state]:...", "12")
+  auto key_of = [](const std::string& p, std::string& id) -> std::string {
+    if (p.rfind("goroutine ", 0) != 0) return {};
+    std::size_t at = 10;
+    while (at < p.size() && std::isdigit(static_cast<unsigned char>(p[at]))) ++at;
+    if (at == 10) return {};
+    id = p.substr(10, at - 10);
+    std::size_t rest = at;
+    if (p.compare(at, 2, " \"") == 0) {
+      const std::size_t close = p.find('"', at + 2);
+      if (close == std::string::npos) return {};
+      rest = close + 1;
+    }
+    return "goroutine #" + p.substr(rest);
+  };
+  std::vector<std::string> keys(paras.size()), ids(paras.size());
+  std::map<std::string, std::vector<std::size_t>> groups;
+  for (std::size_t k = 0; k < paras.size(); ++k) {
+    keys[k] = key_of(paras[k], ids[k]);
+    if (!keys[k].empty()) groups[keys[k]].push_back(k);
+  }
+  std::string out;
+  for (std::size_t k = 0; k < paras.size(); ++k) {
+    std::string p = paras[k];
+    if (!keys[k].empty()) {
+      const auto& same = groups[keys[k]];
+      if (same.front() != k) continue;  // shown with the first of its kind
+      if (same.size() > 1) {
+        std::string others;
+        for (std::size_t m = 1; m < same.size() && m <= 5; ++m) others += (m > 1 ? ", " : "") + ids[same[m]];
+        if (same.size() > 6) others += ", ...";
+        p += fmt::format("\n    (and {} more fiber(s) in the same place: goroutine {})", same.size() - 1, others);
+      }
+    }
+    if (!out.empty()) out += "\n\n";
+    out += p;
+  }
+  return out;
+}
+
 std::string to_text(const grade_result& g, bool color, bool verbose) {
   std::string s = fmt::format("{} ({}) — {}\n", g.exercise, g.title, g.submission);
   if (!g.set.name.empty()) s += "  set: " + set_line(g.set) + "\n";
@@ -130,9 +182,11 @@ std::string to_text(const grade_result& g, bool color, bool verbose) {
         continue;
       }
       s += fmt::format("      {} build, {}: {}\n", to_string(r.fl), r.config, to_string(r.v));
-      if (!r.evidence.empty()) s += indent(r.evidence, "        ") + "\n";
+      if (!r.evidence.empty()) s += indent(verbose ? r.evidence : collapse_repeats(r.evidence), "        ") + "\n";
       if (r.v != verdict::passed)
         if (const std::string rp = replay_text(r); !rp.empty()) s += "        replay: " + rp + "\n";
+      if (verbose && !r.command.empty()) s += "        command: " + r.command + "\n";
+      if (verbose && !r.output.empty()) s += "        the program printed:\n" + indent(r.output, "          | ") + "\n";
     }
   }
   if (worth_summarising(causes)) {
@@ -183,6 +237,7 @@ nlohmann::json to_json(const grade_result& g) {
                             {"wall_ms", r.wall.count()}, {"tests", tests}, {"excerpts", excerpts}};
       if (!r.explored.empty()) run["explored"] = r.explored;
       if (!r.schedule.empty()) run["schedule"] = r.schedule;
+      if (!r.output.empty()) run["output"] = r.output;
       if (const std::size_t c = group_of(groups, r); c < groups.size()) run["cause"] = c;  // index into causes
       runs.push_back(std::move(run));
     }
@@ -263,6 +318,22 @@ std::string candidate_evidence(const grade_result& g, const item_outcome& it) {
   return without_hidden_files(item_evidence(it), g.hidden_files);
 }
 
+// What the program printed in the item's first failing run (else its first
+// run), as Exercism shows it: at most 500 characters, the cut said.
+std::string exercism_output(const grade_result& g, const item_outcome& it) {
+  constexpr std::size_t kMax = 500;
+  const auto bad = failing_runs(it);
+  const run_outcome* r = !bad.empty() ? bad.front() : it.runs.empty() ? nullptr : &it.runs.front();
+  if (!r || r->output.empty()) return {};
+  std::string out = without_hidden_files(r->output, g.hidden_files);
+  if (out.size() <= kMax) return out;
+  static const std::string cut = "\n[output cut at 500 characters]";
+  out.resize(kMax - cut.size());
+  while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();  // whole UTF-8 sequences
+  if (!out.empty() && (static_cast<unsigned char>(out.back()) & 0x80)) out.pop_back();
+  return out + cut;
+}
+
 // The set, as a candidate may read it: name, version and commit, never where
 // the grader keeps it or fetched it from.
 std::string candidate_set_line(set_origin o) {
@@ -296,7 +367,36 @@ std::string fmt_ms(double ms) {
   return fmt::format("{:g} ms", std::round(ms * 100.0) / 100.0);
 }
 
-// An SVG timeline of one run's events: one row per lane, a tick per event.
+// Code points in UTF-8 text (continuation bytes not counted).
+std::size_t utf8_length(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// The first `n` code points of UTF-8 text.
+std::string utf8_prefix(const std::string& s, std::size_t n) {
+  std::size_t at = 0;
+  for (std::size_t seen = 0; at < s.size(); ++at) {
+    if ((static_cast<unsigned char>(s[at]) & 0xC0) != 0x80 && seen++ == n) break;
+  }
+  return s.substr(0, at);
+}
+
+// An upper bound of the width of 10 px sans-serif text: ASCII narrow, the
+// rest (CJK, emoji) up to a full em.
+double label_width(const std::string& s) {
+  double w = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) w += c < 0x80 ? 6.2 : 11.0;
+  return w + 2;
+}
+
+// An SVG timeline of one run's events: one row per lane, a marker per event.
+// Labels never overlap: each goes on the lowest of a lane's label levels
+// where it clears the labels already there; where events crowd so that no
+// level has room, the label is left out (its marker keeps it as a tooltip)
+// and a note under the axis says how many were.
 std::string svg_timeline(const std::vector<timed_event>& events) {
   std::vector<std::string> lanes;
   double end = 0;
@@ -305,14 +405,60 @@ std::string svg_timeline(const std::vector<timed_event>& events) {
     end = std::max(end, e.t_ms);
   }
   if (end <= 0) end = 1;
-  const int left = 110, width = 640, row = 34, top = 24;
-  const int height = top + row * static_cast<int>(lanes.size()) + 26;
+  constexpr int left = 130, width = 640, right = 40, levels = 4, level_h = 12, gap = 4;
+  const int total_w = left + width + right;
+  // Lay out each lane's labels: events in time order, a label on the lowest
+  // level whose last label it clears.
+  struct placed {
+    std::size_t event;
+    double x;
+    int level;  // -1: left out
+  };
+  std::vector<std::vector<placed>> by_lane(lanes.size());
+  std::vector<int> used(lanes.size(), 1);
+  int hidden = 0;
+  std::vector<std::size_t> order(events.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return events[a].t_ms < events[b].t_ms; });
+  for (std::size_t l = 0; l < lanes.size(); ++l) {
+    std::vector<double> level_end(levels, -1e9);
+    for (std::size_t k : order) {
+      const timed_event& e = events[k];
+      if (e.lane != lanes[l]) continue;
+      const double x = left + width * (e.t_ms / end);
+      const double w = label_width(e.label);
+      // The label's centre, kept inside the picture.
+      const double cx = std::clamp(x, w / 2 + 2, total_w - w / 2 - 2);
+      int level = -1;
+      for (int v = 0; v < levels; ++v)
+        if (cx - w / 2 >= level_end[v] + gap) {
+          level = v;
+          break;
+        }
+      if (level >= 0) {
+        level_end[level] = cx + w / 2;
+        used[l] = std::max(used[l], level + 1);
+      } else {
+        ++hidden;
+      }
+      by_lane[l].push_back({k, cx, level});
+    }
+  }
+  // Rows: the marker line, with the lane's label levels above it.
+  std::vector<int> line_y(lanes.size());
+  int y = 14;
+  for (std::size_t l = 0; l < lanes.size(); ++l) {
+    y += level_h * used[l] + 8;
+    line_y[l] = y;
+    y += 14;
+  }
+  const int axis_y = y + 4;
+  const int height = axis_y + 26 + (hidden ? 16 : 0);
   std::string s = fmt::format(
       "<svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" "
       "role=\"img\" aria-label=\"timeline of {} event(s)\">\n",
-      left + width + 30, height, left + width + 30, height, events.size());
+      total_w, height, total_w, height, events.size());
   // Axis with five ticks.
-  const int axis_y = top + row * static_cast<int>(lanes.size()) + 4;
   s += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#555\"/>\n", left, axis_y, left + width, axis_y);
   for (int k = 0; k <= 4; ++k) {
     const double t = end * k / 4.0;
@@ -322,19 +468,35 @@ std::string svg_timeline(const std::vector<timed_event>& events) {
                      x, axis_y, axis_y + 5, axis_y + 18, markup_escape(fmt_ms(t)));
   }
   for (std::size_t l = 0; l < lanes.size(); ++l) {
-    const int y = top + row * static_cast<int>(l) + row / 2;
-    s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\" fill=\"#222\">{}</text>"
+    // Lane names longer than the margin are cut; the whole name is the tooltip.
+    const std::string name = lanes[l].empty() ? "events" : lanes[l];
+    std::string shown = name;
+    for (std::size_t n = utf8_length(name); n > 1 && label_width(shown) * 1.2 > left - 12;)  // 12 px text
+    {
+      shown = utf8_prefix(name, --n);
+      while (!shown.empty() && shown.back() == ' ') shown.pop_back();
+      shown += "…";
+    }
+    s += fmt::format("<g><title>{}</title><text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\" fill=\"#222\">{}</text></g>"
                      "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#ddd\"/>\n",
-                     left - 8, y + 4, markup_escape(lanes[l].empty() ? "events" : lanes[l]), left, y, left + width, y);
+                     markup_escape(name), left - 8, line_y[l] + 4, markup_escape(shown), left, line_y[l], left + width,
+                     line_y[l]);
   }
-  for (const auto& e : events) {
-    const auto l = std::find(lanes.begin(), lanes.end(), e.lane) - lanes.begin();
-    const int y = top + row * static_cast<int>(l) + row / 2;
-    const double x = left + width * (e.t_ms / end);
-    s += fmt::format("<g><title>{} at {}</title><circle cx=\"{:.1f}\" cy=\"{}\" r=\"6\" fill=\"#1565c0\"/>"
-                     "<text x=\"{:.1f}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#1565c0\">{}</text></g>\n",
-                     markup_escape(e.label), markup_escape(fmt_ms(e.t_ms)), x, y, x, y - 9, markup_escape(e.label));
-  }
+  for (std::size_t l = 0; l < lanes.size(); ++l)
+    for (const placed& p : by_lane[l]) {
+      const timed_event& e = events[p.event];
+      const double x = left + width * (e.t_ms / end);
+      s += fmt::format("<g><title>{} at {}</title><circle cx=\"{:.1f}\" cy=\"{}\" r=\"6\" fill=\"#1565c0\"/>", markup_escape(e.label),
+                       markup_escape(fmt_ms(e.t_ms)), x, line_y[l]);
+      if (p.level >= 0)
+        s += fmt::format("<text class=\"ev\" x=\"{:.1f}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#1565c0\">{}</text>",
+                         p.x, line_y[l] - 9 - level_h * p.level, markup_escape(e.label));
+      s += "</g>\n";
+    }
+  if (hidden)
+    s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"#555\">{} label(s) left out where events crowd: "
+                     "hover a marker for its event</text>\n",
+                     left, axis_y + 36, hidden);
   return s + "</svg>\n";
 }
 
@@ -513,7 +675,7 @@ std::string to_html(const grade_result& g) {
                      html_class(r.v), to_string(r.v));
     s += fmt::format("<div>{} build, {}{}</div>\n", to_string(r.fl), markup_escape(r.config),
                      bad.size() > 1 ? fmt::format(" · {} failing run(s) in all", bad.size()) : "");
-    s += "<pre>" + markup_escape(r.evidence) + "</pre>\n";
+    s += "<pre>" + markup_escape(collapse_repeats(r.evidence)) + "</pre>\n";
     for (const auto& e : r.excerpts) {
       s += fmt::format("<div class=\"excerpt\"><div class=\"cap\">{}:{} — {}</div>\n", markup_escape(e.file), e.line,
                        markup_escape(e.why));
@@ -600,8 +762,10 @@ nlohmann::json to_exercism(const grade_result& g) {
     // A follow-up not attempted was optional: not a failed test.
     if (it.v == verdict::skipped) continue;
     // task_id: the item's number in the rubric the statement lists.
-    nlohmann::json t = {{"name", it.item.title}, {"test_code", "rubric item " + it.item.id},
+    nlohmann::json t = {{"name", it.item.title},
+                        {"test_code", without_hidden_files(it.test_code, g.hidden_files)},
                         {"task_id", static_cast<int>(i) + 1}};
+    if (const std::string out = exercism_output(g, it); !out.empty()) t["output"] = out;
     const std::string outcome = junit_outcome(it.v);
     if (outcome.empty()) {
       t["status"] = "pass";
@@ -624,14 +788,14 @@ const std::vector<std::string>& report_formats() {
   return v;
 }
 
-std::string render(const grade_result& g, const std::string& format, bool color) {
+std::string render(const grade_result& g, const std::string& format, bool color, bool verbose) {
   if (format == "json") return to_json(g).dump(2) + "\n";
   if (format == "junit") return to_junit(g);
   if (format == "md") return to_markdown(g);
   if (format == "html") return to_html(g);
   if (format == "gradescope") return to_gradescope(g).dump(2) + "\n";
   if (format == "exercism") return to_exercism(g).dump(2) + "\n";
-  return to_text(g, color, false);
+  return to_text(g, color, verbose);
 }
 
 std::string report_extension(const std::string& format) {

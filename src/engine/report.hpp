@@ -24,6 +24,11 @@ namespace gograde {
 /// `color`: ANSI colours (a terminal). `verbose`: every run, not only failures.
 std::string to_text(const grade_result& g, bool color, bool verbose = false);
 
+/// Evidence with repeated fibers collapsed: paragraphs of a dump that differ
+/// only in the fiber's number and name show once, with the others named
+/// ("(and 98 more fiber(s) in the same place: goroutine 8, 9, ...)").
+std::string collapse_repeats(const std::string& evidence);
+
 /// The set an exercise came from, in one line: name, version, commit, the ref
 /// it follows and its URL ("" for an exercise of no named set).
 std::string set_line(const set_origin& o);
@@ -58,7 +63,9 @@ std::string plain_words(const std::string& s, std::size_t max);
 /// The formats render() knows, in the order --help lists them.
 const std::vector<std::string>& report_formats();
 /// The report in `format` (one of report_formats()), as the bytes to write.
-std::string render(const grade_result& g, const std::string& format, bool color = false);
+/// `verbose`: the text report lists every run, with its command and what the
+/// program printed (other formats always hold everything).
+std::string render(const grade_result& g, const std::string& format, bool color = false, bool verbose = false);
 /// The file name suffix for a format: "txt", "json", "junit.xml", "md",
 /// "html", "gradescope.json", "exercism.json".
 std::string report_extension(const std::string& format);

@@ -1,9 +1,11 @@
 #include "engine/exercise.hpp"
+#include "engine/grade.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <memory>
 
 using namespace gograde;
@@ -284,4 +286,30 @@ TEST_CASE("An item about races runs in the race build only, a mutant may name ea
   CHECK_THAT(load_error(*with_mutant("expected = \"failed\"\n[items]\nx = \"wrong\"\n")),
              Catch::Contains("items.x"));
   CHECK_THAT(load_error(*with_mutant("expected = \"meh\"\n")), Catch::Contains("expected") && Catch::Contains("no verdict"));
+}
+
+TEST_CASE("An item's test code: the visible TEST_CASEs its spec selects, never a hidden suite's code",
+          "[engine][exercise]") {
+  const exercise ex = load_exercise(GOGRADE_SOURCE_DIR, "safe-counter");
+  rubric_item visible{"v", "Visible", 0, "visible", "[basic]", {flavour::normal}, parse_runs("det:1-1"),
+                      std::chrono::seconds(30), {}};
+  const std::string basic = item_test_code(ex, visible);
+  CHECK(basic.rfind("TEST_CASE(\"A new counter is zero", 0) == 0);
+  CHECK(basic.find("[fibers]") == std::string::npos);  // only the selected TEST_CASE
+  visible.tests = "[basic],[fibers]";
+  const std::string both = item_test_code(ex, visible);
+  CHECK(both.find("[basic]") != std::string::npos);
+  CHECK(both.find("[fibers]") != std::string::npos);
+  visible.tests.clear();  // all of it
+  std::ifstream in(ex.visible_suite());
+  const std::string whole((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(item_test_code(ex, visible) == whole);
+  // A hidden item: what runs, no code.
+  const rubric_item& hidden = ex.items.front();
+  REQUIRE(hidden.suite != "visible");
+  const std::string h = item_test_code(ex, hidden);
+  CHECK(h.rfind("// hidden test: " + hidden.title, 0) == 0);
+  CHECK(h.find("// runs: det seed=1") != std::string::npos);
+  CHECK(h.find("TEST_CASE") == std::string::npos);
+  CHECK(h.find(hidden.suite) == std::string::npos);
 }

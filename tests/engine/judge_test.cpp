@@ -347,3 +347,22 @@ TEST_CASE("A search's distinct outcomes are split for the judge, one file each",
   CHECK(split_variants(records).empty());
   fs::remove_all(dir);
 }
+
+TEST_CASE("What a search explored, in words: the lockstep schedule apart from the bounded ones", "[judge][explore]") {
+  using nlohmann::json;
+  const json variants = json::array({json{{"schedule", "lockstep"}}, json{{"schedule", "first"}}});
+  CHECK(gograde::explored_words(json{{"runs", 1185}, {"preemptions", 2}, {"complete", true}, {"variants", variants}}) ==
+        "the lockstep schedule and all 1,184 schedules with at most 2 preemptions, 2 distinct outcomes judged");
+  CHECK(gograde::explored_words(json{{"runs", 1000}, {"preemptions", 1}, {"complete", false}, {"variants", variants}}) ==
+        "the lockstep schedule and 999 schedules with at most 1 preemption (not all: the run budget), 2 distinct "
+        "outcomes judged");
+  // No preemption allowed: no lockstep run, every run a bounded schedule.
+  CHECK(gograde::explored_words(json{{"runs", 3}, {"preemptions", 0}, {"complete", true}, {"variants", variants}}) ==
+        "all 3 schedules with at most 0 preemptions, 2 distinct outcomes judged");
+  CHECK(gograde::explored_words(json{{"runs", 1}, {"preemptions", 2}, {"failed", true},
+                                     {"variants", json::array({json{{"schedule", "lockstep"}}})}}) ==
+        "the lockstep schedule (fibers one operation at a time, side by side) failed, the search's first");
+  CHECK(gograde::explored_words(json{{"runs", 57}, {"preemptions", 2}, {"failed", true},
+                                     {"variants", json::array({json{{"schedule", "12.1+40.1"}}})}}) ==
+        "depth first with at most 2 preemptions: schedule 57 failed");
+}

@@ -39,6 +39,7 @@ inline grade_result sample_grade() {
                        {3000, "gave up", "caller"}}});
   r1.replay = "gograde replay safe-counter bob --item basic --seed 1 --virtual";
   ok.runs.push_back(r1);
+  ok.test_code = "TEST_CASE(\"A new counter is zero\", \"[basic]\") {\n  SafeCounter c;\n  CHECK(c.Value() == 0);\n}\n";
 
   item_outcome race;
   race.item = make_item("race-free", "No data race in the race build", 2, "[race]", flavour::race);
@@ -52,8 +53,10 @@ inline grade_result sample_grade() {
                          "write by worker"});
   r2.replay = "gograde replay safe-counter bob --item race-free --seed 2 --race";
   r2.command = "GOX_SCHED=det GOX_SEED=2 '/cache/suite' '[race]'";
+  r2.output = "inc <1>\ninc <2>\n";
   r2.wall = std::chrono::milliseconds(20);
   race.runs.push_back(r2);
+  race.test_code = "// hidden test: No data race in the race build\n// builds: race\n// runs: det seed=2, par threads=2\n";
   run_outcome r3 = r2;
   r3.config = "par threads=2";
   r3.replay = r3.command;
@@ -84,6 +87,27 @@ inline grade_result sample_grade() {
   g.score = 2;
   g.max_score = 7;
   g.overall = verdict::data_race;
+  return g;
+}
+
+// The sample with a crowded timeline (40 retries within 4 ms of a 2 s run,
+// a lane with a long name) and a deadlock dump of 100 workers blocked in one
+// place: what the scorecard must lay out without overlaps or repetition.
+inline grade_result crowded_grade() {
+  grade_result g = sample_grade();
+  std::vector<timed_event> events;
+  for (int k = 0; k < 40; ++k) events.push_back({1000.0 + k * 0.1, "attempt " + std::to_string(k + 1), "retry"});
+  events.push_back({0, "start", "caller"});
+  events.push_back({2000, "gave up after the deadline", "caller"});
+  events.push_back({1000, "cancel", "a lane whose name is far too long for the margin"});
+  g.items[0].runs[0].tests[0].events = events;
+  std::string dump = "fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 \"main\" [WaitGroup.Wait]:\n"
+                     "    at pool.hpp:40";
+  for (int k = 2; k <= 101; ++k)
+    dump += "\n\ngoroutine " + std::to_string(k) + " \"worker " + std::to_string(k) +
+            "\" [chan send]:\n    at pool.hpp:22\n    created at pool.hpp:31";
+  dump += "\n\ngoroutine 102 [chan send]:\n    at pool.hpp:25";
+  g.items[2].runs[0].evidence = dump;
   return g;
 }
 

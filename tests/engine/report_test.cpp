@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <regex>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -50,6 +52,10 @@ TEST_CASE("Every report format matches its golden file", "[report]") {
   }
 }
 
+TEST_CASE("A crowded timeline and a long dump: the golden scorecard", "[report]") {
+  check_golden("crowded.html", to_html(fixture::crowded_grade()));
+}
+
 TEST_CASE("A submission that does not compile: golden reports, Exercism status error", "[report]") {
   const grade_result g = fixture::compile_error_grade();
   for (const char* f : {"text", "junit", "exercism", "gradescope"}) {
@@ -87,8 +93,85 @@ TEST_CASE("The HTML report is self-contained and draws the timeline", "[report]"
         std::string::npos);
   // Four events, two lanes; the last at 3 s is at the axis' right end.
   CHECK(html.find("aria-label=\"timeline of 4 event(s)\"") != std::string::npos);
-  CHECK(html.find("<title>attempt 3 at 3 s</title><circle cx=\"750.0\"") != std::string::npos);
-  CHECK(html.find("<title>attempt 2 at 1 s</title><circle cx=\"323.3\"") != std::string::npos);
+  CHECK(html.find("<title>attempt 3 at 3 s</title><circle cx=\"770.0\"") != std::string::npos);
+  CHECK(html.find("<title>attempt 2 at 1 s</title><circle cx=\"343.3\"") != std::string::npos);
+}
+
+namespace {
+
+struct label_box {
+  double x0, x1;
+  int y;
+  std::string text;
+};
+
+// The event labels an SVG timeline drew, as boxes of the width the layout
+// allows them (an upper bound of 10 px sans-serif text).
+std::vector<label_box> event_labels(const std::string& svg) {
+  std::vector<label_box> out;
+  const std::regex label(R"re(<text class="ev" x="([0-9.]+)" y="([0-9]+)"[^>]*>([^<]*)</text>)re");
+  for (auto m = std::sregex_iterator(svg.begin(), svg.end(), label); m != std::sregex_iterator(); ++m) {
+    const double x = std::stod((*m)[1]);
+    std::size_t chars = 0;
+    for (unsigned char c : (*m)[3].str()) chars += (c & 0xC0) != 0x80;
+    const double w = 6.2 * static_cast<double>(chars) + 2;
+    out.push_back({x - w / 2, x + w / 2, std::stoi((*m)[2]), (*m)[3]});
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Timeline labels never overlap: crowded events stack on levels, the rest are left out and counted",
+          "[report]") {
+  // 40 retries within 4 ms of a 2 s run, and two quiet lanes.
+  const grade_result g = fixture::crowded_grade();
+  const std::vector<timed_event>& events = g.items[0].runs[0].tests[0].events;
+  const std::string html = to_html(g);
+  const auto labels = event_labels(html);
+  REQUIRE(labels.size() >= 4);
+  for (std::size_t a = 0; a < labels.size(); ++a)
+    for (std::size_t b = a + 1; b < labels.size(); ++b) {
+      INFO(labels[a].text << " and " << labels[b].text);
+      const bool same_row = labels[a].y == labels[b].y;
+      CHECK_FALSE((same_row && labels[a].x0 < labels[b].x1 && labels[b].x0 < labels[a].x1));
+    }
+  // Some crowded labels stacked on levels above the line, the rest left out.
+  std::set<int> rows;
+  for (const auto& l : labels) rows.insert(l.y);
+  CHECK(rows.size() >= 4);
+  const std::size_t shown = labels.size();
+  CHECK(shown < events.size());
+  CHECK(html.find(fmt::format("{} label(s) left out where events crowd", events.size() - shown)) != std::string::npos);
+  // Every event keeps its marker and its tooltip.
+  for (const auto& e : events) CHECK(html.find("<title>" + e.label + " at ") != std::string::npos);
+  // Labels stay inside the picture; a long lane name is cut, whole in its tooltip.
+  for (const auto& l : labels) {
+    CHECK(l.x0 >= 0);
+    CHECK(l.x1 <= 810);
+  }
+  CHECK(html.find("<title>a lane whose name is far too long for the margin</title>") != std::string::npos);
+  CHECK(html.find(">a lane whose…</text>") != std::string::npos);
+  // A quiet timeline leaves nothing out.
+  CHECK(to_html(fixture::sample_grade()).find("left out") == std::string::npos);
+}
+
+TEST_CASE("Evidence collapses fibers blocked in the same place into one paragraph", "[report]") {
+  const grade_result g = fixture::crowded_grade();
+  const std::string dump = g.items[2].runs[0].evidence;
+  const std::string c = collapse_repeats(dump);
+  CHECK(c.find("goroutine 1 \"main\" [WaitGroup.Wait]:") != std::string::npos);
+  CHECK(c.find("goroutine 2 \"worker 2\" [chan send]:\n    at pool.hpp:22\n    created at pool.hpp:31\n"
+               "    (and 99 more fiber(s) in the same place: goroutine 3, 4, 5, 6, 7, ...)") != std::string::npos);
+  CHECK(c.find("goroutine 50 ") == std::string::npos);
+  CHECK(c.find("goroutine 102 [chan send]:\n    at pool.hpp:25") != std::string::npos);  // another place: its own
+  CHECK(collapse_repeats("no dump here\n\nat all") == "no dump here\n\nat all");
+  CHECK(collapse_repeats("") == "");
+  // The HTML scorecard and the text report show the collapsed form.
+  CHECK(to_html(g).find("(and 99 more fiber(s) in the same place") != std::string::npos);
+  CHECK(to_text(g, false).find("(and 99 more fiber(s) in the same place") != std::string::npos);
+  CHECK(to_text(g, false).find("goroutine 77 ") == std::string::npos);
+  CHECK(to_text(g, false, true).find("goroutine 77 ") != std::string::npos);  // -v: all of it
 }
 
 TEST_CASE("Gradescope results carry every rubric item's points", "[report]") {
@@ -241,6 +324,27 @@ TEST_CASE("Exercism v3: the spec's fields and values, an optional follow-up not 
     if (t["status"] != "pass") CHECK(t["message"].is_string());
   }
   CHECK(j["tests"][1]["status"] == "fail");  // a race: a defect found
+  // test_code is the item's code as a candidate may read it; output what the
+  // program printed in the failing run, at most 500 characters.
+  g.items[0].test_code = "TEST_CASE(\"zero\", \"[basic]\") {\n  CHECK(c.Value() == 0);\n}\n";
+  g.items[1].test_code = "// hidden test: races\n// builds: race\n// runs: det seed=1\n";
+  g.items[1].runs.front().output = "debug: inc called\n";
+  j = to_exercism(g);
+  CHECK(j["tests"][0]["test_code"] == g.items[0].test_code);
+  CHECK(j["tests"][1]["test_code"] == g.items[1].test_code);
+  CHECK(j["tests"][1]["output"] == "debug: inc called\n");
+  CHECK_FALSE(j["tests"][0].contains("output"));  // printed nothing: no output field
+  std::string flood;
+  for (int i = 0; i < 200; ++i) flood += "héllo ";
+  g.items[1].runs.front().output = flood;
+  const std::string cut = to_exercism(g)["tests"][1]["output"].get<std::string>();
+  CHECK(cut.size() <= 500);
+  CHECK_THAT(cut, Catch::EndsWith("[output cut at 500 characters]"));
+  CHECK(nlohmann::json(cut).dump().size() > 0);  // still valid UTF-8
+  CHECK(cut.rfind("h", 0) == 0);
+  g.items[1].runs.front().output = "hidden_judge.cpp:71: assertion\n";
+  CHECK(to_exercism(g)["tests"][1]["output"].get<std::string>().find("hidden_judge") == std::string::npos);
+  g.items[1].runs.front().output.clear();
   g.items[1].v = verdict::crash;
   CHECK(to_exercism(g)["tests"][1]["status"] == "error");
   g.items[1].v = verdict::inconclusive;
