@@ -317,12 +317,14 @@ int cmd_grade_all(const globals& g, const std::string& sub, const std::string& f
 }
 
 int cmd_replay(const globals& g, const std::string& slug, const std::string& sub, int seed, const std::string& item,
-               bool visible, bool virt, std::optional<flavour> only, const std::string& policy) {
+               bool visible, bool virt, std::optional<flavour> only, const std::string& policy, bool trace_all) {
   const exercise ex = make_catalog(g).load(slug);
   builder b = make_builder(g);
   grade_options opt = options_for(slug, sub, visible);
   opt.only_item = item;
   opt.only_flavour = only;
+  // The schedule each run took, printed with what the program printed.
+  opt.trace = trace_all ? "all" : "40";
   opt.plan = [&](const rubric_item& it) {
     return std::vector<run_config>{make_policy_run(policy, seed, virt || uses_virtual_time(it))};
   };
@@ -905,7 +907,7 @@ int main(int argc, char** argv) {
   std::string slug, sub, format = "text", out_file, dir, duration = "60s", item, shard_opt, exercise_opt, policy;
   std::vector<std::string> slugs, formats;
   bool force = false, all = false, visible = false, virt = false, race_only = false, normal_only = false,
-       explore_only = false;
+       explore_only = false, trace_all = false;
   int seed = 1, threads = 4, seeds = 0, jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency() / 2));
   const auto& fmts = report_formats();
   const std::string fmt_help = fmt::format("Report format: {}", fmt::join(fmts, ", "));
@@ -962,6 +964,7 @@ int main(int argc, char** argv) {
   replay->add_flag("--explore", explore_only, "Only the exploration build (atomic operations are scheduling points)")
       ->excludes(race_flag)
       ->excludes(normal_flag);
+  replay->add_flag("--trace", trace_all, "Print the whole schedule of each run (default: its last 40 switches)");
   replay->add_option("--policy", policy, "The scheduler's policy of the run, as its replay line says (pct:d=3,steps=1000, dfs:schedule=57.1)")
       ->check([](const std::string& p) { return policy_error(p); });
 
@@ -1094,7 +1097,7 @@ int main(int argc, char** argv) {
                                     : normal_only  ? std::optional<flavour>(flavour::normal)
                                     : explore_only ? std::optional<flavour>(flavour::explore)
                                                    : std::nullopt,
-                                    policy == "random" ? std::string() : policy);
+                                    policy == "random" ? std::string() : policy, trace_all);
     if (*validate) return cmd_validate(g, slugs);
     if (*sandbox_exec) return cmd_sandbox_exec(exec_argv, exec_ro);
     if (*batch_entry_cmd) {

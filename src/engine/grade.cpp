@@ -489,6 +489,8 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
   // switch fibers (a load-then-store, atomic or not, loses updates on a seed).
   constexpr const char* kExplore = "accesses";
   if (fl == flavour::explore) env.emplace_back("GOX_EXPLORE", kExplore);
+  const bool traced = !opt.trace.empty();
+  if (traced) env.emplace_back("GOX_TRACE", opt.trace);
   std::vector<std::string> argv = {b.exe.string()};
   if (!tests.empty()) argv.push_back(tests);
   process_spec spec;
@@ -515,12 +517,14 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
   spec.cpu_limit = opt.run_cpu_limit.count() > 0
                        ? opt.run_cpu_limit
                        : std::chrono::duration_cast<std::chrono::seconds>(2 * timeout);
-  spec.output_cap = 1 << 20;
+  // A traced run prints its schedule besides what the program prints.
+  const std::size_t trace_room = opt.trace.empty() ? 0 : std::size_t{16} << 20;
+  spec.output_cap = (std::size_t{1} << 20) + trace_room;
   spec.stall_limit = std::min<std::chrono::milliseconds>(std::chrono::seconds(lim.stall_seconds), timeout);
   // The limit is running time: on a busy machine the deadline waits, up to
   // three limits more, while the run waits for a CPU.
   spec.busy_extension = 3 * timeout;
-  spec.output_limit = lim.output_kb * 1024;
+  spec.output_limit = lim.output_kb * 1024 + trace_room;
   spec.disk_quota = (lim.file_size_mb * 4) << 20;
   spec.file_size_limit = lim.file_size_mb << 20;
   spec.open_files_limit = lim.open_files;
@@ -707,7 +711,7 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
   }
   // Paths in the evidence as the candidate knows them: relative to the submission.
   replace_all(res.evidence, staged.string() + "/", "");
-  constexpr std::size_t kOutputKept = 4000;
+  const std::size_t kOutputKept = traced ? std::size_t{16} << 20 : 4000;
   res.output = pr.start_failed ? std::string() : pr.output;
   if (res.output.size() > kOutputKept)
     res.output = "[... " + std::to_string(res.output.size() - kOutputKept) + " bytes before]\n" +

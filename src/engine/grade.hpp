@@ -155,6 +155,10 @@ struct grade_options {
   /// "gograde replay <exercise> <submission>": seeded runs get this plus
   /// their item, seed and flavour as their replay command.
   std::string replay_prefix;
+  /// Each deterministic run prints the schedule it ran (GOX_TRACE: the last
+  /// `trace` switches between fibers, or "all"), and the run's output limit
+  /// grows to hold it; every line the program printed is kept. "": none.
+  std::string trace;
   /// Build every suite the grade needs, run nothing: the items hold only the
   /// outcomes of builds that failed (config "build").
   bool build_only = false;

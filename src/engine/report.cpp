@@ -325,7 +325,10 @@ std::string exercism_output(const grade_result& g, const item_outcome& it) {
   const auto bad = failing_runs(it);
   const run_outcome* r = !bad.empty() ? bad.front() : it.runs.empty() ? nullptr : &it.runs.front();
   if (!r || r->output.empty()) return {};
-  std::string out = without_hidden_files(r->output, g.hidden_files);
+  // Paths as the grader has them (its set, the suites, the harness) are cut
+  // to the file's name, which without_hidden_files then masks if hidden.
+  static const std::regex dirs(R"((/[^\s/:'"()<>]+)+/)");
+  std::string out = without_hidden_files(std::regex_replace(r->output, dirs, ""), g.hidden_files);
   if (out.size() <= kMax) return out;
   static const std::string cut = "\n[output cut at 500 characters]";
   out.resize(kMax - cut.size());

@@ -5,6 +5,9 @@ gg(1 first replay safe-counter ${SRC}/examples/carol --seed 3 --item basic)
 gg(1 second replay safe-counter ${SRC}/examples/carol --seed 3 --item basic)
 expect("${first}" "deadlock .*det seed=3: deadlock")
 expect("${first}" "goroutine 1 \"main\" \\[Mutex.Lock\\]:")
+# The schedule it replays, ending where the run deadlocked.
+expect("${first}" "gox: the schedule of this run, its last [0-9]+ switch\\(es\\) between fibers")
+expect("${first}" "\\| +switch [0-9]+: goroutine [0-9]+ [^\n]* runs")
 string(REGEX REPLACE "\\([0-9.]+ s\\)" "" a "${first}")
 string(REGEX REPLACE "\\([0-9.]+ s\\)" "" b "${second}")
 # What the first had to build is not part of the replay.

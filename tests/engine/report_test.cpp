@@ -368,6 +368,9 @@ TEST_CASE("Reports a candidate reads never name the hidden suites' files nor whe
       "  from /srv/grader/sets/acme/graders/safe-counter/suites/cases.hpp:12: in make_case\n"
       "  counter.hpp:9: the candidate's own line";
   g.build_log = "hidden_test.cpp:40:5: note: in instantiation\n";
+  g.items[1].runs.front().output =
+      "/srv/grader/sets/acme/graders/safe-counter/suites/hidden_test.cpp:240\n"
+      "/srv/grader/harness/check/check_main.cpp:228: FAILED:\n  REQUIRE( r.result == gox::outcome::ok )";
   for (const std::string& text : {to_gradescope(g).dump(), to_exercism(g).dump()}) {
     INFO(text);
     for (const char* secret : {"hidden_judge", "hidden_test", "cases.hpp", "/srv/grader", "git.example.com"})

@@ -1,6 +1,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <algorithm>
 #include <set>
 #include <string>
 #include <thread>
@@ -166,4 +167,54 @@ TEST_CASE("Many runs can execute concurrently from different threads", "[gox][sc
     });
   for (auto& th : ts) th.join();
   REQUIRE(ok.load() == 4);
+}
+
+TEST_CASE("A traced run keeps its last switches: who ran next and why the one before stopped, the same on replay",
+          "[gox][sched]") {
+  auto program = [] {
+    auto ch = gox::make_chan<int>();
+    gox::WaitGroup wg;
+    wg.Add(2);
+    gox::go([&] {
+      for (int i = 0; i < 3; ++i) ch.send(i);
+      wg.Done();
+    }, "sender");
+    gox::go([&] {
+      for (int i = 0; i < 3; ++i) (void)ch.recv();
+      wg.Done();
+    }, "receiver");
+    wg.Wait();
+  };
+  gox::config c = virt(7);
+  c.trace = 5;
+  const gox::run_result a = gox::run(c, program);
+  REQUIRE(a.ok());
+  REQUIRE(a.trace.size() == 5);  // the last five, oldest first
+  for (const auto& line : a.trace) CHECK_THAT(line, Catch::Matches("switch [0-9]+ at [0-9]+\\.[0-9]{3} ms: goroutine [0-9]+ .* runs.*"));
+  c.trace = 50;
+  std::string whole_text;
+  for (const auto& line : gox::run(c, program).trace) whole_text += line + "\n";
+  CHECK_THAT(whole_text, Catch::Contains("\"sender\" blocked: chan send)"));  // unbuffered: the sender waits
+  c.trace = 5;
+  std::string all;
+  for (const auto& line : a.trace) all += line + "\n";
+  CHECK_THAT(all, Catch::EndsWith("goroutine 1 \"main\" runs (goroutine 3 \"receiver\" ended)\n"));  // main waits for both
+  CHECK_THAT(all, Catch::Contains("\"sender\" ended"));
+  // The same seed, the same schedule, the same trace.
+  CHECK(gox::run(c, program).trace == a.trace);
+  // Untraced runs keep nothing; a longer trace ends the same way.
+  c.trace = 0;
+  CHECK(gox::run(c, program).trace.empty());
+  c.trace = gox::config::kTraceAll;
+  const gox::run_result whole = gox::run(c, program);
+  REQUIRE(whole.trace.size() > a.trace.size());
+  CHECK(std::equal(a.trace.begin(), a.trace.end(), whole.trace.end() - static_cast<long>(a.trace.size())));
+  // GOX_TRACE names the count, or all.
+  ::setenv("GOX_TRACE", "12", 1);
+  CHECK(gox::config::from_env().trace == 12);
+  ::setenv("GOX_TRACE", "all", 1);
+  CHECK(gox::config::from_env().trace == gox::config::kTraceAll);
+  ::setenv("GOX_TRACE", "lots", 1);
+  CHECK_THROWS_AS(gox::config::from_env(), std::invalid_argument);
+  ::unsetenv("GOX_TRACE");
 }

@@ -344,6 +344,7 @@ void runtime_state::on_exit(fiber_record* rec) {
   // Out of the registry, nothing reads the name again: free it now, on the
   // fiber itself, rather than in the dispatcher that deletes the record.
   std::string().swap(rec->name);
+  rec->ended = true;
   if (rec->system) --system_alive;
   else --alive;
   if (killing.load() && alive == 1) release_main_locked();
@@ -832,6 +833,7 @@ GOX_NO_TSAN boost::fibers::context* scheduler_algo::pick() noexcept {
     boost::fibers::context* c = ready_[i];
     ready_[i] = ready_.back();
     ready_.pop_back();
+    if (rt_->cfg.trace > 0) trace_switch(active, c);
     return c;
   }
   if (rt_->nthreads == 1) {
@@ -873,6 +875,43 @@ GOX_NO_TSAN boost::fibers::context* scheduler_algo::pick() noexcept {
     return c;
   }
   return take_local();
+}
+
+// One line of the schedule's trace: the program fiber that runs next, and
+// what the one before it did (blocked on what, ended, or gave the thread up).
+// Fibers as dumps name them: goroutine 4 "sender".
+GOX_NO_TSAN void scheduler_algo::trace_switch(boost::fibers::context* from, boost::fibers::context* to) noexcept {
+  race_ignore ri;  // the scheduler's state, not the program's
+  auto* next = static_cast<fiber_record*>(to->get_properties());
+  if (!next || next->system) return;
+  auto* prev = static_cast<fiber_record*>(from->get_properties());
+  // The fiber the trace saw last resuming after the thread's own contexts
+  // ran (timers, wake-ups): no switch between fibers.
+  if (next->id == traced_id_ && (!prev || prev == next)) return;
+  try {
+    auto named = [](const fiber_record* r) {
+      return "goroutine " + std::to_string(r->id) + (r->name.empty() ? "" : " \"" + r->name + "\"");
+    };
+    std::string why;
+    if (prev && prev != next && !prev->system) {
+      // An ended fiber's name is freed: the one it ran under is kept here.
+      const std::string who = prev->id == traced_id_ ? traced_name_ : named(prev);
+      why = " (" + who +
+            (prev->ended ? std::string(" ended")
+             : prev->parked.load() ? std::string(" blocked: ") + (prev->wait_reason ? prev->wait_reason : "parked")
+                                   : std::string(" gave way")) +
+            ")";
+    }
+    traced_id_ = next->id;
+    traced_name_ = named(next);
+    // The time only in virtual time, where it is part of the schedule (a
+    // replay on the real clock prints the same trace).
+    char at[40] = "";
+    if (rt_->virt) std::snprintf(at, sizeof at, " at %.3f ms", static_cast<double>(rt_->now() - rt_->trace_origin) / 1e6);
+    rt_->trace.push_back("switch " + std::to_string(rt_->steps) + at + ": " + traced_name_ + " runs" + why);
+    while (rt_->trace.size() > std::min(rt_->cfg.trace, config::kTraceAll)) rt_->trace.pop_front();
+  } catch (...) {  // out of memory: the trace is a help, never the run's end
+  }
 }
 
 GOX_NO_TSAN bool scheduler_algo::policy_keeps(boost::fibers::context* current, bool explicit_yield) noexcept {
@@ -1134,6 +1173,7 @@ config config::from_env(config base) {
     else throw std::invalid_argument("GOX_CLOCK: expected real or virtual, got " + s);
   }
   if (const char* v = get("GOX_POLICY")) parse_policy(v, base);
+  if (const char* v = get("GOX_TRACE")) base.trace = std::string(v) == "all" ? config::kTraceAll : num("GOX_TRACE", v);
   if (const char* v = get("GOX_EXPLORE")) {
     std::string s = v;
     if (s == "off") base.explore = explore_kind::off;
@@ -1179,6 +1219,7 @@ run_result run(const config& cfg, std::function<void()> main) {
   };
 
   const auto t0 = rt.now();
+  rt.trace_origin = t0;
   std::thread main_thread([&] {
     start_thread(0);
     detail::fiber_record* rec = rt.new_record("main", source_location{});
@@ -1219,6 +1260,14 @@ run_result run(const config& cfg, std::function<void()> main) {
   detail::race_acquire(&rt);
   rt.result.elapsed = std::chrono::nanoseconds(rt.now() - t0);
   rt.result.steps = rt.steps;
+  if (cfg.trace > 0 && cfg.sched == sched_kind::deterministic) {
+    rt.result.trace.assign(rt.trace.begin(), rt.trace.end());
+    std::string text = "gox: the schedule of this run, its last " + std::to_string(rt.trace.size()) +
+                       " switch(es) between fibers (" + std::to_string(rt.steps) + " scheduling decisions in all; " +
+                       cfg.describe() + "):\n";
+    for (const auto& line : rt.trace) text += "  " + line + "\n";
+    std::fwrite(text.data(), 1, text.size(), stderr);
+  }
   return rt.result;
 }
 

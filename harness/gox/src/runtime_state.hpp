@@ -54,6 +54,7 @@ struct fiber_record : boost::fibers::fiber_properties {
   bool immune = false;   // the main wrapper's own waits survive a teardown
   bool system = false;   // the runtime's own (AfterFunc's timer fiber): not in alive, dumps
   bool started = false;  // set by the fiber itself when it first runs
+  bool ended = false;    // set by the fiber itself when it leaves the registry (on_exit)
 
   // protected by runtime_state::mu
   fiber_record* prev = nullptr;
@@ -133,6 +134,8 @@ struct runtime_state {
   std::uint64_t rng_state;  // deterministic scheduler only (one thread)
   std::unique_ptr<sched_policy> policy;  // deterministic scheduler only
   std::uint64_t steps = 0;               // its decisions so far
+  std::deque<std::string> trace;         // cfg.trace: the last switches, as run_result::trace
+  nanos trace_origin = 0;                // the run's start, on its clock
   std::atomic<std::uint64_t> user_rng;  // gox::rand's source, seeded from cfg.seed
 
   nanos now() const noexcept;
@@ -202,8 +205,12 @@ class scheduler_algo final : public boost::fibers::algo::algorithm {
   /// Deterministic scheduler: whether its policy lets the running fiber
   /// `current` keep the thread at a scheduling point (see yield_point).
   bool policy_keeps(boost::fibers::context* current, bool explicit_yield) noexcept;
+  /// config::trace: records the switch from `from` to `to` in the trace.
+  void trace_switch(boost::fibers::context* from, boost::fibers::context* to) noexcept;
 
  private:
+  std::uint64_t traced_id_ = 0;  // the fiber the trace last saw start running, and its name
+  std::string traced_name_;
 
   // deterministic: every ready context, picked at random; parallel: FIFO of
   // the pinned contexts (and of every context when the run has one thread)

@@ -77,11 +77,17 @@ struct config {
   /// dfs: one schedule's decisions that differ from the search's default, as
   /// "STEP.CHOICE+STEP.CHOICE..." ("first": none): replays that schedule.
   std::string dfs_schedule = {};
+  /// Deterministic scheduler: keep the run's last `trace` switches (which
+  /// fiber ran next, and why the one before stopped) and print them to
+  /// stderr when the run ends (GOX_TRACE=N, or all: at most kTraceAll).
+  std::uint64_t trace = 0;
+  static constexpr std::uint64_t kTraceAll = 5000;
 
   /// `base` overridden by GOX_SCHED (det|par), GOX_SEED, GOX_THREADS,
   /// GOX_CLOCK (real|virtual), GOX_EXPLORE (off|atomics|accesses) and
   /// GOX_POLICY (random, pct[:d=D][,steps=K] or
-  /// dfs[:preemptions=P][,runs=N][,schedule=S]) where set. Throws
+  /// dfs[:preemptions=P][,runs=N][,schedule=S]) and GOX_TRACE (N or all)
+  /// where set. Throws
   /// std::invalid_argument on a malformed value.
   static config from_env(config base);
   static config from_env() { return from_env(config{}); }
@@ -118,6 +124,10 @@ struct run_result {
   /// Deterministic scheduler: the scheduling decisions the run took (the k
   /// PCT's pct_steps should match).
   std::uint64_t steps = 0;
+  /// config::trace > 0: the last switches, one line each ("switch 12 at
+  /// 3.000 ms: goroutine 4 \"worker 2\" runs (goroutine 1 \"main\" blocked:
+  /// chan receive)"; the time in virtual time only), oldest first.
+  std::vector<std::string> trace;
   bool ok() const noexcept { return result == outcome::ok; }
   /// The Go-like text: "fatal error: all goroutines are asleep - deadlock!"
   /// followed by one paragraph per fiber.
