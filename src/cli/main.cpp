@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fmt/format.h>
 #include <fstream>
 #include <map>
@@ -21,6 +22,7 @@
 #include "gograde_version.hpp"
 
 #include "completion.hpp"
+#include "watch.hpp"
 #include "engine/batch.hpp"
 #include "engine/shards.hpp"
 #include "engine/build.hpp"
@@ -294,6 +296,36 @@ int cmd_grade(const globals& g, const std::string& slug, const std::string& sub,
 }
 
 // grade --all: the submission holds one directory per exercise.
+// test --watch: a grade now, then one after each save of the submission's
+// files, each ending in a one-line status (the full report with -v).
+int cmd_test_watch(const globals& g, const std::string& slug, const std::string& sub, int max_grades) {
+  const exercise ex = make_catalog(g).load(slug);
+  builder b = make_builder(g);
+  std::error_code ec;
+  const bool is_dir = fs::is_directory(sub, ec);
+  if (!is_dir && !fs::exists(sub, ec)) throw config_error(sub + ": no such file or directory");
+  const fs::path dir = is_dir ? fs::path(sub) : fs::absolute(sub).parent_path();
+  std::vector<std::string> names = ex.candidate_files;
+  names.insert(names.end(), ex.optional_files.begin(), ex.optional_files.end());
+  if (!is_dir) names = {fs::path(sub).filename().string()};
+  cli::file_watcher watcher(dir, names);
+  note("gograde: watching {} in {} (Ctrl-C to stop)\n", fmt::join(names, ", "), dir.string());
+  for (int n = 1;; ++n) {
+    const grade_result r = grade(b, ex, sub, options_for(slug, sub, true));
+    const std::time_t now = std::time(nullptr);
+    char clock[16];
+    std::strftime(clock, sizeof clock, "%H:%M:%S", std::localtime(&now));
+    if (verbosity > 1) std::cout << to_text(r, color_on(1), true);
+    const std::string line = status_line(r, 200);
+    const bool ok = r.overall == verdict::passed;
+    fmt::print("[{}] {}\n", clock, color_on(1) ? fmt::format("\033[{}m{}\033[0m", ok ? "32" : "31", line) : line);
+    std::fflush(stdout);
+    if (max_grades > 0 && n >= max_grades) return exit_for(r.overall);
+    const auto changed = watcher.wait();
+    note("gograde: {} changed: grading again\n", fmt::join(changed, ", "));
+  }
+}
+
 int cmd_grade_all(const globals& g, const std::string& sub, const std::string& format, const std::string& out_file) {
   builder b = make_builder(g);
   const catalog cat = make_catalog(g);
@@ -907,7 +939,8 @@ int main(int argc, char** argv) {
   std::string slug, sub, format = "text", out_file, dir, duration = "60s", item, shard_opt, exercise_opt, policy;
   std::vector<std::string> slugs, formats;
   bool force = false, all = false, visible = false, virt = false, race_only = false, normal_only = false,
-       explore_only = false, trace_all = false;
+       explore_only = false, trace_all = false, watch = false;
+  int watch_count = 0;
   int seed = 1, threads = 4, seeds = 0, jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency() / 2));
   const auto& fmts = report_formats();
   const std::string fmt_help = fmt::format("Report format: {}", fmt::join(fmts, ", "));
@@ -934,6 +967,9 @@ int main(int argc, char** argv) {
   std::string test_sub = ".";
   test->add_option("submission", test_sub, "Your file or directory (default: the current directory)");
   test->add_option("--format", format, fmt_help)->check(CLI::IsMember(fmts));
+  test->add_flag("--watch", watch, "Grade again each time you save, with a one-line status (Ctrl-C to stop)");
+  test->add_option("--watch-count", watch_count, "With --watch: stop after this many grades (for scripts)")
+      ->check(CLI::Range(1, 1000000));
 
   auto* grade_cmd = app.add_subcommand("grade", "Interviewer mode: hidden suites, full rubric, scorecard");
   grade_cmd->add_option("exercise", slug, "Exercise slug (or use --all)");
@@ -1081,6 +1117,7 @@ int main(int argc, char** argv) {
     if (*list) return cmd_list(g, json_out);
     if (*show) return cmd_show(g, slug);
     if (*init) return cmd_init(g, slug, dir, force);
+    if (*test && watch) return cmd_test_watch(g, slug, test_sub, watch_count);
     if (*test) return cmd_grade(g, slug, test_sub, true, format, out_file);
     if (*grade_cmd) {
       if (all && sub.empty()) std::swap(slug, sub);  // grade --all <submission>

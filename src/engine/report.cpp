@@ -147,6 +147,29 @@ std::string collapse_repeats(const std::string& evidence) {
   return out;
 }
 
+std::string status_line(const grade_result& g, std::size_t width) {
+  const auto passed = std::count_if(g.items.begin(), g.items.end(), [](const item_outcome& it) { return it.v == verdict::passed; });
+  std::string s = g.max_score > 0 ? fmt::format("{}: {} — score {}/{}", g.exercise, to_string(g.overall), g.score, g.max_score)
+                                  : fmt::format("{}: {} — {} of {} passed", g.exercise, to_string(g.overall), passed, g.items.size());
+  for (const auto& it : g.items) {
+    if (it.v == verdict::passed || it.v == verdict::skipped) continue;
+    std::string first;
+    for (const auto& r : it.runs)
+      if (r.v != verdict::passed && !r.evidence.empty()) {
+        first = r.evidence.substr(0, r.evidence.find('\n'));
+        break;
+      }
+    s += "; " + it.item.title + (first.empty() ? "" : ": " + first);
+    break;
+  }
+  if (s.size() > width) {  // cut at a code point, marked
+    std::size_t cut = width - 3;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    s = s.substr(0, cut) + "...";
+  }
+  return s;
+}
+
 std::string to_text(const grade_result& g, bool color, bool verbose) {
   std::string s = fmt::format("{} ({}) — {}\n", g.exercise, g.title, g.submission);
   if (!g.set.name.empty()) s += "  set: " + set_line(g.set) + "\n";

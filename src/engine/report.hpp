@@ -24,6 +24,12 @@ namespace gograde {
 /// `color`: ANSI colours (a terminal). `verbose`: every run, not only failures.
 std::string to_text(const grade_result& g, bool color, bool verbose = false);
 
+/// A grade in one line, for a status display: the verdict, what passed and
+/// the first failure's first line, e.g. "safe-counter: failed — 1 of 2
+/// passed; Visible tests: \"A new counter is zero\": visible_test.cpp:12:
+/// CHECK( c.Value() == 0 )". At most `width` characters (whole code points).
+std::string status_line(const grade_result& g, std::size_t width = 160);
+
 /// Evidence with repeated fibers collapsed: paragraphs of a dump that differ
 /// only in the fiber's number and name show once, with the others named
 /// ("(and 98 more fiber(s) in the same place: goroutine 8, 9, ...)").
