@@ -459,8 +459,8 @@ std::string batch_summary_html(const batch_summary& sum, const fs::path& out_dir
     s += "</table>\n";
   }
   // Click a column's heading to sort by it (again: the other way).
-  s += "<script>document.querySelectorAll('table.sortable th').forEach((th,i)=>th.addEventListener('click',()=>{"
-       "const tb=th.closest('table').tBodies[0],up=th.dataset.dir!=='up';th.dataset.dir=up?'up':'down';"
+  s += "<script>document.querySelectorAll('table.sortable thead th').forEach(th=>th.addEventListener('click',()=>{"
+       "const i=th.cellIndex,tb=th.closest('table').tBodies[0],up=th.dataset.dir!=='up';th.dataset.dir=up?'up':'down';"
        "const key=td=>td.dataset.sort!==undefined?Number(td.dataset.sort):td.textContent;"
        "[...tb.rows].sort((a,b)=>{const x=key(a.cells[i]),y=key(b.cells[i]);return (x<y?-1:x>y?1:0)*(up?1:-1);})"
        ".forEach(r=>tb.appendChild(r));}));</script>\n";

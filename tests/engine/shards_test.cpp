@@ -5,6 +5,9 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <map>
 
 #include "engine/files.hpp"
@@ -301,4 +304,36 @@ TEST_CASE("The summary's CSV holds what two grades of the same inputs share, quo
   const std::string index = batch_summary_html(s, "/out");
   CHECK_THAT(index, Catch::Contains("3 submission(s) · 1 passed · scores 30% to 100%, median 50%") &&
                         Catch::Contains(">1/3</td>") && Catch::Contains("Not graded (no exercise found)"));
+}
+
+TEST_CASE("The batch index: the golden page of two exercises a browser sorts", "[shards]") {
+  batch_summary s;
+  s.generated = "2026-12-05T10:00:00Z";
+  s.sets = {kSetA};
+  const char* verdicts[] = {"passed", "failed", "data_race", "passed", "deadlock", "failed", "passed"};
+  const int scores[] = {10, 3, 6, 10, 0, 7, 10};
+  for (int c = 0; c < 7; ++c) {
+    batch_row r = row_for({fmt::format("candidate-{}", (c * 5) % 7), c % 2 ? "worker-pool" : "safe-counter",
+                           fmt::format("/subs/{}", c), {}},
+                          verdicts[c], scores[c]);
+    r.items.push_back({"no-race", verdicts[c] == std::string("data_race") ? "data_race" : "passed"});
+    r.reports = {fmt::format("/out/candidate-{}/report.html", c)};
+    s.rows.push_back(r);
+  }
+  batch_row err;
+  err.entry = {"zed", "?", "/subs/zed", "no exercise"};
+  err.status = "error";
+  err.verdict_name = "error";
+  err.message = "no exercise's files found here: expected counter.hpp (safe-counter) or pool.hpp (worker-pool), "
+                "or name the exercise with --exercise";
+  s.rows.push_back(err);
+  const std::string html = batch_summary_html(s, "/out");
+  const fs::path golden = fs::path(GOGRADE_SOURCE_DIR) / "tests" / "engine" / "golden" / "batch_index.html";
+  if (const char* u = std::getenv("GOGRADE_UPDATE_GOLDEN"); u && std::string(u) == "1") std::ofstream(golden) << html;
+  std::ifstream in(golden);
+  const std::string want((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(html == want);
+  // Each table sorts by the clicked column of its own (cellIndex, not the
+  // heading's place among every table's headings).
+  CHECK_THAT(html, Catch::Contains("const i=th.cellIndex"));
 }
