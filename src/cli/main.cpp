@@ -14,6 +14,7 @@
 #include <ctime>
 #include <fmt/format.h>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <iostream>
 #include <memory>
@@ -36,6 +37,7 @@
 #include "engine/report.hpp"
 #include "engine/sandbox.hpp"
 #include "engine/stress.hpp"
+#include "engine/validate.hpp"
 #include "sets/store.hpp"
 #include "sets/url.hpp"
 
@@ -434,59 +436,31 @@ int cmd_stress(const globals& g, const std::string& slug, const std::string& sub
   return exit_for(worst);
 }
 
-// References pass with full marks, mutants get their expected verdicts.
-// Returns 0, 1 (some off) or 3 (an internal error).
+// References pass with full marks, mutants get their expected verdicts (the
+// rule: engine/validate.hpp): a row per graded submission, its full report
+// when off. Returns 0, 1 (some off) or 3 (an internal error).
 int validate_exercises(builder& b, const std::vector<exercise>& exercises) {
   int bad = 0, internal = 0;
-  // One row per graded submission; its full report when off the expectation.
-  auto row = [&](const std::string& slug, const std::string& name, const std::string& expected,
-                 const grade_result& r, bool ok) {
-    fmt::print("{:<18} {:<26} {:<15} {:<15} {}\n", slug, name, expected, to_string(r.overall),
-               ok ? fmt::format("ok ({}/{})", r.score, r.max_score) : "WRONG");
-    if (!ok) {
+  fmt::print("{:<18} {:<26} {:<15} {:<15} {}\n", "exercise", "submission", "expected", "got", "");
+  validate(b, exercises, [&](const validation_row& row) {
+    const grade_result& r = row.result;
+    fmt::print("{:<18} {:<26} {:<15} {:<15} {}\n", row.exercise, row.submission, row.expected, to_string(r.overall),
+               row.ok ? fmt::format("ok ({}/{})", r.score, r.max_score) : "WRONG");
+    if (!row.ok) {
       ++bad;
       std::cout << to_text(r, false);
     }
+    for (const auto& o : row.off) fmt::print("  item {}\n", o);
     internal += r.overall == verdict::internal_error;
-  };
-  fmt::print("{:<18} {:<26} {:<15} {:<15} {}\n", "exercise", "submission", "expected", "got", "");
-  for (const auto& ex : exercises) {
-    const grade_result ref = grade(b, ex, ex.reference_dir, {});
-    row(ex.slug, "reference", "passed", ref, ref.overall == verdict::passed && ref.score == ref.max_score);
-    for (const auto& m : ex.mutants) {
-      const grade_result r = grade(b, ex, m.dir, {});
-      const auto want = parse_verdict(m.expected);
-      // Which items the bug costs: each item the mutant names must get its verdict.
-      std::vector<std::string> off;
-      for (const auto& [id, v] : m.items)
-        for (const auto& io : r.items)
-          if (io.item.id == id && to_string(io.v) != v)
-            off.push_back(fmt::format("{}: expected {}, got {}", id, v, to_string(io.v)));
-      row(ex.slug, m.name, m.expected, r, want && r.overall == *want && off.empty());
-      for (const auto& o : off) fmt::print("  item {}\n", o);
-    }
-  }
-  std::cout.flush();
+    std::cout.flush();
+  });
   if (internal) return 3;
   return bad ? 1 : 0;
 }
 
 // Arguments name exercises, or a whole set by its name; none: every exercise.
-// The exercises `names` pick (slugs, set/slug or set names; none: all).
 std::vector<exercise> select_exercises(const globals& g, const std::vector<std::string>& names) {
-  const catalog cat = make_catalog(g);
-  std::vector<exercise> exercises;
-  for (const auto& [set, slug] : cat.exercises()) {
-    const std::string shown = cat.display_name(*set, slug);
-    const bool wanted = names.empty() || std::any_of(names.begin(), names.end(), [&](const std::string& n) {
-                          return n == shown || n == set->origin.name + "/" + slug || n == set->origin.name;
-                        });
-    if (wanted) exercises.push_back(cat.load(set->origin.name + "/" + slug));
-  }
-  for (const auto& n : names)  // an unknown or ambiguous name says so
-    if (std::none_of(cat.sets().begin(), cat.sets().end(), [&](const set_source& s) { return s.origin.name == n; }))
-      cat.load(n);
-  return exercises;
+  return make_catalog(g).select(names);
 }
 
 int cmd_validate(const globals& g, const std::vector<std::string>& names) {
@@ -1102,52 +1076,62 @@ int main(int argc, char** argv) {
   }
   verbosity = quiet ? 0 : verbose ? 2 : 1;
   try {
-    if (*completion) {
-      std::cout << completion_script(app, shell);
-      return 0;
-    }
-    if (*sets_add) return cmd_sets_add(g, url, set_name, ref, verify);
-    if (*sets_list) return cmd_sets_list(json_out);
-    if (*sets_show) return cmd_sets_show(set_name);
-    if (*sets_update) return cmd_sets_update(g, set_name, force, verify);
-    if (*sets_pin) return cmd_sets_pin(g, set_name, ref, verify);
-    if (*sets_remove) return cmd_sets_remove(set_name);
-    if (*warm) return cmd_warm(g, slugs);
-    if (*cache_cmd) return cmd_cache(g, *cache_prune ? "prune" : *cache_clear ? "clear" : "info", max_size);
-    if (*list) return cmd_list(g, json_out);
-    if (*show) return cmd_show(g, slug);
-    if (*init) return cmd_init(g, slug, dir, force);
-    if (*test && watch) return cmd_test_watch(g, slug, test_sub, watch_count);
-    if (*test) return cmd_grade(g, slug, test_sub, true, format, out_file);
-    if (*grade_cmd) {
-      if (all && sub.empty()) std::swap(slug, sub);  // grade --all <submission>
-      if (sub.empty()) throw config_error("grade: a submission is required");
-      if (all == !slug.empty()) throw config_error("grade: name one exercise or pass --all");
-      // -o bob.html without --format: the format the file's name asks for.
-      if (grade_cmd->count("--format") == 0 && !out_file.empty())
-        if (const std::string f = format_of_file(out_file); !f.empty()) format = f;
-      return all ? cmd_grade_all(g, sub, format, out_file) : cmd_grade(g, slug, sub, false, format, out_file);
-    }
-    if (*stress_cmd) return cmd_stress(g, slug, sub, duration, threads, seeds, item, visible);
-    if (*replay) return cmd_replay(g, slug, sub, seed, item, visible, virt,
-                                    race_only      ? std::optional<flavour>(flavour::race)
-                                    : normal_only  ? std::optional<flavour>(flavour::normal)
-                                    : explore_only ? std::optional<flavour>(flavour::explore)
-                                                   : std::nullopt,
-                                    policy == "random" ? std::string() : policy, trace_all);
-    if (*validate) return cmd_validate(g, slugs);
-    if (*sandbox_exec) return cmd_sandbox_exec(exec_argv, exec_ro);
-    if (*batch_entry_cmd) {
-      entry.submission = entry_sub;
-      return cmd_batch_entry(g, entry, out_file, formats, force);
-    }
-    if (*batch_merge) return cmd_batch_merge(merge_dirs, out_file);
-    if (*batch_plan_cmd) return cmd_batch_plan(g, dir, exercise_opt, shard_count);
-    if (*batch) {
-      if (dir.empty()) throw config_error("batch: a directory of submissions is required (or: batch merge, batch plan)");
-      if (!formats.empty()) formats.insert(formats.begin(), "json");
-      return cmd_batch(g, dir, exercise_opt, jobs, shard_opt, shard_count, force, out_file, formats);
-    }
+    // The command table: each subcommand and what runs it; a nested one
+    // (sets add, batch merge) before its parent.
+    const std::vector<std::pair<CLI::App*, std::function<int()>>> commands = {
+        {completion, [&] {
+           std::cout << completion_script(app, shell);
+           return 0;
+         }},
+        {sets_add, [&] { return cmd_sets_add(g, url, set_name, ref, verify); }},
+        {sets_list, [&] { return cmd_sets_list(json_out); }},
+        {sets_show, [&] { return cmd_sets_show(set_name); }},
+        {sets_update, [&] { return cmd_sets_update(g, set_name, force, verify); }},
+        {sets_pin, [&] { return cmd_sets_pin(g, set_name, ref, verify); }},
+        {sets_remove, [&] { return cmd_sets_remove(set_name); }},
+        {warm, [&] { return cmd_warm(g, slugs); }},
+        {cache_cmd, [&] { return cmd_cache(g, *cache_prune ? "prune" : *cache_clear ? "clear" : "info", max_size); }},
+        {list, [&] { return cmd_list(g, json_out); }},
+        {show, [&] { return cmd_show(g, slug); }},
+        {init, [&] { return cmd_init(g, slug, dir, force); }},
+        {test, [&] {
+           return watch ? cmd_test_watch(g, slug, test_sub, watch_count)
+                        : cmd_grade(g, slug, test_sub, true, format, out_file);
+         }},
+        {grade_cmd, [&] {
+           if (all && sub.empty()) std::swap(slug, sub);  // grade --all <submission>
+           if (sub.empty()) throw config_error("grade: a submission is required");
+           if (all == !slug.empty()) throw config_error("grade: name one exercise or pass --all");
+           // -o bob.html without --format: the format the file's name asks for.
+           if (grade_cmd->count("--format") == 0 && !out_file.empty())
+             if (const std::string f = format_of_file(out_file); !f.empty()) format = f;
+           return all ? cmd_grade_all(g, sub, format, out_file) : cmd_grade(g, slug, sub, false, format, out_file);
+         }},
+        {stress_cmd, [&] { return cmd_stress(g, slug, sub, duration, threads, seeds, item, visible); }},
+        {replay, [&] {
+           const std::optional<flavour> only = race_only      ? std::optional<flavour>(flavour::race)
+                                               : normal_only  ? std::optional<flavour>(flavour::normal)
+                                               : explore_only ? std::optional<flavour>(flavour::explore)
+                                                              : std::nullopt;
+           return cmd_replay(g, slug, sub, seed, item, visible, virt, only, policy == "random" ? std::string() : policy,
+                             trace_all);
+         }},
+        {validate, [&] { return cmd_validate(g, slugs); }},
+        {sandbox_exec, [&] { return cmd_sandbox_exec(exec_argv, exec_ro); }},
+        {batch_entry_cmd, [&] {
+           entry.submission = entry_sub;
+           return cmd_batch_entry(g, entry, out_file, formats, force);
+         }},
+        {batch_merge, [&] { return cmd_batch_merge(merge_dirs, out_file); }},
+        {batch_plan_cmd, [&] { return cmd_batch_plan(g, dir, exercise_opt, shard_count); }},
+        {batch, [&] {
+           if (dir.empty()) throw config_error("batch: a directory of submissions is required (or: batch merge, batch plan)");
+           if (!formats.empty()) formats.insert(formats.begin(), "json");
+           return cmd_batch(g, dir, exercise_opt, jobs, shard_opt, shard_count, force, out_file, formats);
+         }},
+    };
+    for (const auto& [cmd, run] : commands)
+      if (*cmd) return run();
   } catch (const config_error& e) {
     fmt::print(stderr, "gograde: {}\n", e.what());
     return 2;

@@ -120,4 +120,18 @@ exercise catalog::load(const std::string& name) const {
   throw config_error(fmt::format("no exercise \"{}\" (known: {})", name, known.empty() ? "none" : fmt::format("{}", fmt::join(known, ", "))));
 }
 
+std::vector<exercise> catalog::select(const std::vector<std::string>& names) const {
+  std::vector<exercise> out;
+  for (const auto& [set, slug] : exercises()) {
+    const std::string shown = display_name(*set, slug);
+    const bool wanted = names.empty() || std::any_of(names.begin(), names.end(), [&](const std::string& n) {
+                          return n == shown || n == set->origin.name + "/" + slug || n == set->origin.name;
+                        });
+    if (wanted) out.push_back(load(set->origin.name + "/" + slug));
+  }
+  for (const auto& n : names)  // an unknown or ambiguous name says so
+    if (std::none_of(sets_.begin(), sets_.end(), [&](const set_source& s) { return s.origin.name == n; })) (void)load(n);
+  return out;
+}
+
 }  // namespace gograde

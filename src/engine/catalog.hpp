@@ -67,6 +67,11 @@ class catalog {
   /// what there is) and loads it, with its origin filled in.
   exercise load(const std::string& name) const;
 
+  /// The exercises `names` pick, loaded, in exercises() order: a slug,
+  /// `set/slug`, or a set's name for all of its exercises; none: every
+  /// exercise. An unknown or ambiguous name is a config_error (as load).
+  std::vector<exercise> select(const std::vector<std::string>& names) const;
+
  private:
   // Read once, when a set is added: every lookup consults these.
   std::vector<set_source> sets_;

@@ -116,6 +116,17 @@ TEST_CASE("A catalog resolves set/slug, and a slug alone only when one set has i
   CHECK_THAT(error_of([&] { cat.load("nope"); }), Catch::Contains("no exercise \"nope\" (known: alpha/demo, beta/demo, solo)"));
   CHECK_THAT(error_of([&] { cat.load("delta/demo"); }), Catch::Contains("no set \"delta\" (sets: alpha, beta, gamma"));
   CHECK_THAT(error_of([&] { cat.add(a.source("alpha")); }), Catch::Contains("two sets named \"alpha\""));
+  // select: none is every exercise; a set's name all of its; slugs and set/slug one each.
+  auto origins = [](const std::vector<exercise>& v) {
+    std::string s;
+    for (const auto& e : v) s += e.origin.name + "/" + e.slug + " ";
+    return s;
+  };
+  CHECK(origins(cat.select({})) == "alpha/demo beta/demo gamma/solo ");
+  CHECK(origins(cat.select({"beta"})) == "beta/demo ");
+  CHECK(origins(cat.select({"solo", "alpha/demo"})) == "alpha/demo gamma/solo ");
+  CHECK_THAT(error_of([&] { cat.select({"demo"}); }), Catch::Contains("is in several sets"));
+  CHECK_THAT(error_of([&] { cat.select({"nope"}); }), Catch::Contains("no exercise \"nope\""));
 }
 
 TEST_CASE("The built-in set has a manifest naming its five exercises", "[engine][catalog]") {

@@ -1,6 +1,7 @@
 #include "engine/judge.hpp"
 
 #include "engine/grade.hpp"
+#include "engine/validate.hpp"
 
 #include <signal.h>
 #include <unistd.h>
@@ -365,4 +366,48 @@ TEST_CASE("What a search explored, in words: the lockstep schedule apart from th
   CHECK(gograde::explored_words(json{{"runs", 57}, {"preemptions", 2}, {"failed", true},
                                      {"variants", json::array({json{{"schedule", "12.1+40.1"}}})}}) ==
         "depth first with at most 2 preemptions: schedule 57 failed");
+}
+
+TEST_CASE("Validation: a reference needs every point, a mutant its verdict overall and on each item it names",
+          "[judge][validate]") {
+  auto result = [](verdict overall, int score, int max, std::vector<std::pair<std::string, verdict>> items) {
+    grade_result g;
+    g.overall = overall;
+    g.score = score;
+    g.max_score = max;
+    for (const auto& [id, v] : items) {
+      item_outcome io;
+      io.item.id = id;
+      io.v = v;
+      g.items.push_back(io);
+    }
+    return g;
+  };
+  validation_row ref{"ex", "reference", "passed", result(verdict::passed, 13, 13, {}), false, {}};
+  judge_validation(ref);
+  CHECK(ref.ok);
+  ref.result.score = 11;  // passed, yet a follow-up's points missing
+  judge_validation(ref);
+  CHECK_FALSE(ref.ok);
+  validation_row m{"ex", "atomic-load-store", "failed",
+                   result(verdict::failed, 4, 13, {{"basic", verdict::passed}, {"lost", verdict::failed}}), false, {}};
+  judge_validation(m, {{"lost", "failed"}});
+  CHECK(m.ok);
+  CHECK(m.off.empty());
+  // The right overall verdict from the wrong item is not the mutant caught.
+  judge_validation(m, {{"basic", "failed"}});
+  CHECK_FALSE(m.ok);
+  REQUIRE(m.off.size() == 1);
+  CHECK(m.off[0] == "basic: expected failed, got passed");
+  // An item the rubric does not have is a mistake in the mutant, said so.
+  judge_validation(m, {{"lots", "failed"}});
+  CHECK_FALSE(m.ok);
+  CHECK(m.off[0] == "lots: expected failed, but the rubric has no such item");
+  m.result.overall = verdict::data_race;
+  judge_validation(m, {});
+  CHECK_FALSE(m.ok);
+  m.expected = "no-such-verdict";
+  m.result.overall = verdict::failed;
+  judge_validation(m, {});
+  CHECK_FALSE(m.ok);
 }
