@@ -10,13 +10,11 @@ Checks: the first click sorts the table by that column ascending, the second
 descending; every row stays in its table; no cell's text spills out of its
 cell. Also saves a screenshot (OUT.png) for a person to look at.
 """
-import html
-import json
 import os
-import re
-import subprocess
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import chromium_page  # noqa: E402
 
 USE = """
 <script>
@@ -43,7 +41,7 @@ USE = """
     if (c.scrollWidth > c.clientWidth + 1) spill.push(c.textContent.slice(0, 40));
   });
   const r = document.createElement('div');
-  r.id = 'use-result';
+  r.id = 'gograde-result';
   r.textContent = JSON.stringify({columns: out, spill: spill});
   document.body.appendChild(r);
 })();
@@ -60,21 +58,7 @@ def ordered(keys, descending):
 
 def main():
     chromium, index, png = sys.argv[1:4]
-    page = open(index, encoding="utf-8").read()
-    assert "</body>" in page, "no </body> in the index"
-    with tempfile.TemporaryDirectory() as tmp:
-        used = os.path.join(tmp, "used.html")
-        with open(used, "w", encoding="utf-8") as f:
-            f.write(page.replace("</body>", USE + "</body>"))
-        common = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                  f"--user-data-dir={os.path.join(tmp, 'profile')}", "--window-size=1000,900"]
-        dom = subprocess.run(common + ["--dump-dom", "file://" + used], check=True, timeout=120,
-                             capture_output=True, text=True).stdout
-        subprocess.run(common + [f"--screenshot={os.path.abspath(png)}", "file://" + os.path.abspath(index)],
-                       check=True, timeout=120, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    m = re.search(r'<div id="use-result">(.*?)</div>', dom, re.S)
-    assert m, "the script left no result: did the page load?"
-    data = json.loads(html.unescape(m.group(1)))
+    data = chromium_page.run(chromium, index, USE, png, "1000,900")
     failures = []
     tables = {c["table"] for c in data["columns"]}
     if len(tables) < 2:

@@ -13,13 +13,12 @@ the page after the script ran. Checks:
     paragraph and the count of the others, not every fiber.
 Also saves a screenshot of the page (OUT.png) for a person to look at.
 """
-import html
-import json
 import os
 import re
-import subprocess
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import chromium_page  # noqa: E402
 
 MEASURE = """
 <script>
@@ -38,7 +37,7 @@ MEASURE = """
   document.querySelectorAll('pre').forEach(function (p) { pres.push(p.textContent); });
   out.pres = pres;
   const r = document.createElement('div');
-  r.id = 'layout-result';
+  r.id = 'gograde-result';
   r.textContent = JSON.stringify(out);
   document.body.appendChild(r);
 })();
@@ -53,21 +52,7 @@ def overlaps(a, b, slack=0.5):
 
 def main():
     chromium, report, png = sys.argv[1:4]
-    page = open(report, encoding="utf-8").read()
-    assert "</body>" in page, "no </body> in the report"
-    with tempfile.TemporaryDirectory() as tmp:
-        measured = os.path.join(tmp, "measured.html")
-        with open(measured, "w", encoding="utf-8") as f:
-            f.write(page.replace("</body>", MEASURE + "</body>"))
-        common = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                  f"--user-data-dir={os.path.join(tmp, 'profile')}", "--window-size=1000,2400"]
-        dom = subprocess.run(common + ["--dump-dom", "file://" + measured], check=True, timeout=120,
-                             capture_output=True, text=True).stdout
-        subprocess.run(common + [f"--screenshot={os.path.abspath(png)}", "file://" + os.path.abspath(report)],
-                       check=True, timeout=120, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    m = re.search(r'<div id="layout-result">(.*?)</div>', dom, re.S)
-    assert m, "the measuring script left no result: did the page load?"
-    data = json.loads(html.unescape(m.group(1)))
+    data = chromium_page.run(chromium, report, MEASURE, png, "1000,2400")
     failures = []
     if not data["svgs"]:
         failures.append("no timeline drawn")

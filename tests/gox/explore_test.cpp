@@ -109,6 +109,22 @@ struct mutex_counter {
   long value() const { return v; }
 };
 
+// Two fibers add 3 each with fetch_add: no schedule loses an update (true
+// when one did).
+bool two_fetch_adders() {
+  std::atomic<long> v{0};
+  gox::WaitGroup wg;
+  for (int f = 0; f < 2; ++f) {
+    wg.Add(1);
+    gox::go([&] {
+      for (int i = 0; i < 3; ++i) v.fetch_add(1);
+      wg.Done();
+    });
+  }
+  wg.Wait();
+  return v.load() != 6;
+}
+
 }  // namespace
 
 TEST_CASE("Exploring atomics: a load-then-store counter loses updates on every seed", "[explore]") {
@@ -583,19 +599,7 @@ TEST_CASE("Bounded exhaustive exploration: every schedule within the preemption 
   CHECK(one.found);
   CHECK(one.runs < 50);
   // fetch_add: every schedule with up to 2 preemptions, none loses an update.
-  auto exact = [] {
-    std::atomic<long> v{0};
-    gox::WaitGroup wg;
-    for (int f = 0; f < 2; ++f) {
-      wg.Add(1);
-      gox::go([&] {
-        for (int i = 0; i < 3; ++i) v.fetch_add(1);
-        wg.Done();
-      });
-    }
-    wg.Wait();
-    return v.load() != 6;
-  };
+  auto exact = two_fetch_adders;
   const gox::exploration all = gox::explore_all(c, exact, 2);
   CHECK(all.complete);
   CHECK_FALSE(all.found);
@@ -815,19 +819,7 @@ TEST_CASE("The search runs the lockstep schedule first: a window between two ope
   CHECK_FALSE(none.found);
   // A correct program passes the lockstep schedule, and the search goes on
   // over every bounded schedule.
-  auto exact = [] {
-    std::atomic<long> v{0};
-    gox::WaitGroup wg;
-    for (int f = 0; f < 2; ++f) {
-      wg.Add(1);
-      gox::go([&] {
-        for (int i = 0; i < 3; ++i) v.fetch_add(1);
-        wg.Done();
-      });
-    }
-    wg.Wait();
-    return v.load() != 6;
-  };
+  auto exact = two_fetch_adders;
   std::vector<std::string> order;
   const gox::exploration all = gox::explore_all(c, exact, 1, 100000, [&](const gox::run_result&, const std::string& s) {
     order.push_back(s);
