@@ -167,7 +167,7 @@ run_config parse_dfs(const std::string& arg, const std::string& spec) {
 }  // namespace
 
 bool valid_schedule(const std::string& s) {
-  if (s == "first") return true;
+  if (s == "first" || s == "lockstep") return true;
   if (s.empty() || s.size() > 4000) return false;
   for (std::size_t at = 0; at <= s.size();) {  // STEP.CHOICE, joined by '+'
     const std::size_t plus = std::min(s.find('+', at), s.size());
@@ -186,7 +186,7 @@ std::string policy_error(const std::string& policy) {
   try {
     if (policy.rfind("dfs:schedule=", 0) == 0) {
       if (!valid_schedule(policy.substr(13)))
-        return fmt::format("\"{}\": a schedule is \"first\" or STEP.CHOICE+STEP.CHOICE...", policy);
+        return fmt::format("\"{}\": a schedule is \"first\", \"lockstep\" or STEP.CHOICE+STEP.CHOICE...", policy);
       return {};
     }
     if (policy.rfind("dfs", 0) == 0) (void)parse_runs(policy);

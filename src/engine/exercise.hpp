@@ -58,7 +58,7 @@ std::vector<run_config> parse_runs(const std::string& spec);
 /// is not one a run can take; empty when it is.
 std::string policy_error(const std::string& policy);
 /// A depth-first search's schedule as GOX_POLICY=dfs:schedule= takes it:
-/// "first", or STEP.CHOICE joined by '+' (digits and those two only).
+/// "first", "lockstep", or STEP.CHOICE joined by '+' (digits and those two only).
 bool valid_schedule(const std::string& s);
 
 struct rubric_item {

@@ -95,7 +95,7 @@ TEST_CASE("DFS runs: one search with its preemption bound and budget, malformed 
   // A failing schedule's replay is a run of its own.
   CHECK(make_policy_run("dfs:schedule=12.1+40.2", 1).kind == "dfs");
   for (const char* good : {"random", "pct:d=2,steps=300", "dfs:preemptions=1,runs=20", "dfs:schedule=first",
-                           "dfs:schedule=12.1+40.2"})
+                           "dfs:schedule=12.1+40.2", "dfs:schedule=lockstep"})
     CHECK(policy_error(good).empty());
   for (const char* bad : {"pct:d=0", "dfs:runs=0", "dfs:schedule=", "dfs:schedule=12", "dfs:schedule=1.1;ls",
                           "dfs:schedule=1.1+", "dfs:schedule=1..1", "dfs:schedule=.1", "fast"}) {

@@ -850,3 +850,39 @@ TEST_CASE("GOX_POLICY=dfs: bound, budget and schedule parsed, malformed text ref
     CHECK_THROWS_AS(gox::parse_policy(bad, x), std::invalid_argument);
   }
 }
+
+TEST_CASE("Tracing a run does not change its schedule in the exploration build", "[explore][trace]") {
+  // The trace's string code may be this program's instrumented copy of a
+  // library template: were its accesses scheduling points, the traced run
+  // would take other decisions than the run it explains.
+  long value = 0;
+  auto lost = [&value] {
+    std::atomic<long> v{0};
+    std::string names;  // instantiates the string code here, instrumented
+    gox::WaitGroup wg;
+    for (int f = 0; f < 3; ++f) {
+      wg.Add(1);
+      gox::go([&, f] {
+        for (int i = 0; i < 20; ++i) v.store(v.load() + 1);
+        names += std::to_string(f);
+        wg.Done();
+      });
+    }
+    wg.Wait();
+    value = v.load() * 1000 + std::stol(names);
+  };
+  for (const char* policy : {"random", "dfs:schedule=lockstep", "pct:d=3,steps=300"}) {
+    for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+      INFO(policy << " seed " << seed);
+      gox::config c = det(seed, gox::explore_kind::accesses);
+      gox::parse_policy(policy, c);
+      const gox::run_result plain = gox::run(c, lost);
+      const long untraced = value;
+      c.trace = 1000;
+      const gox::run_result traced = gox::run(c, lost);
+      CHECK(value == untraced);
+      CHECK(traced.steps == plain.steps);
+      CHECK_FALSE(traced.trace.empty());
+    }
+  }
+}

@@ -22,6 +22,7 @@
 #include "gox/panic.hpp"
 #include "runtime_state.hpp"
 #include "stack_pool.hpp"
+#include "explore.hpp"
 
 namespace gox {
 namespace detail {
@@ -882,6 +883,15 @@ GOX_NO_TSAN boost::fibers::context* scheduler_algo::pick() noexcept {
 // Fibers as dumps name them: goroutine 4 "sender".
 GOX_NO_TSAN void scheduler_algo::trace_switch(boost::fibers::context* from, boost::fibers::context* to) noexcept {
   race_ignore ri;  // the scheduler's state, not the program's
+#if defined(GOX_EXPLORE)
+  // The string code below may be the program's instrumented copy of a
+  // library template (the linker keeps one): its accesses must offer no
+  // switch, or tracing would change the schedule it traces.
+  struct quiet {
+    quiet() noexcept { os_lock_taken(0); }
+    ~quiet() { os_lock_released(); }
+  } q;
+#endif
   auto* next = static_cast<fiber_record*>(to->get_properties());
   if (!next || next->system) return;
   auto* prev = static_cast<fiber_record*>(from->get_properties());
