@@ -122,12 +122,15 @@ exercise catalog::load(const std::string& name) const {
 
 std::vector<exercise> catalog::select(const std::vector<std::string>& names) const {
   std::vector<exercise> out;
-  for (const auto& [set, slug] : exercises()) {
-    const std::string shown = display_name(*set, slug);
+  for (const auto& e : exercises()) {
+    // (Not structured bindings: a lambda may not capture those before C++20's
+    // later compilers, and the race build uses clang 14.)
+    const std::string& set_name = e.first->origin.name;
+    const std::string full = set_name + "/" + e.second, shown = display_name(*e.first, e.second);
     const bool wanted = names.empty() || std::any_of(names.begin(), names.end(), [&](const std::string& n) {
-                          return n == shown || n == set->origin.name + "/" + slug || n == set->origin.name;
+                          return n == shown || n == full || n == set_name;
                         });
-    if (wanted) out.push_back(load(set->origin.name + "/" + slug));
+    if (wanted) out.push_back(load(full));
   }
   for (const auto& n : names)  // an unknown or ambiguous name says so
     if (std::none_of(sets_.begin(), sets_.end(), [&](const set_source& s) { return s.origin.name == n; })) (void)load(n);
