@@ -227,21 +227,21 @@ class dfs final : public sched_policy {
 
   std::size_t balanced(const std::vector<boost::fibers::context*>& ready) {
     std::size_t best = ready.size();
+    progress* bp = nullptr;  // ready[best]'s (the map's elements stay put)
     unsigned k = 0, best_k = 0;
     for (std::size_t i = 0; i < ready.size(); ++i) {
       if (!ready[i]->get_properties()) continue;
-      const progress& p = of(ready[i], nullptr);
-      if (best == ready.size() || p.steps < lock_[ready[best]].steps ||
-          (p.steps == lock_[ready[best]].steps && p.ran < lock_[ready[best]].ran)) {
+      progress& p = of(ready[i], nullptr);
+      if (!bp || p.steps < bp->steps || (p.steps == bp->steps && p.ran < bp->ran)) {
         best = i;
+        bp = &p;
         best_k = k;
       }
       ++k;
     }
     t_->points.push_back({k, best_k, false});
-    progress& p = lock_[ready[best]];
-    p.ran = ++tick_;
-    p.started = true;
+    bp->ran = ++tick_;
+    bp->started = true;
     return best;
   }
 
@@ -350,23 +350,34 @@ exploration explore_all(config cfg, const std::function<bool()>& program, int pr
   // operations of one fiber (a lost update, check-then-act, a decrement
   // then a load) shows in this one run; it is not one of the bounded
   // schedules, so it neither counts against their completeness nor seeds them.
-  if (preemptions > 0 && max_runs > 0) {
-    detail::dfs_trace trace;
-    trace.lockstep = true;
+  // One run of `program` on `trace`'s schedule, its decisions into
+  // `decisions`: true when the exploration ends with it (it failed, which
+  // `out` then holds, or the callback said so).
+  auto attempt = [&](detail::dfs_trace& trace, std::vector<unsigned>& decisions) {
+    trace.points.clear();
     detail::current_dfs.store(&trace);
     bool bad = false;
     run_result r = run(cfg, [&] { bad = program(); });
     detail::current_dfs.store(nullptr);
     ++out.runs;
-    const bool stop = after_run && after_run(r, detail::kLockstep);
+    decisions.reserve(trace.points.size());
+    for (const auto& p : trace.points) decisions.push_back(p.chosen);
+    const std::string text = trace.lockstep ? std::string(detail::kLockstep) : schedule_text(decisions);
+    const bool stop = after_run && after_run(r, text);
     if (bad || !r.ok()) {
       out.found = true;
       out.failing = std::move(r);
-      for (const auto& p : trace.points) out.schedule.push_back(p.chosen);
-      out.schedule_text = detail::kLockstep;
-      return out;
+      out.schedule = decisions;
+      out.schedule_text = text;
+      return true;
     }
-    if (stop) return out;
+    return stop;
+  };
+  if (preemptions > 0 && max_runs > 0) {
+    detail::dfs_trace trace;
+    trace.lockstep = true;
+    std::vector<unsigned> decisions;
+    if (attempt(trace, decisions)) return out;
   }
   for (int bound = 0; bound <= std::max(preemptions, 0) && !pass.empty(); ++bound) {
     std::vector<subtree> next;
@@ -381,24 +392,8 @@ exploration explore_all(config cfg, const std::function<bool()>& program, int pr
       for (;;) {
         if (out.runs >= max_runs) return out;
         const std::size_t fresh = trace.prefix.size();  // decisions past it are this run's own
-        trace.points.clear();
-        detail::current_dfs.store(&trace);
-        bool bad = false;
-        run_result r = run(cfg, [&] { bad = program(); });
-        detail::current_dfs.store(nullptr);
-        ++out.runs;
         auto decisions = std::make_shared<std::vector<unsigned>>();
-        decisions->reserve(trace.points.size());
-        for (const auto& p : trace.points) decisions->push_back(p.chosen);
-        const bool stop = after_run && after_run(r, schedule_text(*decisions));
-        if (bad || !r.ok()) {
-          out.found = true;
-          out.failing = std::move(r);
-          out.schedule = *decisions;
-          out.schedule_text = schedule_text(out.schedule);
-          return out;
-        }
-        if (stop) return out;
+        if (attempt(trace, *decisions)) return out;
         if (defer)
           for (std::size_t i = trace.points.size(); i-- > fresh;) {
             if (!trace.points[i].keep_point) continue;
