@@ -518,7 +518,7 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
                        ? opt.run_cpu_limit
                        : std::chrono::duration_cast<std::chrono::seconds>(2 * timeout);
   // A traced run prints its schedule besides what the program prints.
-  const std::size_t trace_room = opt.trace.empty() ? 0 : std::size_t{16} << 20;
+  const std::size_t trace_room = traced ? std::size_t{16} << 20 : 0;
   spec.output_cap = (std::size_t{1} << 20) + trace_room;
   spec.stall_limit = std::min<std::chrono::milliseconds>(std::chrono::seconds(lim.stall_seconds), timeout);
   // The limit is running time: on a busy machine the deadline waits, up to
