@@ -147,8 +147,13 @@ std::string collapse_repeats(const std::string& evidence) {
   return out;
 }
 
+// How many of the grade's items passed.
+std::ptrdiff_t items_passed(const grade_result& g) {
+  return std::count_if(g.items.begin(), g.items.end(), [](const item_outcome& it) { return it.v == verdict::passed; });
+}
+
 std::string status_line(const grade_result& g, std::size_t width) {
-  const auto passed = std::count_if(g.items.begin(), g.items.end(), [](const item_outcome& it) { return it.v == verdict::passed; });
+  const auto passed = items_passed(g);
   std::string s = g.max_score > 0 ? fmt::format("{}: {} — score {}/{}", g.exercise, to_string(g.overall), g.score, g.max_score)
                                   : fmt::format("{}: {} — {} of {} passed", g.exercise, to_string(g.overall), passed, g.items.size());
   for (const auto& it : g.items) {
@@ -225,8 +230,7 @@ std::string to_text(const grade_result& g, bool color, bool verbose) {
     s += fmt::format("{}: {} — score {}/{} ({:.1f} s)\n", g.exercise,
                      paint(color, colour_of(g.overall), to_string(g.overall)), g.score, g.max_score, secs);
   } else {
-    const auto passed = std::count_if(g.items.begin(), g.items.end(),
-                                      [](const item_outcome& it) { return it.v == verdict::passed; });
+    const auto passed = items_passed(g);
     s += fmt::format("{}: {} — {} of {} passed ({:.1f} s)\n", g.exercise,
                      paint(color, colour_of(g.overall), to_string(g.overall)), passed, g.items.size(), secs);
   }
