@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
+#include <mutex>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -17,6 +20,7 @@
 #include <sstream>
 
 #include "engine/astcheck.hpp"
+#include "engine/cpus.hpp"
 #include "engine/files.hpp"
 #include "engine/intake.hpp"
 #include "engine/judge.hpp"
@@ -234,7 +238,9 @@ class judge_session {
   judge_session& operator=(const judge_session&) = delete;
   ~judge_session() { (void)finish(); }
 
+  // Runs of the suite end on several threads: one line at a time.
   void add(const judge_job& j) {
+    const std::lock_guard lock(add_mu_);
     if (write_end_ < 0) return;
     // The judge runs as the sandbox's user: it reads the driver's records
     // (the driver has ended) and writes its results beside them.
@@ -271,6 +277,7 @@ class judge_session {
 
   // Closes the judge's input and waits for it.
   std::string finish() {
+    const std::unique_lock lock(add_mu_);
     if (write_end_ >= 0) {
       ::close(write_end_);
       write_end_ = -1;
@@ -291,6 +298,7 @@ class judge_session {
 
  private:
   fs::path dir_;
+  std::mutex add_mu_;
   int write_end_ = -1;
   process_spec spec_;
   std::vector<sandbox_mount> mounts_;
@@ -308,6 +316,44 @@ struct driven_run {
   bool timed_out = false;  // the program ran out of time (the item's other configurations need not run)
   std::vector<judge_job> judging;  // what the judge half is to judge before `finish`
 };
+
+// CPUs a run's program can keep busy: a parallel run's threads, else one.
+int cpus_of(const run_config& rc) {
+  if (rc.kind != "par") return 1;
+  for (const auto& [k, v] : rc.env)
+    if (k == "GOX_THREADS") try {
+        return std::max(1, std::stoi(v));
+      } catch (const std::exception&) {
+      }
+  return 1;
+}
+
+// Calls `work(0..n-1)`, each once, on up to the pool's size of threads (this
+// one among them). The first exception `work` throws is thrown here, after
+// every call has ended.
+void run_chains(const cpu_pool& pool, std::size_t n, const std::function<void(std::size_t)>& work) {
+  const std::size_t width = std::min<std::size_t>(n, static_cast<std::size_t>(pool.size()));
+  if (width <= 1) {
+    for (std::size_t k = 0; k < n; ++k) work(k);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  std::mutex mu;
+  std::exception_ptr first;
+  auto worker = [&] {
+    for (std::size_t k; (k = next.fetch_add(1)) < n;) try {
+        work(k);
+      } catch (...) {
+        const std::lock_guard lock(mu);
+        if (!first) first = std::current_exception();
+      }
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t t = 1; t < width; ++t) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  if (first) std::rethrow_exception(first);
+}
 
 driven_run ended(run_outcome out) {
   return {[out = std::move(out)] { return out; }, false, {}};
@@ -938,19 +984,34 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
     driven_run driven;
     bool replayable;  // a seeded run of a grade that prints replay commands
     run_config rc;
+    std::string note = {};  // added to its evidence
   };
   std::map<std::string, std::shared_ptr<std::string>> batch_errors;  // per suite
   std::map<std::string, std::unique_ptr<judge_session>> sessions;     // per suite, in a folder of its own
-  std::vector<std::vector<judging>> pending;  // per item
-  std::vector<std::pair<std::size_t, int>> timeouts;  // (run of the item that timed out, runs not run)
+  // Each run has its slot in its item's runs, planned first; the runs of one
+  // item in one build form a chain, run in order (a timeout ends its chain),
+  // and chains run side by side on the CPUs the pool lends them.
+  struct planned {
+    std::size_t item, slot;
+    flavour fl;
+    run_config rc;
+    const build_output* bo;
+    const build_output* judge_bo;
+    judge_session* session;
+    std::shared_ptr<std::string> batch_error;
+    std::optional<judging> done;  // set when it ran
+  };
+  struct chain {
+    std::vector<std::size_t> runs;  // in `plan`
+    std::optional<std::size_t> timed_out;  // the run that timed out
+    int not_run = 0;  // runs after it
+  };
+  std::vector<planned> plan;
+  std::vector<chain> chains;
   for (const auto& it : items) {
     item_outcome io;
     io.item = it;
     io.test_code = item_test_code(ex, it);
-    std::ptrdiff_t timed_out_at = 0;  // 1 + index of the run that timed out
-    flavour timed_out_in = flavour::normal;  // its build
-    int not_run = 0;
-    pending.emplace_back();
     if (auto na = not_attempted.find(it.id); na != not_attempted.end() && missing.empty()) {
       run_outcome ro;
       ro.config = "not attempted";
@@ -1010,18 +1071,11 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
         }
       }
       if (opt.build_only) continue;
+      chain c;
       for (const auto& rc : it.runs) {
         // The exploration build explores the deterministic scheduler's
         // schedules: an item's parallel runs belong to its other builds.
         if (fl == flavour::explore && rc.kind == "par") continue;
-        // Once a configuration timed out, the item has its verdict in that
-        // build: its other configurations are not each made to wait out the
-        // limit again (the other build still runs: a race it shows is evidence
-        // a hang in this one must not hide).
-        if (timed_out_at && timed_out_in == fl) {
-          ++not_run;
-          continue;
-        }
         // A hidden suite's runs go to its judge (the visible suite is its own).
         std::shared_ptr<std::string> batch_error;
         judge_session* session = nullptr;
@@ -1035,28 +1089,58 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
                                                 fs::absolute(ex.data_dir(it.suite)), b.tools().sandbox);
           session = s.get();
         }
-        driven_run d = run_one(bo, judge_bo, fl, it, rc, staged, fs::absolute(ex.data_dir(it.suite)), ex.limits,
-                               b.tools().sandbox, opt, session ? session->dir() : fs::path(), batch_error);
-        if (session)
-          for (const auto& job : d.judging) session->add(job);
-        const bool timed_out = d.timed_out;
-        pending.back().push_back({io.runs.size(), std::move(d), !opt.replay_prefix.empty() && rc.kind != "par", rc});
+        c.runs.push_back(plan.size());
+        plan.push_back({g.items.size(), io.runs.size(), fl, rc, &bo, judge_bo, session, batch_error, std::nullopt});
         io.runs.emplace_back();
-        if (timed_out && !timed_out_at) {
-          timed_out_at = static_cast<std::ptrdiff_t>(io.runs.size());
-          timed_out_in = fl;
-        }
       }
+      if (!c.runs.empty()) chains.push_back(std::move(c));
     }
-    timeouts.emplace_back(timed_out_at ? static_cast<std::size_t>(timed_out_at) : 0, not_run);
     g.items.push_back(std::move(io));
   }
+  run_chains(opt.cpus ? *opt.cpus : cpu_pool::shared(), chains.size(), [&](std::size_t n) {
+    chain& c = chains[n];
+    for (std::size_t k : c.runs) {
+      planned& p = plan[k];
+      // Once a configuration timed out, the item has its verdict in that
+      // build: its other configurations are not each made to wait out the
+      // limit again (the other build still runs: a race it shows is evidence
+      // a hang in this one must not hide).
+      if (c.timed_out) {
+        ++c.not_run;
+        continue;
+      }
+      const rubric_item& it = g.items[p.item].item;
+      driven_run d = [&] {
+        const cpu_pool::lease cpus = (opt.cpus ? *opt.cpus : cpu_pool::shared()).take(cpus_of(p.rc));
+        return run_one(*p.bo, p.judge_bo, p.fl, it, p.rc, staged, fs::absolute(ex.data_dir(it.suite)), ex.limits,
+                       b.tools().sandbox, opt, p.session ? p.session->dir() : fs::path(), p.batch_error);
+      }();
+      if (p.session)
+        for (const auto& job : d.judging) p.session->add(job);
+      if (d.timed_out) c.timed_out = k;
+      p.done = judging{p.slot, std::move(d), !opt.replay_prefix.empty() && p.rc.kind != "par", p.rc};
+    }
+  });
   for (auto& [suite, session] : sessions) *batch_errors[suite] = session->finish();
+  for (const chain& c : chains)
+    if (c.timed_out && c.not_run > 0) {
+      judging& j = *plan[*c.timed_out].done;
+      j.note = fmt::format("\n  (the build's {} other configuration(s) were not run: one timeout decides it)", c.not_run);
+    }
+  std::vector<std::vector<const planned*>> of_item(g.items.size());
+  for (const planned& p : plan) of_item[p.item].push_back(&p);
   for (std::size_t k = 0; k < g.items.size(); ++k) {
     item_outcome& io = g.items[k];
     const rubric_item& it = io.item;
-    for (auto& j : pending[k]) {
+    std::vector<bool> dropped(io.runs.size(), false);
+    for (const planned* p : of_item[k]) {
+      if (!p->done) {  // after a timeout in its build
+        dropped[p->slot] = true;
+        continue;
+      }
+      const judging& j = *p->done;
       run_outcome& r = io.runs[j.run] = j.driven.finish();
+      r.evidence += j.note;
       if (j.replayable) {
         const run_config& rc = j.rc;
         // A failing schedule of a depth-first search replays on its own.
@@ -1075,9 +1159,10 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
           break;
         }
     }
-    if (const auto [at, not_run] = timeouts[k]; at && not_run > 0)
-      io.runs[at - 1].evidence +=
-          fmt::format("\n  (the build's {} other configuration(s) were not run: one timeout decides it)", not_run);
+    std::vector<run_outcome> kept;
+    for (std::size_t r = 0; r < io.runs.size(); ++r)
+      if (!dropped[r]) kept.push_back(std::move(io.runs[r]));
+    io.runs = std::move(kept);
     if (!io.runs.empty() && io.runs.front().v == verdict::skipped) io.v = verdict::skipped;
     if (it.about_races)
       for (auto& r : io.runs) {

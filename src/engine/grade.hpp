@@ -24,6 +24,8 @@
 
 namespace gograde {
 
+class cpu_pool;
+
 enum class verdict {
   passed, failed, compile_error, data_race, deadlock, leak, timeout, crash,
   memory_limit, output_limit, rejected, internal_error,
@@ -162,6 +164,11 @@ struct grade_options {
   /// Build every suite the grade needs, run nothing: the items hold only the
   /// outcomes of builds that failed (config "build").
   bool build_only = false;
+  /// The CPUs the grade's runs share with every other run (null: the
+  /// process's, cpu_pool::shared()). Runs of different items or builds run
+  /// side by side as it lends them CPUs; each item's runs in one build run
+  /// in order.
+  cpu_pool* cpus = nullptr;
 };
 
 /// A hash of everything a grade depends on: the submission's candidate files
