@@ -439,9 +439,12 @@ int cmd_stress(const globals& g, const std::string& slug, const std::string& sub
 // References pass with full marks, mutants get their expected verdicts (the
 // rule: engine/validate.hpp): a row per graded submission, its full report
 // when off. Returns 0, 1 (some off) or 3 (an internal error).
-int validate_exercises(builder& b, const std::vector<exercise>& exercises) {
+int validate_exercises(builder& b, const std::vector<exercise>& exercises, int jobs = 0) {
   int bad = 0, internal = 0;
   fmt::print("{:<18} {:<26} {:<15} {:<15} {}\n", "exercise", "submission", "expected", "got", "");
+  const auto t0 = std::chrono::steady_clock::now();
+  std::size_t total = 0, seen = 0;
+  for (const auto& ex : exercises) total += 1 + ex.mutants.size();
   validate(b, exercises, [&](const validation_row& row) {
     const grade_result& r = row.result;
     fmt::print("{:<18} {:<26} {:<15} {:<15} {}\n", row.exercise, row.submission, row.expected, to_string(r.overall),
@@ -453,7 +456,12 @@ int validate_exercises(builder& b, const std::vector<exercise>& exercises) {
     for (const auto& o : row.off) fmt::print("  item {}\n", o);
     internal += r.overall == verdict::internal_error;
     std::cout.flush();
-  });
+    ++seen;
+    const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (seen < total)
+      note("  {}/{} graded in {:.0f} s, about {:.0f} s left\n", seen, total, spent,
+           spent / static_cast<double>(seen) * static_cast<double>(total - seen));
+  }, jobs);
   if (internal) return 3;
   return bad ? 1 : 0;
 }
@@ -463,10 +471,10 @@ std::vector<exercise> select_exercises(const globals& g, const std::vector<std::
   return make_catalog(g).select(names);
 }
 
-int cmd_validate(const globals& g, const std::vector<std::string>& names) {
+int cmd_validate(const globals& g, const std::vector<std::string>& names, int jobs) {
   const std::vector<exercise> exercises = select_exercises(g, names);
   builder b = make_builder(g);
-  return validate_exercises(b, exercises);
+  return validate_exercises(b, exercises, jobs);
 }
 
 // Everything a grade builds that does not depend on a submission: the
@@ -980,6 +988,10 @@ int main(int argc, char** argv) {
 
   auto* validate = app.add_subcommand("validate", "Prove a set sound: references pass, mutants get their verdicts");
   validate->add_option("exercise", slugs, "Exercises, or set names for all of a set's (default: all)");
+  int validate_jobs = 0;
+  validate->add_option("-j,--jobs", validate_jobs,
+                       "Submissions graded at once (default: one per CPU; their runs share the CPUs)")
+      ->check(CLI::Range(1, 64));
 
   auto* batch = app.add_subcommand("batch", "Grade a directory of submissions: reports plus a summary; resumable");
   batch->add_option("dir", dir, "One subdirectory per candidate");
@@ -1116,7 +1128,7 @@ int main(int argc, char** argv) {
            return cmd_replay(g, slug, sub, seed, item, visible, virt, only, policy == "random" ? std::string() : policy,
                              trace_all);
          }},
-        {validate, [&] { return cmd_validate(g, slugs); }},
+        {validate, [&] { return cmd_validate(g, slugs, validate_jobs); }},
         {sandbox_exec, [&] { return cmd_sandbox_exec(exec_argv, exec_ro); }},
         {batch_entry_cmd, [&] {
            entry.submission = entry_sub;

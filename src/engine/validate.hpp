@@ -26,9 +26,11 @@ struct validation_row {
 /// row.ok and row.off from row.result.
 void judge_validation(validation_row& row, const std::vector<std::pair<std::string, std::string>>& items = {});
 
-/// Grades the reference and every mutant of each exercise, in order; `on_row`
-/// sees each row as soon as it is graded.
+/// Grades the reference and every mutant of each exercise, `jobs` at once
+/// (0: as many as this process may use CPUs; their runs share the process's
+/// cpu_pool); `on_row` sees the rows in order (each exercise's reference,
+/// then its mutants), each as soon as it and every row before it is graded.
 std::vector<validation_row> validate(builder& b, const std::vector<exercise>& exercises,
-                                     const std::function<void(const validation_row&)>& on_row = nullptr);
+                                     const std::function<void(const validation_row&)>& on_row = nullptr, int jobs = 0);
 
 }  // namespace gograde
