@@ -23,6 +23,7 @@
 #include "gograde_version.hpp"
 
 #include "completion.hpp"
+#include "progress.hpp"
 #include "watch.hpp"
 #include "engine/batch.hpp"
 #include "engine/shards.hpp"
@@ -77,10 +78,17 @@ std::string color_mode = "auto";
 // (text reports list every run, its command and what the program printed).
 int verbosity = 1;
 
-// A progress or information line on stderr, unless -q.
+// What is being built, shown on stderr while builds last (made by
+// make_builder unless -q).
+std::unique_ptr<cli::build_status> building;
+
+// A progress or information line on stderr, unless -q (above the live
+// build line, when one is shown).
 template <class... A>
 void note(fmt::format_string<A...> f, A&&... a) {
-  if (verbosity > 0) fmt::print(stderr, f, std::forward<A>(a)...);
+  if (verbosity <= 0) return;
+  if (building) building->line(fmt::format(f, std::forward<A>(a)...));
+  else fmt::print(stderr, f, std::forward<A>(a)...);
 }
 
 bool color_on(int fd) {
@@ -150,6 +158,10 @@ builder make_builder(const globals& g) {
   tc.cache_dir = cache_dir_of(g);
   tc.cache_max = cache_max_of(g);
   tc.on_progress = [](const std::string& line) { note("gograde: {}\n", line); };
+  if (verbosity > 0) {
+    if (!building) building = std::make_unique<cli::build_status>(stderr, ::isatty(2) != 0);
+    tc.on_step = [](const std::string& what, int done, int total) { building->step(what, done, total); };
+  }
   tc.on_prune = [](const prune_result& r) {
     note("gograde: the build cache was over its limit: removed the {} least recently used entries ({} to {})\n",
                r.removed, format_size(r.before), format_size(r.after));
@@ -250,17 +262,31 @@ int cmd_show(const globals& g, const std::string& slug) {
   return 0;
 }
 
+// gox's CMake package (find_package(gox)) of this gograde: installed beside
+// it (<prefix>/lib/cmake/gox), else in the build tree it was built in; empty
+// when neither is there.
+fs::path gox_package_dir() {
+  std::error_code ec;
+  const fs::path installed = beside_gograde("../lib/cmake/gox/gox-config.cmake");
+  if (!installed.empty() && fs::exists(installed, ec)) return installed.parent_path().lexically_normal();
+  if (source_root() != fs::path(GOGRADE_SOURCE_DIR)) return {};  // installed without the package
+  const fs::path built = fs::path(GOGRADE_GOX_PACKAGE_DIR);
+  if (fs::exists(built / "gox-config.cmake", ec)) return built;
+  return {};
+}
+
 int cmd_init(const globals& g, const std::string& slug, std::string dir, bool force) {
   const exercise ex = make_catalog(g).load(slug);
   if (dir.empty()) dir = slug;
-  const auto written = init_workspace(ex, dir, source_root(), force);
+  const auto written = init_workspace(ex, dir, gox_package_dir(), force);
   fmt::print("Wrote {} file(s) to {}:\n", written.size(), dir);
   for (const auto& f : written) fmt::print("  {}\n", f.string());
   fmt::print("\nNext:\n"
              "  1. Read {0}/README.md (the question) and edit {1}.\n"
              "  2. Check your work, both builds (normal and ThreadSanitizer):\n"
              "       gograde test {2} {0}\n"
-             "  3. Optional, for an IDE: cmake -S {0} -B {0}/build   (writes compile_commands.json)\n",
+             "  3. Optional, to run the visible tests yourself and for an IDE (compile_commands.json):\n"
+             "       cmake -S {0} -B {0}/build && cmake --build {0}/build && {0}/build/visible_tests\n",
              shell_word(dir), fmt::join(ex.candidate_files, ", "), slug);
   return 0;
 }

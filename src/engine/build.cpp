@@ -119,15 +119,25 @@ builder::builder(toolchain tc) : tc_(std::move(tc)), lock_(tc_.cache_dir) {
 }
 
 std::string builder::prepare() {
+  // Side by side: each build's serial tail (the test mains, the precompiled
+  // header) overlaps the others' compiles.
+  std::vector<std::future<const runtime*>> built;
   for (flavour f : {flavour::normal, flavour::race, flavour::explore})
-    if (const std::string& e = ensure_runtime(f).error; !e.empty()) return e;
-  return {};
+    built.push_back(std::async(std::launch::async, [this, f] { return &ensure_runtime(f); }));
+  std::string first;
+  for (auto& b : built)
+    if (const std::string& e = b.get()->error; !e.empty() && first.empty()) first = e;
+  return first;
 }
 
 const builder::runtime& builder::ensure_runtime(flavour f) {
-  std::lock_guard lock(mu_);
-  if (auto it = rt_.find(f); it != rt_.end()) return it->second;
-  runtime& rt = rt_[f];
+  runtime_slot& slot = runtimes_[static_cast<int>(f)];
+  std::call_once(slot.once, [&] { slot.rt = build_runtime(f); });
+  return slot.rt;
+}
+
+builder::runtime builder::build_runtime(flavour f) {
+  runtime rt;
   const fs::path gox = tc_.source_root / "harness" / "gox";
   const fs::path check = tc_.source_root / "harness" / "check";
   const std::string cxx = with_clang(f) ? tc_.cxx_race : tc_.cxx_normal;
@@ -184,11 +194,22 @@ const builder::runtime& builder::ensure_runtime(flavour f) {
   };
   const unsigned width = std::max(2u, std::thread::hardware_concurrency());
   std::string errors;
+  // Steps: gox's sources, the test mains (two or three), the archive and the
+  // precompiled header.
+  const std::string what = fmt::format("building the {} runtime", to_string(f));
+  const int steps = static_cast<int>(sources.size()) + (f == flavour::normal ? 3 : 2) + 2;
+  int made = 0;
+  auto step = [&](int n) {
+    made = std::min(n, steps);
+    if (tc_.on_step) tc_.on_step(what, made, steps);
+  };
+  step(0);
   auto drain = [&](std::size_t keep) {
     while (jobs.size() > keep) {
       process_result r = jobs.front().get();
       jobs.erase(jobs.begin());
       if (!r.exited_ok()) errors += describe_failure(r);
+      step(made + 1);
     }
   };
   for (const auto& src : sources) {
@@ -215,12 +236,15 @@ const builder::runtime& builder::ensure_runtime(flavour f) {
   if (!errors.empty()) {
     rt.error = "building the " + std::string(to_string(f)) + " runtime failed:\n" + errors;
     fs::remove_all(tmp, ec);
+    step(steps);
     return rt;
   }
+  step(steps - 1);
   publish_dir(tmp, dir);
   rt.ok = fs::exists(rt.lib);
   if (!rt.ok) rt.error = "runtime cache vanished: " + dir.string();
   else ensure_pch(f, rt, dir);
+  step(steps);
   if (tc_.on_progress)
     tc_.on_progress(fmt::format(
         "the {} runtime built in {:.1f} s", to_string(f),
@@ -328,6 +352,18 @@ build_output builder::make_exe(const recipe& rc, std::chrono::milliseconds compi
     out.diagnostics = read_file(dir / "compile-error.txt");
     return out;
   }
+  // Compiling: said while it lasts (a first compile takes seconds).
+  const std::string what = rc.kind == "judge"
+                               ? fmt::format("building the judge of {}", rc.source.filename().string())
+                               : fmt::format("compiling {} ({} build)", rc.source.filename().string(), to_string(f));
+  if (tc_.on_step) tc_.on_step(what, 0, 1);
+  struct said_done {
+    const toolchain& tc;
+    const std::string& what;
+    ~said_done() {
+      if (tc.on_step) tc.on_step(what, 1, 1);
+    }
+  } said{tc_, what};
   const fs::path tmp = make_staging_dir(dir, out.diagnostics);
   if (tmp.empty()) {
     out.our_fault = true;

@@ -38,6 +38,10 @@ struct toolchain {
   /// Told, in a line, when a runtime build starts and ends (minutes on a
   /// fresh cache: worth saying).
   std::function<void(const std::string&)> on_progress;
+  /// Told, as a build goes, how far along it is: `what` ("building the race
+  /// runtime", "compiling hidden_test.cpp (race build)") has `done` of `total` steps made;
+  /// done == total when it ended (either way). Called from several threads.
+  std::function<void(const std::string& what, int done, int total)> on_step;
 };
 
 struct build_output {
@@ -95,13 +99,19 @@ class builder {
     std::string error;
   };
   const runtime& ensure_runtime(flavour f);
+  runtime build_runtime(flavour f);
   void ensure_pch(flavour f, runtime& rt, const fs::path& dir);
 
   toolchain tc_;
   cache_lock lock_;
   prune_result pruned_;
-  std::mutex mu_;                   // guards rt_ and runtime builds
-  std::map<flavour, runtime> rt_;   // built this process
+  // Each flavour's runtime, found or built once in this process; the three
+  // build side by side (each waits only for its own).
+  struct runtime_slot {
+    std::once_flag once;
+    runtime rt;
+  };
+  runtime_slot runtimes_[3];
 };
 
 /// FNV-1a of a file's bytes (0 if unreadable), for cache keys.

@@ -9,14 +9,19 @@
 
 namespace gograde {
 
-std::string workspace_cmake(const exercise& ex, const fs::path& source_root) {
+std::string workspace_cmake(const exercise& ex, const fs::path& gox_package_dir) {
   std::string libs;
   for (const auto& l : ex.libraries) libs += " " + l;
   std::string project = ex.slug;
   for (char& c : project)
     if (c == '-') c = '_';
+  const std::string hints =
+      gox_package_dir.empty() ? "" : fmt::format(" HINTS \"{}\"", gox_package_dir.generic_string());
   return fmt::format(R"(# Workspace for the gograde exercise "{slug}" (written by `gograde init`).
-# Builds the visible tests against gox, gograde's Go-style runtime:
+# Builds the visible tests against gox, gograde's Go-style runtime, and the
+# test main of gograde's suites, both prebuilt in gox's CMake package
+# (installed with gograde; -DCMAKE_PREFIX_PATH=<prefix> or -Dgox_DIR=<dir>
+# when it is somewhere CMake does not look):
 #   cmake -S . -B build && cmake --build build && ./build/visible_tests
 # Grading uses its own builds (normal and ThreadSanitizer): run
 #   gograde test {slug} .
@@ -28,33 +33,21 @@ set(CMAKE_EXPORT_COMPILE_COMMANDS ON)
 if(NOT CMAKE_BUILD_TYPE)
   set(CMAKE_BUILD_TYPE RelWithDebInfo)
 endif()
-set(GOGRADE_HARNESS "{harness}" CACHE PATH "gograde's harness: gox and the test main")
 
-find_package(Threads REQUIRED)
-set(Boost_USE_STATIC_LIBS ON)
-find_package(Boost 1.81 REQUIRED COMPONENTS fiber context)
-find_package(fmt REQUIRED)
-find_package(nlohmann_json REQUIRED)
-find_package(Catch2 REQUIRED)
+find_package(gox CONFIG REQUIRED{hints})
 
-file(GLOB GOX_SOURCES CONFIGURE_DEPENDS ${{GOGRADE_HARNESS}}/gox/src/*.cpp)
-add_library(gox STATIC ${{GOX_SOURCES}})
-target_include_directories(gox PUBLIC ${{GOGRADE_HARNESS}}/gox/include PRIVATE ${{GOGRADE_HARNESS}}/gox/src)
-target_link_libraries(gox PUBLIC Boost::fiber Boost::context fmt::fmt Threads::Threads)
-
-add_executable(visible_tests tests/visible_test.cpp ${{GOGRADE_HARNESS}}/check/check_main.cpp)
-target_include_directories(visible_tests PRIVATE ${{CMAKE_CURRENT_SOURCE_DIR}} ${{GOGRADE_HARNESS}}/check/include)
-target_link_libraries(visible_tests PRIVATE gox nlohmann_json::nlohmann_json Catch2::Catch2{libraries})
+add_executable(visible_tests tests/visible_test.cpp)
+target_include_directories(visible_tests PRIVATE ${{CMAKE_CURRENT_SOURCE_DIR}})
+target_link_libraries(visible_tests PRIVATE gox::check gox::gox{libraries})
 
 enable_testing()
 add_test(NAME visible COMMAND visible_tests)
 )",
-                     fmt::arg("slug", ex.slug), fmt::arg("project", project),
-                     fmt::arg("harness", (source_root / "harness").generic_string()),
+                     fmt::arg("slug", ex.slug), fmt::arg("project", project), fmt::arg("hints", hints),
                      fmt::arg("libraries", libs));
 }
 
-std::vector<fs::path> init_workspace(const exercise& ex, const fs::path& dir, const fs::path& source_root,
+std::vector<fs::path> init_workspace(const exercise& ex, const fs::path& dir, const fs::path& gox_package_dir,
                                      bool force) {
   // Everything to write, decided before anything is written.
   std::map<fs::path, std::string> files;
@@ -66,7 +59,7 @@ std::vector<fs::path> init_workspace(const exercise& ex, const fs::path& dir, co
     if (!files.count(f)) throw config_error(fmt::format("{}: starter/{} missing", ex.slug, f));
   files["tests/visible_test.cpp"] = read_file(ex.visible_suite());
   files["README.md"] = read_file(ex.statement());
-  files["CMakeLists.txt"] = workspace_cmake(ex, source_root);
+  files["CMakeLists.txt"] = workspace_cmake(ex, gox_package_dir);
   files[".gitignore"] = "build/\n";
 
   std::vector<std::string> clash;

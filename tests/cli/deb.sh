@@ -25,11 +25,18 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" > "$WORK/apt.log" 2
 fail() { echo "FAIL: $*"; exit 1; }
 for f in /usr/bin/gograde /usr/bin/gograde-jail /usr/bin/gograde-astcheck /usr/share/gograde/gograde-set.toml \
          /usr/share/gograde/harness/gox/include/gox/runtime.hpp /usr/share/bash-completion/completions/gograde \
-         /usr/share/zsh/site-functions/_gograde /usr/share/man/man1/gograde.1; do
+         /usr/share/zsh/site-functions/_gograde /usr/share/man/man1/gograde.1 /usr/lib/cmake/gox/gox-config.cmake \
+         /usr/include/gox/runtime.hpp /usr/include/gograde/check.hpp; do
   dpkg -S "$f" > /dev/null 2>&1 || fail "$f is not in the package"
 done
 /usr/bin/gograde --version | grep -q "sources: /usr/share/gograde" || fail "the installed gograde does not use /usr/share/gograde"
 /usr/bin/gograde list | grep -q "safe-counter" || fail "the installed gograde lists no safe-counter"
+# A workspace finds gox where CMake looks by itself (/usr) and builds.
+(cd "$WORK" && /usr/bin/gograde init safe-counter ws > /dev/null) || fail "gograde init failed"
+grep -q 'find_package(gox CONFIG REQUIRED HINTS "/usr/lib/cmake/gox")' "$WORK/ws/CMakeLists.txt" ||
+  fail "the workspace does not look for the installed gox"
+(cmake -S "$WORK/ws" -B "$WORK/ws/build" -G Ninja && cmake --build "$WORK/ws/build") > "$WORK/ws.log" 2>&1 ||
+  { cat "$WORK/ws.log"; fail "the workspace does not build against the installed gox"; }
 apt-get remove -y -qq gograde > /dev/null 2>&1
 [ ! -e /usr/bin/gograde ] || fail "removing the package left /usr/bin/gograde"
 trap - EXIT
