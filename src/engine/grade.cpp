@@ -979,13 +979,6 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
     fs::remove_all(*dir, e);
     delete dir;
   });
-  struct judging {
-    std::size_t run;  // in its item's runs
-    driven_run driven;
-    bool replayable;  // a seeded run of a grade that prints replay commands
-    run_config rc;
-    std::string note = {};  // added to its evidence
-  };
   std::map<std::string, std::shared_ptr<std::string>> batch_errors;  // per suite
   std::map<std::string, std::unique_ptr<judge_session>> sessions;     // per suite, in a folder of its own
   // Each run has its slot in its item's runs, planned first; the runs of one
@@ -999,7 +992,8 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
     const build_output* judge_bo;
     judge_session* session;
     std::shared_ptr<std::string> batch_error;
-    std::optional<judging> done;  // set when it ran
+    std::optional<driven_run> done;  // set when it ran
+    std::string note = {};           // added to its evidence
   };
   struct chain {
     std::vector<std::size_t> runs;  // in `plan`
@@ -1118,14 +1112,13 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
       if (p.session)
         for (const auto& job : d.judging) p.session->add(job);
       if (d.timed_out) c.timed_out = k;
-      p.done = judging{p.slot, std::move(d), !opt.replay_prefix.empty() && p.rc.kind != "par", p.rc};
+      p.done = std::move(d);
     }
   });
   for (auto& [suite, session] : sessions) *batch_errors[suite] = session->finish();
   for (const chain& c : chains)
     if (c.timed_out && c.not_run > 0) {
-      judging& j = *plan[*c.timed_out].done;
-      j.note = fmt::format("\n  (the build's {} other configuration(s) were not run: one timeout decides it)", c.not_run);
+      plan[*c.timed_out].note = fmt::format("\n  (the build's {} other configuration(s) were not run: one timeout decides it)", c.not_run);
     }
   std::vector<std::vector<const planned*>> of_item(g.items.size());
   for (const planned& p : plan) of_item[p.item].push_back(&p);
@@ -1138,18 +1131,19 @@ grade_result grade(builder& b, const exercise& ex, const fs::path& submission, c
         dropped[p->slot] = true;
         continue;
       }
-      const judging& j = *p->done;
-      run_outcome& r = io.runs[j.run] = j.driven.finish();
-      r.evidence += j.note;
-      if (j.replayable) {
-        const run_config& rc = j.rc;
+      run_outcome& r = io.runs[p->slot] = p->done->finish();
+      r.evidence += p->note;
+      // A seeded run of a grade that prints replay commands.
+      const bool replayable = !opt.replay_prefix.empty() && p->rc.kind != "par";
+      if (replayable) {
+        const run_config& rc = p->rc;
         // A failing schedule of a depth-first search replays on its own.
         const std::string policy = r.schedule.empty() ? rc.policy : "dfs:schedule=" + r.schedule;
         r.replay = fmt::format("{} --item {} --seed {}{}{}{}", opt.replay_prefix, it.id, rc.seed,
                                in_virtual_time(rc) ? " --virtual" : "", policy.empty() ? "" : " --policy " + policy,
                                r.fl == flavour::race ? " --race" : r.fl == flavour::explore ? " --explore" : "");
       }
-      if (!j.replayable && r.config.rfind("par", 0) == 0)
+      if (!replayable && r.config.rfind("par", 0) == 0)
         r.no_replay = "the parallel scheduler's threads interleave as the operating system runs them (`gograde "
                       "stress` runs it again and again)";
       for (const auto& t : r.tests)
