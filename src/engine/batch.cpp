@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "engine/cpus.hpp"
 #include "engine/files.hpp"
 #include "engine/process.hpp"
 #include "engine/report.hpp"
@@ -116,6 +117,8 @@ nlohmann::json row_object(const batch_row& r) {
 batch_row grade_isolated(const batch_entry& e, const batch_options& opt) {
   process_spec spec;
   spec.argv = opt.isolate(e);
+  // The jobs share this process's CPUs: each child's runs take their share.
+  spec.env = {{"GOGRADE_CPUS", std::to_string(std::max(1, cpu_pool::shared().size() / std::max(1, opt.jobs)))}};
   spec.timeout = opt.entry_timeout;
   spec.die_with_parent = true;
   spec.output_cap = 4 << 20;
