@@ -473,15 +473,20 @@ int validate_exercises(builder& b, const std::vector<exercise>& exercises, int j
   for (const auto& ex : exercises) total += 1 + ex.mutants.size();
   validate(b, exercises, [&](const validation_row& row) {
     const grade_result& r = row.result;
-    fmt::print("{:<18} {:<26} {:<15} {:<15} {}\n", row.exercise, row.submission, row.expected, to_string(r.overall),
-               row.ok ? fmt::format("ok ({}/{})", r.score, r.max_score) : "WRONG");
+    // Other submissions may be building: above the live build line.
+    std::string text = fmt::format("{:<18} {:<26} {:<15} {:<15} {}\n", row.exercise, row.submission, row.expected,
+                                   to_string(r.overall), row.ok ? fmt::format("ok ({}/{})", r.score, r.max_score) : "WRONG");
     if (!row.ok) {
       ++bad;
-      std::cout << to_text(r, false);
+      text += to_text(r, false);
     }
-    for (const auto& o : row.off) fmt::print("  item {}\n", o);
+    for (const auto& o : row.off) text += fmt::format("  item {}\n", o);
     internal += r.overall == verdict::internal_error;
-    std::cout.flush();
+    if (building) building->line(text, stdout);
+    else {
+      fmt::print("{}", text);
+      std::fflush(stdout);
+    }
     ++seen;
     const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (seen < total)

@@ -57,13 +57,14 @@ void build_status::step(const std::string& what, int done, int total) {
   if (terminal_) draw_locked();
 }
 
-void build_status::line(const std::string& text) {
+void build_status::line(const std::string& text, std::FILE* to) {
   const std::lock_guard lock(mu_);
   const bool was_shown = shown_;
   clear_locked();
-  std::fputs(text.c_str(), out_);
+  std::FILE* f = to ? to : out_;
+  std::fputs(text.c_str(), f);
+  std::fflush(f);
   if (was_shown) draw_locked();
-  std::fflush(out_);
 }
 
 std::string build_status::text() const {

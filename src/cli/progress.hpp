@@ -30,8 +30,9 @@ class build_status {
 
   /// `what` has `done` of `total` steps made; done >= total: it ended.
   void step(const std::string& what, int done, int total);
-  /// Prints `text` (ending in a newline) above the live line.
-  void line(const std::string& text);
+  /// Prints `text` (ending in a newline) above the live line, on `to`
+  /// (null: where the line is; stdout on a terminal shares its screen).
+  void line(const std::string& text, std::FILE* to = nullptr);
   /// What a tick shows or prints now ("" while nothing builds).
   std::string text() const;
   /// Redraws (terminal) or prints when due (elsewhere); the ticker's work.
