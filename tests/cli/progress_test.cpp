@@ -72,7 +72,7 @@ TEST_CASE("On a terminal the build line is redrawn in place, notes go above it, 
   CHECK(out.take() == "done\n");  // nothing shown: nothing to clear or redraw
 }
 
-TEST_CASE("Elsewhere the build line is a plain line after 10 s of building and every 10 s after; a quick build adds "
+TEST_CASE("Elsewhere the build line is a plain line after 10 s of building and every 10 s after, and a quick build adds "
           "nothing",
           "[progress]") {
   captured out;
