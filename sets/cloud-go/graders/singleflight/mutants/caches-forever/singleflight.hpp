@@ -1,0 +1,56 @@
+#pragma once
+// Reference: a map of calls in flight under one mutex; the first caller of a
+// key runs fn outside the lock, the others wait on the call's WaitGroup.
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include "gox/error.hpp"
+#include "gox/sync.hpp"
+
+struct Result {
+  std::string val;
+  gox::error err;
+  bool shared = false;
+};
+
+class Group {
+ public:
+  Result Do(const std::string& key, const std::function<std::pair<std::string, gox::error>()>& fn) {
+    std::unique_lock lk(mu_);
+    if (auto it = calls_.find(key); it != calls_.end()) {
+      std::shared_ptr<call> c = it->second;
+      ++c->dups;
+      lk.unlock();
+      c->wg.Wait();
+      return {c->val, c->err, true};
+    }
+    auto c = std::make_shared<call>();
+    c->wg.Add(1);
+    calls_[key] = c;
+    lk.unlock();
+
+    auto [v, err] = fn();
+    c->val = std::move(v);
+    c->err = err;
+    c->wg.Done();
+
+    lk.lock();  // "keep the result: the next caller gets it for free"
+    const bool shared = c->dups > 0;
+    lk.unlock();
+    return {c->val, c->err, shared};
+  }
+
+ private:
+  struct call {
+    gox::WaitGroup wg;
+    std::string val;
+    gox::error err;
+    int dups = 0;
+  };
+  gox::Mutex mu_;
+  std::map<std::string, std::shared_ptr<call>> calls_;
+};

@@ -1,0 +1,3 @@
+module gograde.example/boundedfetch
+
+go 1.19

@@ -1,0 +1,3 @@
+module gograde.example/circuitbreaker
+
+go 1.19

@@ -1,0 +1,3 @@
+module gograde.example/gracefuldrain
+
+go 1.19

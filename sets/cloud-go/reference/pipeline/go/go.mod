@@ -1,0 +1,3 @@
+module gograde.example/pipeline
+
+go 1.19

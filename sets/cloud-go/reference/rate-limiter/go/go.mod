@@ -1,0 +1,3 @@
+module gograde.example/ratelimiter
+
+go 1.19

@@ -1,0 +1,3 @@
+module gograde.example/singleflight
+
+go 1.19
