@@ -6,7 +6,8 @@ Publishes sets/cloud-go in a bare repository of its own, serves it with
 that `gograde list` shows both the built-in set and the cloud set (and that
 `show` and `init` work on a cloud exercise), then runs `gograde validate
 cloud-go` on the added set: every reference full marks, every mutant its
-verdict, item by item.
+verdict, item by item; honest answers written differently from the
+references (cloud-alternatives/) get full marks too.
 
 usage: cloud_set.py GOGRADE CACHE_DIR WORK_DIR
 """
@@ -91,6 +92,15 @@ gg("show", "cloud-go/circuit-breaker", want=[r"Circuit breaker", r"ErrOpen", r"c
 gg("init", "cloud-go/rate-limiter", os.path.join(WORK, "ws"))
 if not os.path.isfile(os.path.join(WORK, "ws", "limiter.hpp")):
     fail("init wrote no starter")
+
+# Honest answers written another way than the references get full marks
+# (tests/sets/cloud-alternatives/<slug>/<name>/: GCRA instead of a token
+# count, a done channel instead of a WaitGroup, a worker pool instead of a
+# semaphore, generations, a timer armed at the notice, buffered stages).
+ALT = os.path.join(HERE, "cloud-alternatives")
+for slug in sorted(os.listdir(ALT)):
+    for name in sorted(os.listdir(os.path.join(ALT, slug))):
+        gg("grade", f"cloud-go/{slug}", os.path.join(ALT, slug, name), want=[rf"^{slug}: passed — score (\d+)/\1 "])
 
 # The set proves itself: references full marks, every mutant its verdict.
 out = gg("validate", "cloud-go", timeout=3000, echo=True)

@@ -75,7 +75,7 @@ TEST_CASE("Cancelled midway, every stage stops and closes", "[cancel]") {
     observe("values after the cancel", static_cast<long>(rest.size()));
     // A pipeline whose consumer never reads: cancelled before anything moves.
     auto [ctx2, cancel2] = gox::context::WithCancel(gox::context::Background());
-    const auto idle = Square(ctx2, Square(ctx2, Generate(ctx2, range(1, 100))));
+    const auto idle = Square(ctx2, Square(ctx2, Generate(ctx2, range(1, 10000))));
     gox::time::Sleep(gox::time::Second);
     cancel2();
     observe("values of a pipeline cancelled before reading", static_cast<long>(drain(idle).size()));
