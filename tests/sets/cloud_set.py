@@ -24,7 +24,8 @@ from servers import GitDaemon  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 SET = os.path.join(HERE, "..", "..", "sets", "cloud-go")
 GG, CACHE, WORK = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
-EXERCISES = ["rate-limiter", "circuit-breaker", "singleflight", "bounded-fetch", "graceful-drain", "pipeline"]
+EXERCISES = ["rate-limiter", "circuit-breaker", "singleflight", "bounded-fetch", "idempotent-consumer",
+             "graceful-drain", "pipeline"]
 
 shutil.rmtree(WORK, ignore_errors=True)
 os.makedirs(WORK)
@@ -96,7 +97,8 @@ if not os.path.isfile(os.path.join(WORK, "ws", "limiter.hpp")):
 # Honest answers written another way than the references get full marks
 # (tests/sets/cloud-alternatives/<slug>/<name>/: GCRA instead of a token
 # count, a done channel instead of a WaitGroup, a worker pool instead of a
-# semaphore, generations, a timer armed at the notice, buffered stages).
+# semaphore, generations, a state map and a dispatcher, a timer armed at the
+# notice, buffered stages).
 ALT = os.path.join(HERE, "cloud-alternatives")
 for slug in sorted(os.listdir(ALT)):
     for name in sorted(os.listdir(os.path.join(ALT, slug))):

@@ -1,0 +1,3 @@
+module gograde.example/idempotentconsumer
+
+go 1.19
