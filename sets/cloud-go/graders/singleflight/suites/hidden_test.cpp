@@ -79,6 +79,22 @@ std::shared_ptr<std::vector<seen>> callers(gox::WaitGroup& wg, const std::shared
   return out;
 }
 
+// `per_key` callers of each key at 0 ms; observed per key.
+void several_keys(const std::vector<std::string>& keys, int per_key) {
+  gograde::check::run(
+      [&] {
+        auto g = std::make_shared<Group>();
+        auto db = std::make_shared<backend>();
+        const gox::time::Time t0 = gox::time::Now();
+        gox::WaitGroup wg;
+        std::map<std::string, std::shared_ptr<std::vector<seen>>> by_key;
+        for (const auto& k : keys) by_key[k] = callers(wg, g, db, k, std::vector<long>(per_key, 0), t0);
+        wg.Wait();
+        for (const auto& [k, v] : by_key) observe("key " + k, {{"callers", to_json(*v)}, {"backend calls", db->count(k)}});
+      },
+      gograde::check::virtual_time);
+}
+
 }  // namespace
 
 // 10 callers at 0 ms, two late ones at 50 and 99 ms; one more at 150 ms.
@@ -115,20 +131,7 @@ TEST_CASE("Every caller of a failed call gets its error", "[error]") {
 }
 
 // Keys a, b and c, two callers each at 0 ms.
-TEST_CASE("Different keys make their own calls, side by side", "[keys]") {
-  gograde::check::run(
-      [] {
-        auto g = std::make_shared<Group>();
-        auto db = std::make_shared<backend>();
-        const gox::time::Time t0 = gox::time::Now();
-        gox::WaitGroup wg;
-        std::map<std::string, std::shared_ptr<std::vector<seen>>> by_key;
-        for (const std::string k : {"a", "b", "c"}) by_key[k] = callers(wg, g, db, k, {0, 0}, t0);
-        wg.Wait();
-        for (const auto& [k, v] : by_key) observe("key " + k, {{"callers", to_json(*v)}, {"backend calls", db->count(k)}});
-      },
-      gograde::check::virtual_time);
-}
+TEST_CASE("Different keys make their own calls, side by side", "[keys]") { several_keys({"a", "b", "c"}, 2); }
 
 // One caller at a time: 0, 200, 400 ms (the middle one fails).
 TEST_CASE("A call made alone is not shared; the key is forgotten after each call", "[forget]") {
@@ -149,17 +152,4 @@ TEST_CASE("A call made alone is not shared; the key is forgotten after each call
 }
 
 // 3 keys x 3 callers at one instant, on explored schedules.
-TEST_CASE("Concurrent callers of several keys: one call per key", "[concurrent]") {
-  gograde::check::run(
-      [] {
-        auto g = std::make_shared<Group>();
-        auto db = std::make_shared<backend>();
-        const gox::time::Time t0 = gox::time::Now();
-        gox::WaitGroup wg;
-        std::map<std::string, std::shared_ptr<std::vector<seen>>> by_key;
-        for (const std::string k : {"x", "y", "z"}) by_key[k] = callers(wg, g, db, k, {0, 0, 0}, t0);
-        wg.Wait();
-        for (const auto& [k, v] : by_key) observe("key " + k, {{"callers", to_json(*v)}, {"backend calls", db->count(k)}});
-      },
-      gograde::check::virtual_time);
-}
+TEST_CASE("Concurrent callers of several keys: one call per key", "[concurrent]") { several_keys({"x", "y", "z"}, 3); }
