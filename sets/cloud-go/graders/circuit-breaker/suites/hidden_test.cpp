@@ -39,6 +39,17 @@ std::string outcome(const gox::error& err, bool ran) {
   return "another error: " + err.Error();
 }
 
+// What b.Call did with an op that takes `takes` and returns `result`.
+std::string call(Breaker& b, gox::error result = {}, gox::time::Duration takes = {}) {
+  auto ran = std::make_shared<bool>(false);  // owned by the op too
+  const gox::error err = b.Call([ran, result, takes] {
+    *ran = true;
+    if (takes > gox::time::Duration::zero()) gox::time::Sleep(takes);
+    return result;
+  });
+  return outcome(err, *ran);
+}
+
 void play(const std::string& tag) {
   for (const auto& s : gograde::check::input("scripts")) {
     if (s.at("tag") != tag) continue;
@@ -50,13 +61,7 @@ void play(const std::string& tag) {
           for (const auto& c : s.at("calls")) {
             const auto wait = gox::time::Millisecond * c.at("at_ms").get<long>() - gox::time::Since(t0);
             if (wait > gox::time::Duration::zero()) gox::time::Sleep(wait);
-            const bool fails = c.at("op") == "fail";
-            auto ran = std::make_shared<bool>(false);  // owned by the op too
-            const gox::error err = b.Call([ran, fails]() -> gox::error {
-              *ran = true;
-              return fails ? kFailure : gox::error();
-            });
-            returned.push_back(outcome(err, *ran));
+            returned.push_back(call(b, c.at("op") == "fail" ? kFailure : gox::error()));
             state.push_back(name(b.state()));
           }
           observe(s.at("name").get<std::string>(), {{"returned", returned}, {"state", state}});
@@ -86,13 +91,8 @@ TEST_CASE("One probe at a time: the others are refused at once", "[probe]") {
         auto probe = std::make_shared<std::pair<std::string, long>>();
         wg.Add(1);
         gox::go([&wg, b, probe, t0] {
-          auto ran = std::make_shared<bool>(false);
-          const gox::error err = b->Call([ran] {
-            *ran = true;
-            gox::time::Sleep(500ms);
-            return gox::error();
-          });
-          *probe = {outcome(err, *ran), ms_since(t0)};
+          const std::string o = call(*b, {}, 500ms);
+          *probe = {o, ms_since(t0)};
           wg.Done();
         });
         gox::time::Sleep(100ms);
@@ -101,23 +101,15 @@ TEST_CASE("One probe at a time: the others are refused at once", "[probe]") {
         for (int i = 0; i < 3; ++i) {
           wg.Add(1);
           gox::go([&wg, b, others, i, t0] {
-            auto ran = std::make_shared<bool>(false);
-            const gox::error err = b->Call([ran] {
-              *ran = true;
-              return gox::error();
-            });
-            (*others)[i] = {outcome(err, *ran), ms_since(t0)};
+            const std::string o = call(*b);
+            (*others)[i] = {o, ms_since(t0)};
             wg.Done();
           });
         }
         wg.Wait();
         const std::string after = name(b->state());
         gox::time::Sleep(100ms);
-        auto ran = std::make_shared<bool>(false);
-        const gox::error err = b->Call([ran] {
-          *ran = true;
-          return gox::error();
-        });
+        const std::string after_call = call(*b);
         std::vector<std::string> other_outcomes;
         std::vector<long> other_at;
         for (const auto& [o, at] : *others) {
@@ -128,7 +120,7 @@ TEST_CASE("One probe at a time: the others are refused at once", "[probe]") {
         observe("state during the probe", during);
         observe("others", {{"returned", other_outcomes}, {"at ms", other_at}});
         observe("state after the probe", after);
-        observe("call after", outcome(err, *ran));
+        observe("call after", after_call);
       },
       gograde::check::virtual_time);
 }
@@ -179,14 +171,10 @@ TEST_CASE("Concurrent failures are all counted", "[concurrent]") {
         }
         wg.Wait();
         const std::string st = name(b->state());
-        auto ran = std::make_shared<bool>(false);
-        const gox::error err = b->Call([ran] {
-          *ran = true;
-          return gox::error();
-        });
+        const std::string next = call(*b);
         observe("ops run", runs->Load());
         observe("state after 48 failures", st);
-        observe("next call", outcome(err, *ran));
+        observe("next call", next);
       },
       gograde::check::virtual_time);
 }
