@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from servers import GitDaemon  # noqa: E402
@@ -24,8 +25,15 @@ from servers import GitDaemon  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 SET = os.path.join(HERE, "..", "..", "sets", "cloud-go")
 GG, CACHE, WORK = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
-EXERCISES = ["rate-limiter", "circuit-breaker", "singleflight", "bounded-fetch", "idempotent-consumer",
-             "graceful-drain", "pipeline"]
+
+
+def manifest_exercises(root):
+    with open(os.path.join(root, "gograde-set.toml"), "rb") as f:
+        return tomllib.load(f)["exercises"]
+
+
+EXERCISES = manifest_exercises(SET)
+BUILTIN = manifest_exercises(os.path.join(HERE, "..", ".."))
 
 shutil.rmtree(WORK, ignore_errors=True)
 os.makedirs(WORK)
@@ -64,6 +72,9 @@ def gg(*args, rc=0, want=(), timeout=600, echo=False):
     return p.stdout
 
 
+if len(EXERCISES) < 6:
+    fail(f"cloud-go lists {len(EXERCISES)} exercises, at least 6 wanted")
+
 # The set in a repository of its own, as its authors would keep it.
 src = os.path.join(WORK, "cloud-go")
 shutil.copytree(SET, src)
@@ -85,8 +96,7 @@ finally:
 
 # Both sets, every exercise of each.
 listing = gg("list")
-for slug, in_set in [(s, "cloud-go") for s in EXERCISES] + [
-        (s, "builtin") for s in ["reverse-string", "safe-counter", "worker-pool", "retry-backoff", "json-manipulation"]]:
+for slug, in_set in [(s, "cloud-go") for s in EXERCISES] + [(s, "builtin") for s in BUILTIN]:
     if not re.search(rf"^{slug}\s.*\(set {in_set}\)$", listing, re.M):
         fail(f"gograde list does not show {slug} in set {in_set}:\n{listing}")
 gg("show", "cloud-go/circuit-breaker", want=[r"Circuit breaker", r"ErrOpen", r"cooldown"])
