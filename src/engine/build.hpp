@@ -23,6 +23,10 @@
 
 namespace gograde {
 
+/// Where the sandboxed compiler sees the submission's files, whichever
+/// submission it compiles.
+inline constexpr const char* kSubmissionMount = "/gograde-submission";
+
 struct toolchain {
   fs::path source_root;  // holds harness/gox and harness/check
   fs::path cache_dir;
@@ -50,9 +54,19 @@ struct build_output {
   fs::path exe;
   fs::path inputs;  // a judge's: the folder holding the driver's inputs.json
   std::string diagnostics;  // compiler output, submission paths made relative
+  /// The path the program's file names give the submission's folder (where
+  /// the compiler saw it): kSubmissionMount in the sandbox; empty for a judge.
+  fs::path submission_seen_as;
   bool cached = false;
   std::chrono::milliseconds wall{0};
 };
+
+/// The files of a submission (named in `names`) that a dependency file made
+/// by the compiler's -MD lists, as paths under `seen_as`, sorted. Anything it
+/// cannot account for (no list at all, a name not in `names`) makes it answer
+/// every name: never fewer inputs than the compile read.
+std::vector<std::string> submission_files_read(const std::string& deps, const fs::path& seen_as,
+                                               const std::vector<std::string>& names);
 
 class builder {
  public:

@@ -120,15 +120,17 @@ std::string race_evidence(const race::report& r, const race::source_filter& filt
   return s;
 }
 
-// Lines [line-2, line+2] of `file` under the staged submission.
+// Lines [line-2, line+2] of `file` under the staged submission, which the
+// program knows as `seen_as` (where its compiler saw it).
 // `file` comes from text the program wrote (a race report, a dump): it only
 // ever names one of the staged submission's files, by its plain name; any
 // other path ("../../etc/shadow", "x/./../..") is never opened.
-std::optional<excerpt> excerpt_of(const fs::path& staged, const std::string& file, int line, std::string why) {
+std::optional<excerpt> excerpt_of(const fs::path& seen_as, const fs::path& staged, const std::string& file, int line,
+                                  std::string why) {
   const fs::path given = fs::path(file).lexically_normal();
   const fs::path name = given.filename();
   if (name.empty() || name == "." || name == ".." || line <= 0) return std::nullopt;
-  if (given.has_parent_path() && given != (staged / name).lexically_normal()) return std::nullopt;
+  if (given.has_parent_path() && given != (seen_as / name).lexically_normal()) return std::nullopt;
   const std::string text = read_untrusted_file(staged / name, 1u << 20);
   if (text.empty()) return std::nullopt;
   std::istringstream in(text);
@@ -150,8 +152,8 @@ void add_excerpt(run_outcome& out, std::optional<excerpt> e) {
 // The candidate's lines a gox dump names, each captioned by what the dump
 // says of it: the panicking call (the message's "at"), a blocked fiber's
 // "at", a fiber's "created at".
-void excerpts_from_dump(run_outcome& out, const std::string& dump, const fs::path& staged) {
-  const std::string root = staged.string() + "/";
+void excerpts_from_dump(run_outcome& out, const std::string& dump, const fs::path& seen_as, const fs::path& staged) {
+  const std::string root = seen_as.string() + "/";
   std::size_t begin = 0;
   for (bool first = true; begin < dump.size(); first = false) {
     std::size_t end = dump.find('\n', begin);
@@ -166,7 +168,8 @@ void excerpts_from_dump(run_outcome& out, const std::string& dump, const fs::pat
     const char* why = first && text.rfind("panic:", 0) == 0           ? "where it panicked"
                       : created != std::string::npos && created < at ? "where the fiber was created"
                                                                      : "where a fiber is blocked";
-    add_excerpt(out, excerpt_of(staged, text.substr(at, colon - at), std::atoi(text.c_str() + colon + 1), why));
+    add_excerpt(out,
+                excerpt_of(seen_as, staged, text.substr(at, colon - at), std::atoi(text.c_str() + colon + 1), why));
   }
 }
 
@@ -599,6 +602,8 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
   out.command = env_text + shell_quote(b.exe.string()) + (tests.empty() ? "" : " " + shell_quote(tests));
   const auto stall_limit = spec.stall_limit;
   const auto cpu_limit = spec.cpu_limit;
+  // The folder the program's file names give the submission's files.
+  const fs::path seen_as = b.submission_seen_as.empty() ? staged : b.submission_seen_as;
   // A run the machine kept from running proves nothing: the item's other
   // configurations still run.
   const bool timed_out = (pr.timed_out && !pr.busy) || pr.stalled || pr.cpu_exceeded;
@@ -740,29 +745,29 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
   const judgement j = judge(facts);
   res.v = j.v;
   res.evidence = j.evidence;
-  race::source_filter filter{{staged.string() + "/"}};
+  race::source_filter filter{{seen_as.string() + "/"}};
   if (j.race != judgement::npos) {
     const race::report& shown = res.races[j.race];
     res.evidence = race_evidence(shown, filter);
     for (const auto& a : shown.accesses) {
       const auto frames = race::program_frames(a.stack, filter);
       if (!frames.empty())
-        add_excerpt(res, excerpt_of(staged, frames.front().file, frames.front().line,
+        add_excerpt(res, excerpt_of(seen_as, staged, frames.front().file, frames.front().line,
                                     fmt::format("{}{} by {}", a.previous ? "previous " : "",
                                                 a.write ? "write" : "read", a.fiber.empty() ? a.thread : a.fiber)));
     }
     if (res.races.size() > 1) res.evidence += fmt::format("\n  (and {} more report(s))", res.races.size() - 1);
   } else if (j.test != judgement::npos && res.tests[j.test].kind != "ok") {
-    excerpts_from_dump(res, res.tests[j.test].detail, staged);
+    excerpts_from_dump(res, res.tests[j.test].detail, seen_as, staged);
   }
   // Paths in the evidence as the candidate knows them: relative to the submission.
-  replace_all(res.evidence, staged.string() + "/", "");
+  replace_all(res.evidence, seen_as.string() + "/", "");
   const std::size_t kOutputKept = traced ? std::size_t{16} << 20 : 4000;
   res.output = pr.start_failed ? std::string() : pr.output;
   if (res.output.size() > kOutputKept)
     res.output = "[... " + std::to_string(res.output.size() - kOutputKept) + " bytes before]\n" +
                  res.output.substr(res.output.size() - kOutputKept);
-  replace_all(res.output, staged.string() + "/", "");
+  replace_all(res.output, seen_as.string() + "/", "");
   while (!res.output.empty() && std::isspace(static_cast<unsigned char>(res.output.back()))) res.output.pop_back();
   return res;
   };

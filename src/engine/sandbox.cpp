@@ -191,7 +191,7 @@ void sandboxed(process_spec& spec, const std::vector<std::string>& argv, const s
   // makes them 0700, which the unprivileged identity could not enter), unless
   // another mount already provides them.
   std::vector<fs::path> paths = {jail_path()};
-  for (const auto& m : mounts) paths.push_back(m.path);
+  for (const auto& m : mounts) paths.push_back(m.inside());
   std::set<fs::path> parents;
   for (const auto& p : paths)
     for (fs::path d = p.parent_path(); d.has_relative_path(); d = d.parent_path()) {
@@ -204,12 +204,12 @@ void sandboxed(process_spec& spec, const std::vector<std::string>& argv, const s
   for (const auto& d : parents) a.insert(a.end(), {"--perms", "0755", "--dir", d.string()});
   a.insert(a.end(), {"--ro-bind", jail, jail});
   for (const auto& m : mounts) {
-    const std::string p = m.path.string();
+    const std::string p = m.inside().string();
     if (m.tmpfs_bytes > 0) {
       a.insert(a.end(), {"--perms", "1777", "--size", std::to_string(m.tmpfs_bytes), "--tmpfs", p});
       continue;
     }
-    a.insert(a.end(), {m.writable ? "--bind" : "--ro-bind", p, p});
+    a.insert(a.end(), {m.writable ? "--bind" : "--ro-bind", m.path.string(), p});
     if (m.writable && grader_is_root()) chown_tree(m.path, kSandboxId, kSandboxId);
   }
   a.insert(a.end(), {"--remount-ro", "/"});  // the sandbox's own root: nothing to write there either

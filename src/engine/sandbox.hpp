@@ -63,6 +63,9 @@ struct sandbox_mount {
   /// bytes at `path`, writable, gone with the sandbox (what is written there
   /// never reaches the host's disk; its pages count against the memory limit).
   std::uint64_t tmpfs_bytes = 0;
+  /// Where the sandbox sees the folder (empty: at `path`, as the host does).
+  fs::path at = {};
+  const fs::path& inside() const { return at.empty() ? path : at; }
 };
 
 struct process_spec;
