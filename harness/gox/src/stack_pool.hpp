@@ -12,7 +12,7 @@
 
 namespace gox::detail {
 
-/// Stack size: 256 KiB of address space (1 MiB in the race build, whose
+/// Stack size: 260 KiB of address space (1 MiB in the race build, whose
 /// instrumented frames are larger). Only touched pages use memory.
 std::size_t stack_size() noexcept;
 
