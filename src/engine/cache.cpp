@@ -17,7 +17,7 @@ namespace {
 // The names the build driver and the grader give their entries; anything
 // else is not ours.
 const std::regex& entry_name() {
-  static const std::regex re("(runtime|suite|judge|submission)(-[a-z]+)?-[0-9a-f]{16}|astcheck-[0-9a-f]{16}\\.txt");
+  static const std::regex re("(runtime|suite|judge|submission)(-[a-z]+)?-[0-9a-f]{16}|(suite|judge)-[a-z]+-[0-9a-f]{16}\\.reads|astcheck-[0-9a-f]{16}\\.txt");
   return re;
 }
 

@@ -71,22 +71,26 @@ TEST_CASE("Cache entries are only what gograde makes, least recently used first"
   s.entry("judge-normal-" + h16, 500, 30);
   s.entry("submission-" + h16, 100, 40);
   s.entry("astcheck-" + h16 + ".txt", 50, 20);
+  s.entry("suite-race-" + h16 + ".reads", 20, 5);  // what a suite's compiler read
   // Not ours: other names, a half-made entry, a lock, a symlink to an entry.
   s.entry("suite-race-" + h16 + ".tmp-1.2-3", 9000, 90);
+  s.entry("suite-race-" + h16 + ".reads.tmp-1.2-3", 9000, 90);
   s.entry("notes.txt", 9000, 90);
   s.entry("suite-race-0123", 9000, 90);
   std::ofstream(s.dir / ".lock") << "";
   fs::create_directory_symlink(s.dir / ("runtime-normal-" + h16), s.dir / ("runtime-race-" + h16));
 
   const auto v = cache_entries(s.dir);
-  REQUIRE(v.size() == 5);
+  REQUIRE(v.size() == 6);
   CHECK(v[0].kind == "runtime");
   CHECK(v[1].kind == "submission");
   CHECK(v[2].kind == "judge");
   CHECK(v[3].kind == "astcheck");
   CHECK(v[4].kind == "suite");
+  CHECK(v[5].kind == "suite");
+  CHECK(v[5].bytes == 20);
   CHECK(v[0].bytes == 3000);
-  CHECK(total(v) == 5650);
+  CHECK(total(v) == 5670);
 
   // Using an entry makes it the most recent.
   touch_entry(s.dir / ("runtime-normal-" + h16));
