@@ -137,7 +137,8 @@ std::vector<fs::path> regular_files(const fs::path& d) {
 }  // namespace
 
 std::vector<std::string> submission_files_read(const std::string& deps, const fs::path& seen_as,
-                                               const std::vector<std::string>& names) {
+                                               const std::vector<std::string>& names,
+                                               const std::vector<fs::path>& elsewhere) {
   if (deps.empty()) return names;
   std::vector<std::string> words;
   std::string w;
@@ -156,13 +157,36 @@ std::vector<std::string> submission_files_read(const std::string& deps, const fs
     w += c;
   }
   if (!w.empty()) words.push_back(std::move(w));
-  const std::string root = seen_as.string() + "/";
+  // The first word is the target ("main.o:").
+  if (words.empty() || words.front().back() != ':') return names;
+  words.erase(words.begin());
+  // A path as one spelling: no repeated slashes, no "." or "..".
+  auto normal = [](std::string p) {
+    std::string q;
+    for (char c : p)
+      if (!(c == '/' && !q.empty() && q.back() == '/')) q += c;
+    return fs::path(q).lexically_normal();
+  };
+  auto under = [](const fs::path& p, const fs::path& root) {
+    const fs::path rel = p.lexically_relative(root);
+    return !rel.empty() && *rel.begin() != ".." && rel != ".";
+  };
+  const fs::path root = normal(seen_as.string());
+  std::vector<fs::path> others;
+  for (const auto& e : elsewhere) others.push_back(normal(e.string()));
   std::vector<std::string> read;
   for (const auto& word : words) {
-    if (word.rfind(root, 0) != 0) continue;
-    const std::string name = fs::path(word.substr(root.size())).lexically_normal().string();
-    if (std::find(names.begin(), names.end(), name) == names.end()) return names;
-    if (std::find(read.begin(), read.end(), name) == read.end()) read.push_back(name);
+    const fs::path p = normal(word);
+    if (!p.is_absolute()) return names;
+    if (under(p, root)) {
+      const std::string name = p.lexically_relative(root).string();
+      if (std::find(names.begin(), names.end(), name) == names.end()) return names;
+      if (std::find(read.begin(), read.end(), name) == read.end()) read.push_back(name);
+      continue;
+    }
+    // Any other way to the submission's files (/proc/self/root/..., a
+    // folder the sandbox holds for the build) counts as reading them all.
+    if (std::none_of(others.begin(), others.end(), [&](const fs::path& o) { return under(p, o); })) return names;
   }
   std::sort(read.begin(), read.end());
   return read;
@@ -558,7 +582,13 @@ build_output builder::make_exe(const recipe& rc, std::chrono::milliseconds compi
   std::ofstream(tmp / "diagnostics.txt") << diag;
   if (!rc.submission.empty()) {
     // Keyed by what the compiler read, recorded for the next build.
-    std::vector<std::string> read = submission_files_read(read_file(tmp / "reads.d"), out.submission_seen_as, all_names);
+    // What the compile may read besides the submission: the system's
+    // headers, gox's and the test main's, the runtime's precompiled header
+    // and the suite's own folder.
+    const std::vector<fs::path> elsewhere = {"/usr", tc_.source_root / "harness", rt.lib.parent_path(),
+                                             rc.source.parent_path()};
+    std::vector<std::string> read =
+        submission_files_read(read_file(tmp / "reads.d"), out.submission_seen_as, all_names, elsewhere);
     fs::remove(tmp / "reads.d", ec);
     dir = keyed_by(read);
     out.exe = dir / rc.kind;

@@ -62,11 +62,15 @@ struct build_output {
 };
 
 /// The files of a submission (named in `names`) that a dependency file made
-/// by the compiler's -MD lists, as paths under `seen_as`, sorted. Anything it
-/// cannot account for (no list at all, a name not in `names`) makes it answer
-/// every name: never fewer inputs than the compile read.
+/// by the compiler's -MD lists, as paths under `seen_as`, sorted. Every other
+/// file it lists must lie under one of `elsewhere` (folders that cannot hold
+/// the submission's files). Anything it cannot account for (no list, a name
+/// not in `names`, a relative path, a file elsewhere, such as
+/// /proc/self/root/..., another way to the same files) makes it answer every
+/// name: never fewer inputs than the compile may have read.
 std::vector<std::string> submission_files_read(const std::string& deps, const fs::path& seen_as,
-                                               const std::vector<std::string>& names);
+                                               const std::vector<std::string>& names,
+                                               const std::vector<fs::path>& elsewhere);
 
 class builder {
  public:

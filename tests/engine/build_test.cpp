@@ -2,37 +2,43 @@
 
 #include "engine/build.hpp"
 
-using gograde::submission_files_read;
-
 namespace {
 const std::vector<std::string> kNames = {"atomic_counter.hpp", "counter.hpp", "my file.hpp", "notes.hpp"};
+const std::vector<gograde::fs::path> kElsewhere = {"/usr", "/src/harness", "/cache/runtime-normal-0123456789abcdef",
+                                                   "/src/graders/safe-counter/suites"};
+
+std::vector<std::string> read(const std::string& deps) {
+  return gograde::submission_files_read(deps, "/gograde-submission", kNames, kElsewhere);
 }
+}  // namespace
 
 TEST_CASE("A build's inputs are the submission's files its dependency list names", "[build]") {
-  const std::string deps =
-      "/tmp/x/main.o: /src/graders/safe-counter/suites/hidden_test.cpp \\\n"
-      " /gograde-submission/counter.hpp /usr/include/c++/12/mutex \\\n"
-      " /gograde-submission/./atomic_counter.hpp /gograde-submission/counter.hpp\n";
-  CHECK(submission_files_read(deps, "/gograde-submission", kNames) ==
+  CHECK(read("/tmp/x/main.o: /src/graders/safe-counter/suites/hidden_test.cpp \\\n"
+             " /cache/runtime-normal-0123456789abcdef/pch.hpp /gograde-submission/counter.hpp \\\n"
+             " /usr/bin/../lib/gcc/x86_64-linux-gnu/12/../../../../include/c++/12/mutex \\\n"
+             " /gograde-submission/./atomic_counter.hpp /gograde-submission/counter.hpp\n") ==
         std::vector<std::string>{"atomic_counter.hpp", "counter.hpp"});
-  // Only the files under the folder the compiler saw: not a path that merely starts alike.
-  CHECK(submission_files_read("main.o: /gograde-submission-2/counter.hpp /gograde-submission/notes.hpp\n",
-                              "/gograde-submission", kNames) == std::vector<std::string>{"notes.hpp"});
   // A suite that reads none of them depends on their names only.
-  CHECK(submission_files_read("main.o: /src/suite.cpp\n", "/gograde-submission", kNames).empty());
+  CHECK(read("main.o: /src/graders/safe-counter/suites/atomic_test.cpp /src/harness/gox/include/gox/sync.hpp\n")
+            .empty());
+  CHECK(read("main.o: /gograde-submission/my\\ file.hpp\n") == std::vector<std::string>{"my file.hpp"});
 }
 
-TEST_CASE("A name with a space reads as one file", "[build]") {
-  CHECK(submission_files_read("main.o: /gograde-submission/my\\ file.hpp\n", "/gograde-submission", kNames) ==
-        std::vector<std::string>{"my file.hpp"});
-}
-
-TEST_CASE("A dependency list it cannot account for counts every file", "[build]") {
-  // No list at all (the compiler wrote none).
-  CHECK(submission_files_read("", "/gograde-submission", kNames) == kNames);
-  // A file it does not know (a subfolder, a name escaped another way).
-  CHECK(submission_files_read("main.o: /gograde-submission/sub/counter.hpp\n", "/gograde-submission", kNames) ==
-        kNames);
-  CHECK(submission_files_read("main.o: /gograde-submission/odd$$name.hpp\n", "/gograde-submission", kNames) ==
-        kNames);
+TEST_CASE("Any other way the compile could reach the submission counts every file", "[build]") {
+  // Another spelling of the folder, or of a path into it.
+  CHECK(read("main.o: //gograde-submission/counter.hpp\n") == std::vector<std::string>{"counter.hpp"});
+  CHECK(read("main.o: /usr/../gograde-submission/counter.hpp\n") == std::vector<std::string>{"counter.hpp"});
+  // The same files through /proc, the build's own folder, a relative path,
+  // a folder that merely starts alike, a subfolder or a name it does not know.
+  for (const char* deps : {"main.o: /proc/self/root/gograde-submission/counter.hpp\n",
+                           "main.o: /cache/suite-normal-0123456789abcdef.tmp-1/x.hpp\n",
+                           "main.o: counter.hpp\n", "main.o: /gograde-submission-2/counter.hpp\n",
+                           "main.o: /gograde-submission/sub/counter.hpp\n",
+                           "main.o: /gograde-submission/odd$$name.hpp\n", "main.o: /src/graders/other/x.hpp\n"}) {
+    INFO(deps);
+    CHECK(read(deps) == kNames);
+  }
+  // No list at all (the compiler wrote none), or not one it can read.
+  CHECK(read("") == kNames);
+  CHECK(read("/gograde-submission/counter.hpp\n") == kNames);
 }
