@@ -428,18 +428,22 @@ build_output builder::make_exe(const recipe& rc, std::chrono::milliseconds compi
   // versions of an answer that change a file a suite does not include reuse
   // its build. Without the sandbox, the folder's own path is the key's.
   out.submission_seen_as = rc.submission.empty() ? fs::path() : tc_.sandbox ? fs::path(kSubmissionMount) : rc.submission;
-  const std::vector<fs::path> sub_files = rc.submission.empty() ? std::vector<fs::path>() : regular_files(rc.submission);
+  std::vector<std::string> all_names;
+  std::map<std::string, std::uint64_t> content;  // name -> hash, each file read once
+  if (!rc.submission.empty())
+    for (const auto& p : regular_files(rc.submission)) {
+      all_names.push_back(p.filename().string());
+      content[all_names.back()] = hash_file(p);
+    }
   h = hash_string("seen as " + out.submission_seen_as.string(), h);
-  for (const auto& p : sub_files) h = hash_string("name " + p.filename().string(), h);
+  for (const auto& n : all_names) h = hash_string("name " + n, h);
   const std::string stem = fmt::format("{}-{}-", rc.kind, to_string(f));
   const fs::path manifest = tc_.cache_dir / fmt::format("{}{}.reads", stem, hex(h));
   auto keyed_by = [&](const std::vector<std::string>& names) {
     std::uint64_t k = hash_string("reads", h);
-    for (const auto& n : names) k = hash_string(n + "=" + hex(hash_file(rc.submission / n)), k);
+    for (const auto& n : names) k = hash_string(n + "=" + hex(content.at(n)), k);
     return tc_.cache_dir / (stem + hex(k));
   };
-  std::vector<std::string> all_names;
-  for (const auto& p : sub_files) all_names.push_back(p.filename().string());
   // Where a failed compile is kept: every file counts (a compile that stopped
   // early may not have read them all).
   const fs::path failed_dir = keyed_by(all_names);
