@@ -13,11 +13,18 @@ no output, that no process of the sandbox outlives the batch, that a stopped
 or sleeping submission is graded in seconds, and that a batch killed midway
 leaves nothing its rerun trips on.
 
-usage: run.py GOGRADE SOURCE_ROOT WORK_DIR
+usage: run.py GOGRADE SOURCE_ROOT WORK_DIR [CACHE]
+
+CACHE: the gograde cache the batches use (the build tree's, warm: the runtimes
+are built once, by the build); without it, the user's default cache.
 """
 import hashlib, json, os, secrets, shutil, signal, socket, subprocess, sys, threading, time
 
 gograde, root, work = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
+batch_cache = (os.path.abspath(sys.argv[4]) if len(sys.argv) > 4 else
+               os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+                            "gograde"))
+gg = [gograde, "--cache", batch_cache]
 here = os.path.join(root, "tests", "hostile")
 shutil.rmtree(work, ignore_errors=True)
 os.makedirs(work)
@@ -137,7 +144,7 @@ def boot_ticks():
     with open("/proc/uptime") as f:
         return float(f.read().split()[0]) * os.sysconf("SC_CLK_TCK")
 batch_started = boot_ticks()
-proc = subprocess.run([gograde, "--set", os.path.join(here, "set"), "batch", corpus, "-j", "2", "-o", out,
+proc = subprocess.run([*gg, "--set", os.path.join(here, "set"), "batch", corpus, "-j", "2", "-o", out,
                        "--format", "json"], capture_output=True, text=True, timeout=3600, env=env)
 elapsed = time.time() - t0
 stop.set()
@@ -193,7 +200,7 @@ integrity_expected = read_expected("integrity.tsv")
 assert set(integrity_expected) == set(os.listdir(integrity_src)) | {"good"}, "integrity.tsv and the integrity corpus disagree"
 integrity_out = os.path.join(work, "integrity-reports")
 t1 = time.time()
-iproc = subprocess.run([gograde, "batch", integrity, "--exercise", "safe-counter", "-j", "2", "-o", integrity_out,
+iproc = subprocess.run([*gg, "batch", integrity, "--exercise", "safe-counter", "-j", "2", "-o", integrity_out,
                         "--format", "json"], capture_output=True, text=True, timeout=3600, env=env)
 integrity_elapsed = time.time() - t1
 print()
@@ -224,8 +231,6 @@ if leaks:
 # Nothing of a sandbox outlives the batch (the daemon case): no process of the
 # sandbox's identity (uid 65534 when graded as root) is left. Another grader
 # on the machine (its programs run from another gograde cache) is not ours.
-batch_cache = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
-                           "gograde")
 def another_graders(pid):
     try:
         exe = os.readlink(f"/proc/{pid}/exe")
@@ -254,7 +259,7 @@ if os.geteuid() == 0:
 # Containment costs seconds: a stopped and a sleeping submission, graded warm.
 for case in ("sigstop-self", "sleep-forever", "block-forever"):
     t = time.time()
-    g = subprocess.run([gograde, "--set", os.path.join(here, "set"), "grade", "hostile-probe",
+    g = subprocess.run([*gg, "--set", os.path.join(here, "set"), "grade", "hostile-probe",
                         os.path.join(corpus, case), "--format", "json"], capture_output=True, text=True, timeout=600)
     took = time.time() - t
     try:
@@ -308,7 +313,7 @@ for case in ("sleep-forever", "good-loop", "wrong-answer"):
     shutil.copytree(os.path.join(corpus, case), os.path.join(kill_dir, case))
 with open(os.path.join(kill_dir, "good-loop", "probe.hpp"), "a") as f:
     f.write("\n// changed: a new build\n" + "// " + secrets.token_hex(8) + "\n")
-batch_cmd = [gograde, "--set", os.path.join(here, "set"), "batch", kill_dir, "-j", "2", "-o", kill_out]
+batch_cmd = [*gg, "--set", os.path.join(here, "set"), "batch", kill_dir, "-j", "2", "-o", kill_out]
 victim = subprocess.Popen(batch_cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 time.sleep(2.5)
 os.killpg(victim.pid, signal.SIGKILL)
