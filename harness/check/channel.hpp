@@ -17,6 +17,8 @@ void emit(const nlohmann::json& record);
 /// A failed assertion as a record's "failure": expression, expansion,
 /// message, INFO lines, file and line.
 nlohmann::json failure_of(const Catch::AssertionStats& s);
+/// Runs Catch2's session on these arguments (catch_impl.cpp).
+int run_catch(int argc, char* argv[]);
 /// Reports an error of the exercise (never the submission's) and exits with
 /// protocol::kExerciseErrorExit.
 [[noreturn]] void exercise_error(const std::string& message);

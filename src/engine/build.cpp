@@ -35,14 +35,24 @@ namespace {
 
 std::string hex(std::uint64_t v) { return fmt::format("{:016x}", v); }
 
+// The race and exploration flavours build with clang (ThreadSanitizer's
+// instrumentation and precompiled headers as clang makes them).
+bool with_clang(flavour f) { return f != flavour::normal; }
+
 std::vector<std::string> flavour_flags(flavour f, bool instrument) {
   // What the candidate wrote runs as written: the optimiser may not assume an
   // endless loop ends (C++'s forward-progress rule lets it delete a loop
   // without side effects, and fall off the function's end), nor drop an
   // allocation nobody reads (a memory hog then hogs nothing). Either turned a
   // hang or a memory hog into whatever code happened to follow.
-  std::vector<std::string> v = {"-std=c++20", "-g", "-fPIE", "-fno-finite-loops", "-fno-builtin-malloc",
-                                "-fno-builtin-calloc", "-fno-builtin-realloc"};
+  // Everything built for a grade (the runtime, the test mains, suites) carries
+  // line tables only: file, line and function of every address, what
+  // ThreadSanitizer's reports and a crash's trace print. Full debug
+  // information (types, variables) nobody reads would be a third or more of
+  // every compile's time.
+  std::vector<std::string> v = {"-std=c++20", with_clang(f) ? "-gline-tables-only" : "-g1", "-fPIE",
+                                "-fno-finite-loops", "-fno-builtin-malloc", "-fno-builtin-calloc",
+                                "-fno-builtin-realloc"};
   if (f == flavour::race) {
     v.push_back("-DGOX_RACE=1");
     if (instrument) v.push_back("-fsanitize=thread");
@@ -55,10 +65,6 @@ std::vector<std::string> flavour_flags(flavour f, bool instrument) {
   }
   return v;
 }
-
-// The race and exploration flavours build with clang (ThreadSanitizer's
-// instrumentation and precompiled headers as clang makes them).
-bool with_clang(flavour f) { return f != flavour::normal; }
 
 // What every suite includes, precompiled once per flavour: about half of a
 // suite's compile time is parsing Catch2 and the gox headers.
@@ -84,13 +90,8 @@ constexpr const char* kPchText = R"(// gograde: the suites' precompiled header (
 )";
 
 // Flags shared by suites and their precompiled header (they must match).
-// Suites carry line tables only (file, line and function of every address:
-// what ThreadSanitizer's reports and a crash's trace print), not the types
-// and variables of full debug information: a third of a suite's compile time
-// and most of the precompiled header's size.
 std::vector<std::string> suite_flags(flavour f, const fs::path& gox, const fs::path& check) {
   std::vector<std::string> v = flavour_flags(f, true);
-  std::replace(v.begin(), v.end(), std::string("-g"), std::string(with_clang(f) ? "-gline-tables-only" : "-g1"));
   v.insert(v.end(), {"-O1", "-I" + (gox / "include").string(), "-I" + (check / "include").string()});
   return v;
 }
@@ -245,14 +246,15 @@ builder::runtime builder::build_runtime(flavour f) {
   std::error_code canon_ec;
   const fs::path root = fs::weakly_canonical(tc_.source_root, canon_ec);
   std::uint64_t h = hash_string(cxx + join(flavour_flags(f, true)) + join(suite_flags(f, gox, check)) + kPchText +
-                                root.string() + "v3");
+                                root.string() + "v4");
   for (const auto& p : all) h = hash_string(hex(hash_file(p)), h);
   const fs::path dir = tc_.cache_dir / fmt::format("runtime-{}-{}", to_string(f), hex(h));
   rt.lib = dir / "libgox.a";
   rt.main_obj = dir / "check_main.o";
   rt.support_obj = dir / "support.o";
   rt.judge_obj = dir / "judge_main.o";
-  if (fs::exists(rt.lib) && fs::exists(rt.main_obj)) {
+  rt.catch_obj = dir / "catch_impl.o";
+  if (fs::exists(rt.lib) && fs::exists(rt.main_obj) && fs::exists(rt.catch_obj)) {
     touch_entry(dir);
     rt.ok = true;
     ensure_pch(f, rt, dir);
@@ -278,10 +280,11 @@ builder::runtime builder::build_runtime(flavour f) {
   };
   const unsigned width = std::max(2u, std::thread::hardware_concurrency());
   std::string errors;
-  // Steps: gox's sources, the test mains (two or three), the archive and the
-  // precompiled header.
+  // Steps: gox's sources, the test mains (Catch2's implementation, what both
+  // mains share, the driver's main and, in the normal flavour, the judge's),
+  // the archive and the precompiled header.
   const std::string what = fmt::format("building the {} runtime", to_string(f));
-  const int steps = static_cast<int>(sources.size()) + (f == flavour::normal ? 3 : 2) + 2;
+  const int steps = static_cast<int>(sources.size()) + (f == flavour::normal ? 4 : 3) + 2;
   int made = 0;
   auto step = [&](int n) {
     made = std::min(n, steps);
@@ -302,9 +305,10 @@ builder::runtime builder::build_runtime(flavour f) {
     jobs.push_back(compile(src, obj, false, {}));
     drain(width - 1);
   }
-  // The test mains: the driver's (instrumented in the race flavour), the
-  // judge's (which only ever runs in the normal flavour) and what both share.
-  for (const char* main : {"check_main", "support", "judge_main"}) {
+  // The test mains: Catch2's implementation first (the longest compile), the
+  // driver's main (both instrumented in the race flavour), the judge's (which
+  // only ever runs in the normal flavour) and what the mains share.
+  for (const char* main : {"catch_impl", "check_main", "support", "judge_main"}) {
     if (f != flavour::normal && std::string(main) == "judge_main") continue;
     jobs.push_back(compile(check / (std::string(main) + ".cpp"), tmp / (std::string(main) + ".o"),
                            f == flavour::race, {"-I" + (check / "include").string()}));
@@ -377,7 +381,7 @@ build_output builder::build(flavour f, const fs::path& suite, const fs::path& su
   r.f = f;
   r.source = suite;
   r.submission = submission_dir;
-  r.objects = {rt.main_obj, rt.support_obj};
+  r.objects = {rt.main_obj, rt.catch_obj, rt.support_obj};
   r.libraries = libraries;
   return make_exe(r, compile_timeout);
 }
@@ -390,7 +394,7 @@ build_output builder::build_judge(const fs::path& judge, const fs::path& data_di
   r.f = flavour::normal;
   r.source = judge;
   r.inputs_from = data_dir;
-  r.objects = {rt.judge_obj, rt.support_obj};
+  r.objects = {rt.judge_obj, rt.catch_obj, rt.support_obj};
   r.libraries = libraries;
   return make_exe(r, timeout);
 }

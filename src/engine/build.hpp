@@ -112,7 +112,7 @@ class builder {
 
   struct runtime {
     bool ok = false;
-    fs::path lib, main_obj, support_obj, judge_obj;
+    fs::path lib, main_obj, support_obj, judge_obj, catch_obj;
     fs::path pch;  // the precompiled header's header; empty: none
     std::string error;
   };
