@@ -2,7 +2,11 @@
 #include <chrono>
 #include <cstdlib>
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <memory>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -11,6 +15,11 @@
 #include "gox/runtime.hpp"
 #include "gox/sync.hpp"
 #include "gox_test.hpp"
+
+#include <malloc.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace gox_test;
 
@@ -34,6 +43,14 @@ std::string traced_program(const gox::config& c) {
     wg.Wait();
   });
   return trace;
+}
+
+// The process's resident memory now, in KiB (from /proc/self/statm).
+long resident_kib() {
+  std::ifstream in("/proc/self/statm");
+  long size = 0, resident = 0;
+  in >> size >> resident;
+  return resident * (::sysconf(_SC_PAGESIZE) / 1024);
 }
 
 }  // namespace
@@ -217,4 +234,166 @@ TEST_CASE("A traced run keeps its last switches: who ran next and why the one be
   ::setenv("GOX_TRACE", "lots", 1);
   CHECK_THROWS_AS(gox::config::from_env(), std::invalid_argument);
   ::unsetenv("GOX_TRACE");
+}
+
+TEST_CASE("On the parallel scheduler a fiber gets its stack at its first turn, not at its go statement",
+          "[gox][sched][parallel]") {
+#if defined(GOX_RACE)
+  WARN("not in the race build: a fiber's ThreadSanitizer state starts at its go statement, with its stack");
+  return;
+#endif
+  // 20,000 fibers spawned and not yet run cost their records (a few hundred
+  // bytes each), not 20,000 stack pages (80 MB); they then run one after
+  // another on a recycled stack.
+  constexpr int kFibers = 20000;
+  for (int threads : {1, 2}) {
+    long grew_kib = 0;
+    std::atomic<int> ran{0};
+    run_ok(par(threads), [&] {
+      gox::WaitGroup wg;
+      const long before = resident_kib();
+      wg.Add(kFibers);
+      for (int i = 0; i < kFibers; ++i) gox::go([&] {
+          ran.fetch_add(1);
+          wg.Done();
+        });
+      grew_kib = resident_kib() - before;
+      wg.Wait();
+    });
+    INFO("threads " << threads << ": resident memory grew by " << grew_kib << " KiB while spawning");
+    CHECK(ran.load() == kFibers);
+    CHECK(grew_kib < 30 * 1024);
+  }
+}
+
+TEST_CASE("On one thread a new fiber runs next and before fibers that were already ready",
+          "[gox][sched][parallel]") {
+  std::string order;
+  run_ok(par(1), [&] {
+    gox::WaitGroup wg;
+    wg.Add(3);
+    gox::go([&] {
+      order += 'a';
+      gox::yield();  // back of the queue
+      order += 'A';
+      wg.Done();
+    });
+    gox::yield();  // a runs, yields
+    gox::go([&] {
+      order += 'b';
+      gox::go([&] {  // spawned by b: runs as soon as b gives way
+        order += 'c';
+        wg.Done();
+      });
+      gox::yield();
+      order += 'B';
+      wg.Done();
+    });
+    wg.Wait();
+  });
+  // Main was readied last each time but a new fiber goes first: a, then b
+  // (spawned while a waited in the queue), then c (new, ahead of a and b).
+  CHECK(order.substr(0, 3) == "abc");
+  CHECK(order.size() == 5);
+}
+
+TEST_CASE("A fiber whose stack cannot be had panics the run with a clear message and the process survives",
+          "[gox][sched][parallel]") {
+#if defined(GOX_RACE)
+  WARN("not in the race build: ThreadSanitizer's shadow memory needs the address space a limit takes away");
+  return;
+#endif
+  for (int threads : {1, 2}) {
+    std::fflush(nullptr);
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      // The heap keeps 16 MiB it can hand out again (one arena, never
+      // trimmed): the report can be written once no stack can be mapped.
+      ::mallopt(M_ARENA_MAX, 1);
+      ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
+      ::mallopt(M_MMAP_THRESHOLD, 1 << 30);
+      {
+        std::vector<std::unique_ptr<char[]>> chunks;
+        for (int i = 0; i < 4096; ++i) chunks.emplace_back(new char[4096]);
+      }
+      // 48 MiB of address space more than now: about 180 stacks of 260 KiB.
+      std::ifstream in("/proc/self/statm");
+      long pages = 0;
+      in >> pages;
+      const rlim_t limit = static_cast<rlim_t>(pages) * static_cast<rlim_t>(::sysconf(_SC_PAGESIZE)) + (48L << 20);
+      rlimit rl{limit, limit};
+      ::setrlimit(RLIMIT_AS, &rl);
+      gox::run_result r = gox::run(gox_test::par(threads), [] {
+        auto ch = gox::make_chan<int>();
+        gox::WaitGroup started;
+        constexpr int kFibers = 2000;
+        started.Add(kFibers);
+        for (int i = 0; i < kFibers; ++i)
+          gox::go([&] {
+            started.Done();
+            ch.recv();  // parked: its stack stays in use
+          });
+        started.Wait();
+      });
+      const std::string report = r.report();
+      const bool memory = report.find("memory") != std::string::npos || report.find("bad_alloc") != std::string::npos;
+      std::fprintf(stderr, "%.300s\n", report.c_str());
+      ::_exit(r.result == gox::outcome::panic && memory ? 0 : 1);
+    }
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    INFO("threads " << threads << ": child status " << status);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+}
+
+TEST_CASE("Fibers run one after another on one context keep their own names and reports",
+          "[gox][sched][parallel]") {
+  // Short fibers spawned together: when one ends, the next can run on its
+  // context; each still has its own name, and a panic names the right one.
+  for (int threads : {1, 2}) {
+    std::atomic<int> named_right{0};
+    gox::run_result r = gox::run(par(threads), [&] {
+      gox::WaitGroup wg;
+      for (int i = 0; i < 50; ++i) {
+        wg.Add(1);
+        gox::go(
+            [&, i] {
+              if (gox::fiber_name() == "w" + std::to_string(i)) named_right.fetch_add(1);
+              if (i == 25 && named_right.load() >= 1) throw std::runtime_error("boom in w25");
+              wg.Done();
+            },
+            "w" + std::to_string(i));
+      }
+      wg.Wait();
+    });
+    INFO("threads " << threads << "\n" << r.report());
+    CHECK(r.result == gox::outcome::panic);
+    CHECK(r.message.find("\"w25\"") != std::string::npos);
+    CHECK(r.message.find("boom in w25") != std::string::npos);
+    CHECK(named_right.load() >= 25);  // newest first on one thread: w49 down to w25
+  }
+}
+
+TEST_CASE("Fibers spawned together and all blocked are a deadlock that lists every one",
+          "[gox][sched][parallel]") {
+  for (int threads : {1, 2}) {
+    gox::config c = par(threads);
+    c.deadlock_grace = std::chrono::milliseconds(50);
+    gox::run_result r = gox::run(c, [] {
+      auto never = gox::make_chan<int>();
+      gox::WaitGroup wg;
+      wg.Add(1);
+      for (int i = 0; i < 300; ++i) gox::go([never] { never.recv(); }, "stuck");
+      wg.Wait();
+    });
+    INFO("threads " << threads << "\n" << r.message);
+    REQUIRE(r.result == gox::outcome::deadlock);
+    const auto stuck = std::count_if(r.fibers.begin(), r.fibers.end(), [](const gox::fiber_info& f) {
+      return f.name == "stuck" && f.blocked && f.wait.find("chan receive") != std::string::npos;
+    });
+    CHECK(stuck == 300);
+  }
 }

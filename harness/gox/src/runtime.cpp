@@ -28,6 +28,7 @@ namespace gox {
 namespace detail {
 
 thread_local runtime_state* tls_runtime = nullptr;
+thread_local scheduler_algo* tls_algo = nullptr;
 thread_local bool tls_thread_done = false;  // the scheduler thread's work is over
 
 namespace {
@@ -181,6 +182,54 @@ GOX_NO_TSAN void fiber_record::operator delete(void* p) noexcept {
 }
 #endif
 
+#if !defined(GOX_RACE)
+namespace {
+// Trivially destructible, like the stack cache: Boost.Fiber's thread-local
+// scheduler may free records after this thread's other thread-locals are gone.
+struct record_cache {
+  static constexpr int kMax = 16384;  // a fan-out of that many, spawned before any runs
+  void* head;  // free records, linked through their first word
+  int n;
+  bool closed;
+};
+thread_local record_cache tls_records{};
+}  // namespace
+
+void* fiber_record::operator new(std::size_t n) {
+  record_cache& c = tls_records;
+  if (n == sizeof(fiber_record) && c.head) {
+    void* p = c.head;
+    c.head = *static_cast<void**>(p);
+    --c.n;
+    return p;
+  }
+  return ::operator new(n);
+}
+
+void fiber_record::operator delete(void* p) noexcept {
+  record_cache& c = tls_records;
+  if (c.closed || c.n >= record_cache::kMax) {
+    ::operator delete(p);
+    return;
+  }
+  *static_cast<void**>(p) = c.head;
+  c.head = p;
+  ++c.n;
+}
+
+void flush_thread_records() noexcept {
+  record_cache& c = tls_records;
+  c.closed = true;
+  while (void* p = c.head) {
+    c.head = *static_cast<void**>(p);
+    ::operator delete(p);
+  }
+  c.n = 0;
+}
+#else
+void flush_thread_records() noexcept {}
+#endif
+
 std::string display_name(const fiber_record* r) {
   return r->name.empty() ? "goroutine " + std::to_string(r->id) : r->name;
 }
@@ -189,10 +238,15 @@ std::string display_name(const fiber_record* r) {
 // that as fibers racing on it, so it is only touched here, uninstrumented.
 GOX_NO_TSAN void set_thread_runtime(runtime_state* rt) noexcept {
   tls_runtime = rt;
+  if (!rt) tls_algo = nullptr;
   tls_thread_done = rt == nullptr;
 }
 
 GOX_NO_TSAN runtime_state* thread_runtime() noexcept { return tls_runtime; }
+
+// Not inlined: a fiber that moved to another thread must not reuse the
+// thread-local's address computed on the thread it left.
+[[gnu::noinline]] GOX_NO_TSAN scheduler_algo* thread_algo() noexcept { return tls_algo; }
 
 GOX_NO_TSAN runtime_state* current_runtime() noexcept {
   if (tls_runtime) return tls_runtime;
@@ -275,9 +329,26 @@ void runtime_state::spawn(std::function<void()> fn, std::string name, source_loc
                           bool system) {
   fiber_record* rec = new_record(std::move(name), loc, system);
   rec->fn = std::move(fn);
-  boost::fibers::fiber f(static_cast<boost::fibers::fiber_properties*>(rec), std::allocator_arg,
-                         stack_allocator{}, [rec] { rec->rt->fiber_main(rec); });
-  f.detach();
+#if !defined(GOX_RACE)
+  // The parallel scheduler, spawned by one of this run's fibers: the stack
+  // waits for the fiber's first turn. (The deterministic scheduler's policies
+  // choose among contexts; the race build's TSan fiber starts from the
+  // parent's go statement, published when Boost builds the start state.)
+  if (cfg.sched == sched_kind::parallel && tls_runtime == this && tls_algo &&
+      boost::fibers::context::active()->get_properties()) {
+    tls_algo->add_fresh(rec);
+    return;
+  }
+#endif
+  try {
+    boost::fibers::fiber f(static_cast<boost::fibers::fiber_properties*>(rec), std::allocator_arg,
+                           stack_allocator{}, [rec] { rec->rt->fiber_main(rec); });
+    f.detach();
+  } catch (...) {
+    on_exit(rec);  // never ran: out of the registry, or the run would wait for it
+    delete rec;
+    throw;
+  }
 }
 
 void runtime_state::fiber_main(fiber_record* rec) {
@@ -706,6 +777,7 @@ GOX_NO_TSAN void scheduler_algo::awakened(boost::fibers::context* ctx) noexcept 
     if (ctx != active && !active->is_context(boost::fibers::type::dispatcher_context)) {
       if (runnext_) requeue(runnext_);
       runnext_ = ctx;
+      fresh_next_ = false;
       return;
     }
     requeue(ctx);
@@ -718,9 +790,103 @@ GOX_NO_TSAN void scheduler_algo::awakened(boost::fibers::context* ctx) noexcept 
   ctx->detach();
   {
     spin_guard q(rt_->qmu);
-    rt_->shared.push_back(ctx);
+    rt_->shared.push_back(static_cast<fiber_record*>(ctx->get_properties()));
   }
   rt_->wake_idlers();
+}
+
+GOX_NO_TSAN void scheduler_algo::add_fresh(fiber_record* rec) noexcept {
+  race_ignore ri;  // the ready queues are the scheduler's, not the program's
+  if (rt_->nthreads == 1) {
+    if (runnext_) requeue(std::exchange(runnext_, nullptr));
+    fresh_.push_back(rec);
+    fresh_next_ = true;
+    return;
+  }
+  {
+    spin_guard q(rt_->qmu);
+    rt_->shared.push_back(rec);
+  }
+  rt_->wake_idlers();
+}
+
+GOX_NO_TSAN boost::fibers::context* scheduler_algo::materialise(fiber_record* rec) noexcept {
+  if (boost::fibers::context* c = rec->context()) return c;
+  try {
+    // As boost::fibers::fiber's constructor and detach(): the scheduler keeps
+    // the context's own reference until the fiber has ended.
+    auto ctx = boost::fibers::make_worker_context_with_properties(
+        boost::fibers::launch::post, rec, stack_allocator{}, [first = rec] {
+          fiber_record* r = first;
+          for (;;) {
+            runtime_state* rt = r->rt;
+            rt->fiber_main(r);
+            // The algorithm of the thread it runs on now (the fiber may have
+            // moved), read afresh after the call.
+            scheduler_algo* algo = thread_algo();
+            fiber_record* next = algo ? algo->adopt_fresh() : nullptr;
+            if (!next) return;
+            // This context runs the next fiber: its record replaces the
+            // ended one's (which Boost frees here, as it would at the end).
+            boost::fibers::context* self = boost::fibers::context::active();
+            self->set_properties(next);
+            next->set_context(self);
+            r = next;
+          }
+        });
+    boost::fibers::context::active()->attach(ctx.get());
+    return ctx.get();
+  } catch (...) {
+    try {
+      rt_->on_panic(rec, "go: no memory for a new fiber's stack (" + display_name(rec) + ")");
+    } catch (...) {  // no memory for the message either: a short one, no dump
+      spin_guard g(rt_->mu);
+      rt_->set_result_locked(outcome::panic, "out of memory", false, nullptr);
+      rt_->killing.store(true);
+      rt_->kill_all_locked();
+    }
+    rt_->on_exit(rec);
+    delete rec;
+    return nullptr;
+  }
+}
+
+namespace {
+constexpr unsigned kRunnextBurst = 4096;  // ~0.5 ms of switches, like Go's inherited time slice
+}  // namespace
+
+GOX_NO_TSAN fiber_record* scheduler_algo::adopt_fresh() noexcept {
+  race_ignore ri;  // the ready queues are the scheduler's, not the program's
+  // Only where pick() would choose the same fiber: see its order below.
+  if (rt_->cfg.sched != sched_kind::parallel || rt_->killing.load()) return nullptr;
+  if (rt_->nthreads == 1) {
+    if ((tick_ + 1) % 32 == 0 && !pinned_.empty()) return nullptr;
+    if (runnext_ || head_ != ready_.size() || fresh_.empty() || fresh_.back()->context()) return nullptr;
+    ++tick_;
+    if (fresh_next_ && runnext_burst_ < kRunnextBurst) ++runnext_burst_;
+    else runnext_burst_ = 0;
+    fiber_record* rec = fresh_.back();
+    fresh_.pop_back();
+    fresh_next_ = false;
+    return rec;
+  }
+  if ((tick_ + 1) % 16 == 0 && head_ != ready_.size()) return nullptr;
+  fiber_record* rec = nullptr;
+  {
+    spin_guard q(rt_->qmu);
+    if (rt_->shared.empty() || rt_->shared.front()->context()) return nullptr;
+    rec = rt_->shared.front();
+    rt_->shared.pop_front();
+  }
+  ++tick_;
+  return rec;
+}
+
+GOX_NO_TSAN boost::fibers::context* scheduler_algo::take_fresh() noexcept {
+  fiber_record* rec = fresh_.back();
+  fresh_.pop_back();
+  fresh_next_ = false;
+  return materialise(rec);
 }
 
 GOX_NO_TSAN boost::fibers::context* scheduler_algo::take_pinned() noexcept {
@@ -731,7 +897,7 @@ GOX_NO_TSAN boost::fibers::context* scheduler_algo::take_pinned() noexcept {
 
 GOX_NO_TSAN void scheduler_algo::requeue(boost::fibers::context* ctx) noexcept {
   auto* rec = static_cast<fiber_record*>(ctx->get_properties());
-  if (rec && !rec->started) fresh_.push_back(ctx);
+  if (rec && !rec->started) fresh_.push_back(rec);
   else ready_.push_back(ctx);
 }
 
@@ -824,7 +990,6 @@ GOX_NO_TSAN scheduler_algo::scheduler_algo(runtime_state* rt) : rt_(rt) {
 }
 
 GOX_NO_TSAN boost::fibers::context* scheduler_algo::pick() noexcept {
-  constexpr unsigned kRunnextBurst = 4096;  // ~0.5 ms of switches, like Go's inherited time slice
   boost::fibers::context* active = boost::fibers::context::active();
   if (!rt_->virt && active->is_context(boost::fibers::type::dispatcher_context)) rt_->fire_due();
   if (rt_->cfg.sched == sched_kind::deterministic) {
@@ -841,15 +1006,18 @@ GOX_NO_TSAN boost::fibers::context* scheduler_algo::pick() noexcept {
     // The dispatcher (timers, wake-ups from other threads, freeing ended
     // fibers) and this thread's main context get a turn every 32 picks.
     if ((++tick_ % 32) == 0 && !pinned_.empty()) return take_pinned();
-    if (runnext_ && (runnext_burst_ < kRunnextBurst || head_ == ready_.size())) {
+    if ((runnext_ || fresh_next_) && (runnext_burst_ < kRunnextBurst || head_ == ready_.size())) {
       ++runnext_burst_;
-      return std::exchange(runnext_, nullptr);
+      if (runnext_) return std::exchange(runnext_, nullptr);
+      if (boost::fibers::context* c = take_fresh()) return c;
+      return pick();  // its stack could not be had: the run is ending
     }
     runnext_burst_ = 0;
+    fresh_next_ = false;
     boost::fibers::context* c = take_local();
     if (!c && !fresh_.empty()) {
-      c = fresh_.back();
-      fresh_.pop_back();
+      c = take_fresh();
+      if (!c) return pick();
     }
     if (c) {
       if (runnext_) requeue(std::exchange(runnext_, nullptr));  // the burst ended
@@ -863,17 +1031,21 @@ GOX_NO_TSAN boost::fibers::context* scheduler_algo::pick() noexcept {
   // terminated fibers are processed even under load.
   if ((++tick_ % 16) == 0)
     if (boost::fibers::context* c = take_local()) return c;
-  boost::fibers::context* c = nullptr;
+  fiber_record* rec = nullptr;
   {
     spin_guard q(rt_->qmu);
     if (!rt_->shared.empty()) {
-      c = rt_->shared.front();
+      rec = rt_->shared.front();
       rt_->shared.pop_front();
     }
   }
-  if (c) {
-    active->attach(c);
-    return c;
+  if (rec) {
+    if (boost::fibers::context* c = rec->context()) {
+      active->attach(c);
+      return c;
+    }
+    if (boost::fibers::context* c = materialise(rec)) return c;
+    return pick();  // its stack could not be had: the run is ending
   }
   return take_local();
 }
@@ -1223,6 +1395,7 @@ run_result run(const config& cfg, std::function<void()> main) {
     detail::set_thread_runtime(&rt);
     owned[i] = new detail::scheduler_algo(&rt);
     rt.algos[i] = static_cast<detail::scheduler_algo*>(owned[i].get());
+    detail::tls_algo = rt.algos[i];
     boost::fibers::context::active()->get_scheduler()->set_algo(owned[i]);
     installed.fetch_add(1);
     while (installed.load() < rt.nthreads) std::this_thread::yield();
@@ -1245,6 +1418,7 @@ run_result run(const config& cfg, std::function<void()> main) {
     rt.wake_idlers();
     detail::set_thread_runtime(nullptr);
     detail::flush_thread_stacks();
+    detail::flush_thread_records();
   });
   std::vector<std::thread> workers;
   for (int i = 1; i < rt.nthreads; ++i) {
@@ -1263,6 +1437,7 @@ run_result run(const config& cfg, std::function<void()> main) {
       }
       detail::set_thread_runtime(nullptr);
       detail::flush_thread_stacks();
+      detail::flush_thread_records();
     });
   }
   main_thread.join();

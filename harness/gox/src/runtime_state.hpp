@@ -37,6 +37,11 @@ struct fiber_record : boost::fibers::fiber_properties {
   bool tsan_published = false;  // the parent released the fiber's start state
   bool tsan_entered = false;    // the fiber acquired it on its first switch-in
   std::atomic<bool> tsan_lent{false};  // see race_lend: resumed on the scratch context
+#else
+  // Records are recycled through a per-thread cache (see flush_thread_records):
+  // a fan-out of short fibers frees them in bursts that would overflow malloc's.
+  static void* operator new(std::size_t n);
+  static void operator delete(void* p) noexcept;
 #endif
 
   // constant after construction
@@ -59,6 +64,10 @@ struct fiber_record : boost::fibers::fiber_properties {
   // protected by runtime_state::mu
   fiber_record* prev = nullptr;
   fiber_record* next = nullptr;
+
+  /// The fiber's Boost.Fiber context; nullptr while a fiber spawned on the
+  /// parallel scheduler waits for its first turn (it gets its stack then).
+  boost::fibers::context* context() const noexcept { return ctx_; }
 };
 
 class scheduler_algo;
@@ -121,9 +130,10 @@ struct runtime_state {
   std::atomic<std::uint32_t> idle_seq{0};
   std::atomic<int> idlers{0};
 
-  // parallel scheduler: the shared ready queue
+  // parallel scheduler: the shared ready queue (program fibers; one that has
+  // not had its first turn may have no context yet, see fiber_record::context)
   spin_lock qmu;
-  std::deque<boost::fibers::context*> shared;
+  std::deque<fiber_record*> shared;
   std::vector<scheduler_algo*> algos;  // filled before any fiber starts
   std::vector<waiter*> lenders;        // parked main contexts of threads 1..n-1 (under mu)
   std::size_t system_alive = 0;        // system fibers, not in `alive` (under mu)
@@ -200,11 +210,29 @@ class scheduler_algo final : public boost::fibers::algo::algorithm {
   boost::fibers::context* take_local() noexcept;
   void requeue(boost::fibers::context* ctx) noexcept;
   boost::fibers::context* take_pinned() noexcept;
+  /// The newest fiber that has not had its first turn, its context made now
+  /// if it has none yet (see add_fresh).
+  boost::fibers::context* take_fresh() noexcept;
+  /// `rec`'s context, made (with its stack) and attached to this thread's
+  /// scheduler if it has none; nullptr if its stack could not be had (the
+  /// fiber then never runs: the run panics, as a go statement would).
+  boost::fibers::context* materialise(fiber_record* rec) noexcept;
 
  public:
   /// Deterministic scheduler: whether its policy lets the running fiber
   /// `current` keep the thread at a scheduling point (see yield_point).
   bool policy_keeps(boost::fibers::context* current, bool explicit_yield) noexcept;
+  /// Parallel scheduler: queues a fiber just spawned by the running fiber
+  /// without a context or stack yet; it gets them when it first runs, so
+  /// fibers waiting for their first turn cost their record only, and one
+  /// that ends hands a warm stack to the next. On one thread it runs next
+  /// (Go's runnext for a new goroutine).
+  void add_fresh(fiber_record* rec) noexcept;
+  /// Parallel scheduler, a fiber made by materialise having just ended: the
+  /// fiber that pick() would run next, if it is one still without a context,
+  /// taken off the queue; its ending predecessor's context then runs it
+  /// instead of ending (no context or stack made and freed). nullptr if not.
+  fiber_record* adopt_fresh() noexcept;
   /// config::trace: records the switch from `from` to `to` in the trace.
   void trace_switch(boost::fibers::context* from, boost::fibers::context* to) noexcept;
 
@@ -221,13 +249,18 @@ class scheduler_algo final : public boost::fibers::algo::algorithm {
   // started yet wait newest-first in fresh_ (work-first order: a tree of
   // fibers is explored depth-first, so few are alive at once).
   boost::fibers::context* runnext_ = nullptr;
-  std::vector<boost::fibers::context*> fresh_;
+  std::vector<fiber_record*> fresh_;
+  bool fresh_next_ = false;  // the top of fresh_ was spawned last and runs next
   std::vector<boost::fibers::context*> pinned_;  // one thread: main and dispatcher
   unsigned runnext_burst_ = 0;
   unsigned tick_ = 0;
   void* main_tsan_ = nullptr;        // race build: this thread's own TSan fiber
   void* dispatcher_tsan_ = nullptr;  // race build: the dispatcher's
 };
+
+/// Frees the calling thread's cached fiber records; later frees on this
+/// thread go to the heap directly. Call before a scheduler thread ends.
+void flush_thread_records() noexcept;
 
 /// A scheduling point of the calling fiber: gox::yield (explicit_yield),
 /// std::this_thread::yield in an exploration run (explicit too), an explored
@@ -239,11 +272,14 @@ void yield_point(bool explicit_yield) noexcept;
 void race_thread_started() noexcept;
 
 extern thread_local runtime_state* tls_runtime;  // set on the run's scheduler threads
+extern thread_local scheduler_algo* tls_algo;     // the scheduler thread's algorithm
 void set_thread_runtime(runtime_state* rt) noexcept;
 runtime_state* current_runtime() noexcept;
 /// The run whose scheduler thread this is (nullptr on any other thread, and
 /// on a scheduler thread before and after its run).
 runtime_state* thread_runtime() noexcept;
+/// The calling scheduler thread's algorithm (nullptr on any other thread).
+scheduler_algo* thread_algo() noexcept;
 fiber_record* current_record() noexcept;
 
 }  // namespace gox::detail
