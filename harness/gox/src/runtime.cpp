@@ -351,6 +351,18 @@ void runtime_state::spawn(std::function<void()> fn, std::string name, source_loc
   }
 }
 
+namespace {
+// Race build: the ignores unwind() began end with the fiber's teardown. A
+// TSan context destroyed with ignores still on is a fatal error of TSan's
+// (contexts are destroyed once 1024 more have ended: a run that killed that
+// many fibers died of it instead of reporting its panic).
+GOX_NO_TSAN void race_unwound([[maybe_unused]] fiber_record* rec) noexcept {
+#if defined(GOX_RACE)
+  for (; rec->tsan_ignores > 0; --rec->tsan_ignores) __tsan_ignore_thread_end();
+#endif
+}
+}  // namespace
+
 void runtime_state::fiber_main(fiber_record* rec) {
   rec->started = true;
   if (!killing.load()) {
@@ -363,6 +375,7 @@ void runtime_state::fiber_main(fiber_record* rec) {
   }
   rec->fn = nullptr;
   on_exit(rec);
+  race_unwound(rec);
 }
 
 void runtime_state::main_main(fiber_record* rec, const std::function<void()>& main) {
@@ -379,6 +392,7 @@ void runtime_state::main_main(fiber_record* rec, const std::function<void()>& ma
   }
   finish_main(rec);
   on_exit(rec);
+  race_unwound(rec);
 }
 
 void runtime_state::on_current_exception(fiber_record* rec) {
@@ -1173,7 +1187,8 @@ void unwind() {
   // The run's outcome is decided: what fibers touch while they unwind (main
   // destroying locals that a blocked worker still points at) is teardown,
   // not the program's behaviour, and must not be reported as a data race.
-  // The ignore lasts until the fiber ends.
+  // The ignore lasts until the fiber ends (race_unwound).
+  if (fiber_record* rec = current_record()) ++rec->tsan_ignores;
   __tsan_ignore_thread_begin();
 #endif
   if (std::uncaught_exceptions() > 0) {

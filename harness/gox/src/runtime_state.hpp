@@ -37,6 +37,7 @@ struct fiber_record : boost::fibers::fiber_properties {
   bool tsan_published = false;  // the parent released the fiber's start state
   bool tsan_entered = false;    // the fiber acquired it on its first switch-in
   std::atomic<bool> tsan_lent{false};  // see race_lend: resumed on the scratch context
+  int tsan_ignores = 0;  // begun by unwind(), ended when the fiber ends (race_unwound)
 #else
   // Records are recycled through a per-thread cache (see flush_thread_records):
   // a fan-out of short fibers frees them in bursts that would overflow malloc's.
