@@ -711,8 +711,7 @@ driven_run run_one(const build_output& b, const build_output* judge_build, flavo
     std::sort(logs.begin(), logs.end());
     for (const auto& l : logs) text += "\n" + read_untrusted_file(l, 4u << 20);
     res.races = race::parse(text);
-    if (const auto at = text.find("ERROR: ThreadSanitizer"); at != std::string::npos)
-      tsan_error = text.substr(at, std::min(text.find('\n', at), at + 400) - at);
+    tsan_error = race::fatal_error(text);
   }
 
   run_facts facts;

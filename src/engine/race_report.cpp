@@ -161,6 +161,26 @@ bool parse_location(std::string_view line, std::string& where) {
 
 }  // namespace
 
+std::string fatal_error(std::string_view output) {
+  std::size_t pos = 0;
+  while (pos < output.size()) {
+    std::size_t end = output.find('\n', pos);
+    if (end == std::string_view::npos) end = output.size();
+    std::string_view l = output.substr(pos, end - pos);
+    pos = end + 1;
+    // "==123==ERROR: ThreadSanitizer: ..." and TSan's own fatal messages,
+    // which start the line; a report's WARNING and SUMMARY lines do not count.
+    const std::size_t at = l.find("ThreadSanitizer");
+    if (at == std::string_view::npos) continue;
+    const std::string_view before = l.substr(0, at);
+    const bool error = before.ends_with("ERROR: ") || before.ends_with("ERROR:");
+    // (but not its closing count, "ThreadSanitizer: reported 2 warnings").
+    const bool own = at == 0 && starts_with(l, "ThreadSanitizer: ") && !starts_with(l, "ThreadSanitizer: reported ");
+    if (error || own) return std::string(l.substr(error ? before.rfind("ERROR") : 0, 400));
+  }
+  return {};
+}
+
 std::vector<report> parse(std::string_view output) {
   std::vector<report> out;
   const auto lines = split_lines(output);

@@ -40,6 +40,13 @@ struct report {
 /// Every report in `output` (other text is skipped).
 std::vector<report> parse(std::string_view output);
 
+/// The first line in which ThreadSanitizer says it stopped the run itself
+/// ("ERROR: ThreadSanitizer: out of memory", "ThreadSanitizer: thread T8 ...
+/// finished with ignores enabled", "ThreadSanitizer: CHECK failed ..."), at
+/// most 400 characters; empty if none. Its reports and their summaries are not
+/// such lines.
+std::string fatal_error(std::string_view output);
+
 /// Which frames are the program's: those whose file lies under one of
 /// `roots` (directory prefixes). With no roots, every frame outside the system
 /// headers, gox and Boost.

@@ -98,3 +98,18 @@ TEST_CASE("Output without reports parses to nothing", "[engine][race]") {
   CHECK(race::parse("").empty());
   CHECK(race::parse("hello\nThreadSanitizer: reported 0 warnings\n").empty());
 }
+
+TEST_CASE("ThreadSanitizer stopping the run itself is told from its reports", "[engine][race]") {
+  CHECK(race::fatal_error(kReport).empty());
+  CHECK(race::fatal_error("val=3\nSUMMARY: ThreadSanitizer: data race /src/a.cpp:3:1 in f()\n").empty());
+  CHECK(race::fatal_error("==77==ERROR: ThreadSanitizer: out of memory: allocator is trying to allocate 0x1000 bytes\n") ==
+        "ERROR: ThreadSanitizer: out of memory: allocator is trying to allocate 0x1000 bytes");
+  CHECK(race::fatal_error("out\nThreadSanitizer: thread T8 worker @a.cpp:4 finished with ignores enabled, created at:\n"
+                          "    #0 f() a.cpp:4\n") ==
+        "ThreadSanitizer: thread T8 worker @a.cpp:4 finished with ignores enabled, created at:");
+  CHECK(race::fatal_error("ThreadSanitizer: CHECK failed: tsan_rtl.cpp:10 \"((x)) != (0)\" (0x0, 0x0)\n").rfind(
+            "ThreadSanitizer: CHECK failed", 0) == 0);
+  // The program's own text that merely mentions the detector is not one.
+  CHECK(race::fatal_error("my ThreadSanitizer notes: none\n").empty());
+  CHECK(race::fatal_error(std::string(1000, 'x') + "\nERROR: ThreadSanitizer: " + std::string(1000, 'y')).size() == 400);
+}
