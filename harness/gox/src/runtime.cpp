@@ -801,10 +801,15 @@ GOX_NO_TSAN void scheduler_algo::awakened(boost::fibers::context* ctx) noexcept 
     ready_.push_back(ctx);
     return;
   }
+  auto* rec = static_cast<fiber_record*>(ctx->get_properties());
+  if (!rec) {  // not one of the run's fibers (they all have a record): it stays here
+    ready_.push_back(ctx);
+    return;
+  }
   ctx->detach();
   {
     spin_guard q(rt_->qmu);
-    rt_->shared.push_back(static_cast<fiber_record*>(ctx->get_properties()));
+    rt_->shared.push_back(rec);
   }
   rt_->wake_idlers();
 }

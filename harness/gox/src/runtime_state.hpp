@@ -25,7 +25,7 @@ struct runtime_state;
 
 /// One fiber of a run. Owned by its Boost.Fiber context (as its properties),
 /// linked in the run's registry from go() until the fiber ends.
-struct fiber_record : boost::fibers::fiber_properties {
+struct fiber_record final : boost::fibers::fiber_properties {
   fiber_record() : boost::fibers::fiber_properties(nullptr) {}
 #if defined(GOX_RACE)
   ~fiber_record() override;
