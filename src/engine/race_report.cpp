@@ -162,12 +162,7 @@ bool parse_location(std::string_view line, std::string& where) {
 }  // namespace
 
 std::string fatal_error(std::string_view output) {
-  std::size_t pos = 0;
-  while (pos < output.size()) {
-    std::size_t end = output.find('\n', pos);
-    if (end == std::string_view::npos) end = output.size();
-    std::string_view l = output.substr(pos, end - pos);
-    pos = end + 1;
+  for (std::string_view l : split_lines(output)) {
     // "==123==ERROR: ThreadSanitizer: ..." and TSan's own fatal messages,
     // which start the line; a report's WARNING and SUMMARY lines do not count.
     const std::size_t at = l.find("ThreadSanitizer");
