@@ -28,7 +28,7 @@ namespace gox {
 namespace detail {
 
 thread_local runtime_state* tls_runtime = nullptr;
-thread_local scheduler_algo* tls_algo = nullptr;
+thread_local scheduler_algo* tls_algo = nullptr;  // the scheduler thread's algorithm
 thread_local bool tls_thread_done = false;  // the scheduler thread's work is over
 
 namespace {
@@ -244,9 +244,12 @@ GOX_NO_TSAN void set_thread_runtime(runtime_state* rt) noexcept {
 
 GOX_NO_TSAN runtime_state* thread_runtime() noexcept { return tls_runtime; }
 
-// Not inlined: a fiber that moved to another thread must not reuse the
+namespace {
+// The calling scheduler thread's algorithm (nullptr on any other thread). Not
+// inlined: a fiber that moved to another thread must not reuse the
 // thread-local's address computed on the thread it left.
 [[gnu::noinline]] GOX_NO_TSAN scheduler_algo* thread_algo() noexcept { return tls_algo; }
+}  // namespace
 
 GOX_NO_TSAN runtime_state* current_runtime() noexcept {
   if (tls_runtime) return tls_runtime;

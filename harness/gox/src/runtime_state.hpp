@@ -273,14 +273,11 @@ void yield_point(bool explicit_yield) noexcept;
 void race_thread_started() noexcept;
 
 extern thread_local runtime_state* tls_runtime;  // set on the run's scheduler threads
-extern thread_local scheduler_algo* tls_algo;     // the scheduler thread's algorithm
 void set_thread_runtime(runtime_state* rt) noexcept;
 runtime_state* current_runtime() noexcept;
 /// The run whose scheduler thread this is (nullptr on any other thread, and
 /// on a scheduler thread before and after its run).
 runtime_state* thread_runtime() noexcept;
-/// The calling scheduler thread's algorithm (nullptr on any other thread).
-scheduler_algo* thread_algo() noexcept;
 fiber_record* current_record() noexcept;
 
 }  // namespace gox::detail
