@@ -900,7 +900,8 @@ std::string first_line_of(const std::vector<std::string>& argv) {
 std::string version_text() {
   return fmt::format(
       "gograde {} (commit {})\nnormal build:  {}\nrace and exploration builds: {}\nsandbox: {}\nsources: {}\n",
-      GOGRADE_VERSION, GOGRADE_COMMIT, first_line_of({"g++", "--version"}), first_line_of({"clang++", "--version"}),
+      GOGRADE_VERSION, GOGRADE_COMMIT, first_line_of({toolchain{}.cxx_normal, "--version"}),
+      first_line_of({toolchain{}.cxx_race, "--version"}),
       first_line_of({"bwrap", "--version"}), source_root().string());
 }
 

@@ -35,11 +35,11 @@ namespace {
 
 std::string hex(std::uint64_t v) { return fmt::format("{:016x}", v); }
 
-// The race and exploration flavours build with clang (ThreadSanitizer's
-// instrumentation and precompiled headers as clang makes them).
-bool with_clang(flavour f) { return f != flavour::normal; }
+// Whether `cxx` is clang (its flags for line tables and precompiled headers
+// differ from g++'s).
+bool is_clang(const std::string& cxx) { return fs::path(cxx).filename().string().find("clang") != std::string::npos; }
 
-std::vector<std::string> flavour_flags(flavour f, bool instrument) {
+std::vector<std::string> flavour_flags(flavour f, bool instrument, bool clang) {
   // What the candidate wrote runs as written: the optimiser may not assume an
   // endless loop ends (C++'s forward-progress rule lets it delete a loop
   // without side effects, and fall off the function's end), nor drop an
@@ -50,7 +50,7 @@ std::vector<std::string> flavour_flags(flavour f, bool instrument) {
   // ThreadSanitizer's reports and a crash's trace print. Full debug
   // information (types, variables) nobody reads would be a third or more of
   // every compile's time.
-  std::vector<std::string> v = {"-std=c++20", with_clang(f) ? "-gline-tables-only" : "-g1", "-fPIE",
+  std::vector<std::string> v = {"-std=c++20", clang ? "-gline-tables-only" : "-g1", "-fPIE",
                                 "-fno-finite-loops", "-fno-builtin-malloc", "-fno-builtin-calloc",
                                 "-fno-builtin-realloc"};
   if (f == flavour::race) {
@@ -90,8 +90,8 @@ constexpr const char* kPchText = R"(// gograde: the suites' precompiled header (
 )";
 
 // Flags shared by suites and their precompiled header (they must match).
-std::vector<std::string> suite_flags(flavour f, const fs::path& gox, const fs::path& check) {
-  std::vector<std::string> v = flavour_flags(f, true);
+std::vector<std::string> suite_flags(flavour f, const fs::path& gox, const fs::path& check, bool clang) {
+  std::vector<std::string> v = flavour_flags(f, true, clang);
   v.insert(v.end(), {"-O1", "-I" + (gox / "include").string(), "-I" + (check / "include").string()});
   return v;
 }
@@ -224,7 +224,8 @@ builder::runtime builder::build_runtime(flavour f) {
   runtime rt;
   const fs::path gox = tc_.source_root / "harness" / "gox";
   const fs::path check = tc_.source_root / "harness" / "check";
-  const std::string cxx = with_clang(f) ? tc_.cxx_race : tc_.cxx_normal;
+  const std::string& cxx = cxx_of(f);
+  const bool clang = is_clang(cxx);
 
   std::vector<fs::path> sources, all;
   std::error_code ec;
@@ -245,7 +246,7 @@ builder::runtime builder::build_runtime(flavour f) {
   // paths of the headers it was made from, so two checkouts must not share it.
   std::error_code canon_ec;
   const fs::path root = fs::weakly_canonical(tc_.source_root, canon_ec);
-  std::uint64_t h = hash_string(cxx + join(flavour_flags(f, true)) + join(suite_flags(f, gox, check)) + kPchText +
+  std::uint64_t h = hash_string(cxx + join(flavour_flags(f, true, clang)) + join(suite_flags(f, gox, check, clang)) + kPchText +
                                 root.string() + "v4");
   for (const auto& p : all) h = hash_string(hex(hash_file(p)), h);
   const fs::path dir = tc_.cache_dir / fmt::format("runtime-{}-{}", to_string(f), hex(h));
@@ -272,7 +273,7 @@ builder::runtime builder::build_runtime(flavour f) {
   std::vector<std::string> objs;
   auto compile = [&](const fs::path& src, const fs::path& obj, bool instrument, std::vector<std::string> extra) {
     std::vector<std::string> argv = {cxx};
-    for (auto& fl : flavour_flags(f, instrument)) argv.push_back(fl);
+    for (auto& fl : flavour_flags(f, instrument, clang)) argv.push_back(fl);
     argv.insert(argv.end(), {"-O2", "-I" + (gox / "include").string(), "-I" + (gox / "src").string()});
     for (auto& e : extra) argv.push_back(e);
     argv.insert(argv.end(), {"-c", src.string(), "-o", obj.string()});
@@ -345,12 +346,13 @@ builder::runtime builder::build_runtime(flavour f) {
 // Without it suites still build, only slower: a failure here is not fatal.
 void builder::ensure_pch(flavour f, runtime& rt, const fs::path& dir) {
   const fs::path header = dir / "pch.hpp";
-  const fs::path pch = dir / (with_clang(f) ? "pch.hpp.pch" : "pch.hpp.gch");
+  const std::string& cxx = cxx_of(f);
+  const bool clang = is_clang(cxx);
+  const fs::path pch = dir / (clang ? "pch.hpp.pch" : "pch.hpp.gch");
   if (fs::exists(pch) && read_file(header) == kPchText) {
     rt.pch = header;
     return;
   }
-  const std::string cxx = with_clang(f) ? tc_.cxx_race : tc_.cxx_normal;
   const fs::path pch_tmp = temp_sibling(pch);
   if (!fs::exists(header)) {
     try {
@@ -360,11 +362,11 @@ void builder::ensure_pch(flavour f, runtime& rt, const fs::path& dir) {
     }
   }
   std::vector<std::string> argv = {cxx};
-  for (auto& fl : suite_flags(f, tc_.source_root / "harness" / "gox", tc_.source_root / "harness" / "check"))
+  for (auto& fl : suite_flags(f, tc_.source_root / "harness" / "gox", tc_.source_root / "harness" / "check", clang))
     argv.push_back(fl);
   // clang: the templates the headers' own inline functions use are
   // instantiated once, in the header, not at the end of every suite.
-  if (with_clang(f)) argv.push_back("-fpch-instantiate-templates");
+  if (clang) argv.push_back("-fpch-instantiate-templates");
   argv.insert(argv.end(), {"-x", "c++-header", header.string(), "-o", pch_tmp.string()});
   const process_result r = run(argv, std::chrono::minutes(5));
   std::error_code ec;
@@ -409,9 +411,10 @@ build_output builder::make_exe(const recipe& rc, std::chrono::milliseconds compi
     out.diagnostics = rt.error;
     return out;
   }
-  const std::string cxx = with_clang(f) ? tc_.cxx_race : tc_.cxx_normal;
+  const std::string& cxx = cxx_of(f);
+  const bool clang = is_clang(cxx);
   std::uint64_t h = hash_string(rc.kind + cxx + join(suite_flags(f, tc_.source_root / "harness" / "gox",
-                                                               tc_.source_root / "harness" / "check")) +
+                                                               tc_.source_root / "harness" / "check", clang)) +
                                 join(link_flags()) + rt.lib.string() + "pch:" + rt.pch.string() + "v5");
   h = hash_string(hex(hash_file(rc.source)), h);
   // Headers beside the source (shared helpers) are inputs too, and so is the
@@ -531,10 +534,10 @@ build_output builder::make_exe(const recipe& rc, std::chrono::milliseconds compi
   };
   auto compile = [&](bool with_pch) {
     std::vector<std::string> cc = {cxx};
-    for (auto& fl : suite_flags(f, gox, check)) cc.push_back(fl);
+    for (auto& fl : suite_flags(f, gox, check, clang)) cc.push_back(fl);
     if (with_pch) {
       // g++ finds pch.hpp.gch beside the header; clang++ is given the file.
-      if (with_clang(f)) cc.insert(cc.end(), {"-include-pch", rt.pch.string() + ".pch"});
+      if (clang) cc.insert(cc.end(), {"-include-pch", rt.pch.string() + ".pch"});
       else cc.insert(cc.end(), {"-include", rt.pch.string()});
     }
     if (!rc.submission.empty())

@@ -25,8 +25,8 @@ struct config_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// normal: g++, as written; race: ThreadSanitizer; explore: every atomic
-/// operation a scheduling point of the deterministic scheduler (gox's
+/// normal: as written (no instrumentation); race: ThreadSanitizer; explore:
+/// every atomic operation a scheduling point of the deterministic scheduler (gox's
 /// exploration flavour, harness/gox/src/explore.cpp).
 enum class flavour { normal, race, explore };
 const char* to_string(flavour f) noexcept;
