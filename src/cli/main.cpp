@@ -25,6 +25,7 @@
 #include "completion.hpp"
 #include "progress.hpp"
 #include "watch.hpp"
+#include "engine/astcheck.hpp"
 #include "engine/batch.hpp"
 #include "engine/shards.hpp"
 #include "engine/build.hpp"
@@ -515,6 +516,8 @@ int cmd_warm(const globals& g, const std::vector<std::string>& names) {
   const auto t0 = std::chrono::steady_clock::now();
   builder b = make_builder(g);
   if (const std::string err = b.prepare(); !err.empty()) throw std::runtime_error(err);
+  // The code check's precompiled headers (without them, checks are slower).
+  if (astcheck_pch(b.tools()).empty()) note("gograde: the code check's precompiled header could not be made\n");
   const std::vector<exercise> exercises = select_exercises(g, names);
   int judges = 0;
   for (const auto& ex : exercises) {

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "engine/files.hpp"
@@ -19,12 +21,10 @@ const fs::path& astcheck_path() {
 
 namespace {
 
-// What the check's verdict depends on besides the staged files' contents
-// (the staged folder's name is their hash): the checker, gox's headers and
-// the exercise's allowlist.
-std::uint64_t check_key(const fs::path& tool, const fs::path& gox, const exercise& ex, const fs::path& staged) {
+// The checker and gox's headers, as a key.
+std::uint64_t tool_and_headers_key(const std::string& what, const fs::path& tool, const fs::path& gox) {
   std::error_code ec;
-  std::uint64_t h = hash_string("astcheck-v1:" + staged.filename().string());
+  std::uint64_t h = hash_string(what);
   h = hash_string(fmt::format("{}:{}", fs::file_size(tool, ec),
                               fs::last_write_time(tool, ec).time_since_epoch().count()),
                   h);
@@ -33,6 +33,14 @@ std::uint64_t check_key(const fs::path& tool, const fs::path& gox, const exercis
     if (e.is_regular_file()) headers.push_back(e.path());
   std::sort(headers.begin(), headers.end());
   for (const auto& p : headers) h = hash_string(fmt::format("{:x}", hash_file(p)), h);
+  return h;
+}
+
+// What the check's verdict depends on besides the staged files' contents
+// (the staged folder's name is their hash): the checker, gox's headers and
+// the exercise's allowlist.
+std::uint64_t check_key(const fs::path& tool, const fs::path& gox, const exercise& ex, const fs::path& staged) {
+  std::uint64_t h = tool_and_headers_key("astcheck-v1:" + staged.filename().string(), tool, gox);
   for (const auto& a : ex.allow_headers) h = hash_string("h:" + a, h);
   for (const auto& a : ex.allow_functions) h = hash_string("f:" + a, h);
   if (ex.allow_system) h = hash_string("system", h);
@@ -59,7 +67,73 @@ ast_check parse_output(int exit_code, const std::string& out) {
   return c;
 }
 
+// What the checks' precompiled header holds: what the suites' precompiled
+// header holds of the standard library and gox (build.cpp), not Catch2's or
+// the grader's.
+constexpr const char* kCheckPchText = R"(// gograde: the code check's precompiled header (generated).
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gox/chan.hpp"
+#include "gox/context.hpp"
+#include "gox/runtime.hpp"
+#include "gox/sync.hpp"
+#include "gox/time.hpp"
+)";
+
+std::vector<std::string> clang_args(const fs::path& gox) { return {"-std=c++20", "-I" + gox.string()}; }
+
 }  // namespace
+
+fs::path astcheck_pch(const toolchain& tc, const fs::path& tool) {
+  if (tool.empty()) return {};
+  const fs::path gox = tc.source_root / "harness" / "gox" / "include";
+  std::string args;
+  for (const auto& a : clang_args(gox)) args += a + " ";
+  // Its folder's name says what it was made from; the header is made where it
+  // stays (the precompiled header records its path).
+  const fs::path dir =
+      tc.cache_dir / fmt::format("astcheck-pch-{:016x}",
+                                 tool_and_headers_key(std::string("pch-v1:") + kCheckPchText + args, tool, gox));
+  const fs::path header = dir / "pch.hpp", pch = dir / "pch.ast";
+  static std::mutex mu;
+  static std::set<fs::path> failed;  // tried once per process at most
+  const std::lock_guard lock(mu);
+  std::error_code ec;
+  if (fs::exists(pch, ec)) {
+    touch_entry(dir);
+    return pch;
+  }
+  if (failed.count(dir)) return {};
+  try {
+    fs::create_directories(dir);
+    if (!fs::exists(header) || read_file(header) != kCheckPchText) write_file_atomically(header, kCheckPchText);
+  } catch (const std::exception&) {
+    failed.insert(dir);
+    return {};
+  }
+  // Trusted input (gox's headers and the system's): made outside the sandbox,
+  // as the runtimes are.
+  const fs::path tmp = temp_sibling(pch);
+  process_spec spec;
+  spec.argv = {tool.string(), "--make-pch", tmp.string(), "--header", header.string(), "--"};
+  for (const auto& a : clang_args(gox)) spec.argv.push_back(a);
+  spec.timeout = std::chrono::minutes(2);
+  spec.output_cap = 64 << 10;
+  const process_result r = run_process(spec);
+  if (r.exited_ok()) fs::rename(tmp, pch, ec);
+  else fs::remove(tmp, ec);
+  if (!fs::exists(pch, ec)) {
+    failed.insert(dir);
+    return {};
+  }
+  return pch;
+}
 
 ast_check check_ast(const toolchain& tc, const exercise& ex, const fs::path& staged,
                     const std::vector<std::string>& files, std::chrono::seconds timeout, const fs::path& tool,
@@ -73,29 +147,40 @@ ast_check check_ast(const toolchain& tc, const exercise& ex, const fs::path& sta
     const auto nl = text.find('\n');
     if (nl != std::string::npos) return parse_output(std::atoi(text.c_str()), text.substr(nl + 1));
   }
-  std::vector<std::string> argv = {tool.string(), "--submission", staged.string(), "--gox", gox.string()};
-  for (const auto& f : files) argv.insert(argv.end(), {"--file", f});
-  for (const auto& h : ex.allow_headers) argv.insert(argv.end(), {"--allow-headers", "/usr/include/" + h});
-  for (const auto& f : ex.allow_functions) argv.insert(argv.end(), {"--allow-functions", f});
-  if (ex.allow_system) argv.insert(argv.end(), {"--allow-system", "yes"});
-  argv.insert(argv.end(), {"--", "-std=c++20", "-I" + gox.string()});
-  process_spec spec;
-  std::vector<sandbox_mount> mounts = {{gox, false}, {staged, false}, {tool.parent_path(), false}};
-  if (tc.sandbox) {
-    sandboxed(spec, argv, mounts, staged, {});
-  } else {
-    spec.argv = argv;
-    spec.cwd = staged.string();
-  }
-  spec.timeout = timeout;
-  spec.cpu_limit = 2 * timeout;
-  spec.output_cap = 256 << 10;
-  spec.output_limit = 8 << 20;
-  spec.file_size_limit = 16 << 20;
-  std::string why;
-  auto cg = cgroup_limit::create(4ULL << 30, 64, why);
-  if (cg) spec.cgroup_procs = cg->procs_files();
-  const process_result r = run(spec);
+  auto check = [&](const fs::path& pch) {
+    std::vector<std::string> argv = {tool.string(), "--submission", staged.string(), "--gox", gox.string()};
+    for (const auto& f : files) argv.insert(argv.end(), {"--file", f});
+    for (const auto& h : ex.allow_headers) argv.insert(argv.end(), {"--allow-headers", "/usr/include/" + h});
+    for (const auto& f : ex.allow_functions) argv.insert(argv.end(), {"--allow-functions", f});
+    if (ex.allow_system) argv.insert(argv.end(), {"--allow-system", "yes"});
+    if (!pch.empty()) argv.insert(argv.end(), {"--pch", pch.string()});
+    argv.push_back("--");
+    for (const auto& a : clang_args(gox)) argv.push_back(a);
+    process_spec spec;
+    std::vector<sandbox_mount> mounts = {{gox, false}, {staged, false}, {tool.parent_path(), false}};
+    if (!pch.empty()) mounts.push_back({pch.parent_path(), false});
+    if (tc.sandbox) {
+      sandboxed(spec, argv, mounts, staged, {});
+    } else {
+      spec.argv = argv;
+      spec.cwd = staged.string();
+    }
+    spec.timeout = timeout;
+    spec.cpu_limit = 2 * timeout;
+    spec.output_cap = 256 << 10;
+    spec.output_limit = 8 << 20;
+    spec.file_size_limit = 16 << 20;
+    std::string why;
+    auto cg = cgroup_limit::create(4ULL << 30, 64, why);
+    if (cg) spec.cgroup_procs = cg->procs_files();
+    return run(spec);
+  };
+  const fs::path pch = astcheck_pch(tc, tool);
+  process_result r = check(pch);
+  // Clean or findings: as without the precompiled header. Anything else (does
+  // not parse, the checker failed) is confirmed without it.
+  if (!pch.empty() && !r.timed_out && !r.cpu_exceeded && !(r.term_signal == 0 && (r.exit_code == 0 || r.exit_code == 1)))
+    r = check({});
   if (r.timed_out || r.cpu_exceeded)
     return {ast_check::result::timed_out, {}, fmt::format("checking the code took longer than {} s", timeout.count())};
   if (r.term_signal != 0 || r.start_failed || (r.exit_code > 3 && r.exit_code != 0))

@@ -42,8 +42,16 @@ struct ast_check {
 /// gograde-astcheck beside the running gograde, or empty.
 const fs::path& astcheck_path();
 
+/// The headers every answer includes (the standard library's the suites
+/// include, gox's interface), precompiled by `tool` for its checks, in the
+/// cache: made on first use (about two seconds), then found. Empty when it
+/// cannot be made (the checks then parse those headers themselves).
+fs::path astcheck_pch(const toolchain& tc, const fs::path& tool = astcheck_path());
+
 /// Checks the submission's `files` staged in `staged` with the checker
-/// `tool` (astcheck_path()), run by `run`.
+/// `tool` (astcheck_path()), run by `run`. With the precompiled headers of
+/// astcheck_pch() when there are; a check that does not parse with them is
+/// made again without (a broken precompiled header is never the answer's).
 ast_check check_ast(const toolchain& tc, const exercise& ex, const fs::path& staged,
                     const std::vector<std::string>& files, std::chrono::seconds timeout,
                     const fs::path& tool = astcheck_path(), const process_runner& run = run_process);
