@@ -216,7 +216,8 @@ TEST_CASE("C++ functions of an answer are not taken for C linkage", "[astcheck]"
   real_check rc;
   rc.submit("#pragma once\n#include \"gox/sync.hpp\"\nstatic void helper() {}\nnamespace { void anon() {} }\n"
             "inline int free_fn(int a) { return a; }\ntemplate <class T> T tf(T t) { return t; }\n"
-            "namespace mine { void f(); }\nclass Counter { void m() { helper(); anon(); tf(free_fn(1)); } };\n");
+            "namespace mine { void f(); }\nclass Counter { void m() { helper(); anon(); tf(free_fn(1)); } };\n"
+            "int main() { return 0; }\n");  // main: the link's to refuse (a compile error), not C linkage
   const ast_check a = rc.run(true);
   CHECK(a.r == ast_check::result::clean);
   CHECK(findings(a).empty());
