@@ -68,26 +68,10 @@ std::vector<std::string> flavour_flags(flavour f, bool instrument, bool clang) {
 
 // What every suite includes, precompiled once per flavour: about half of a
 // suite's compile time is parsing Catch2 and the gox headers.
-constexpr const char* kPchText = R"(// gograde: the suites' precompiled header (generated).
-#include <catch2/catch.hpp>
-
-#include <atomic>
-#include <chrono>
-#include <functional>
-#include <mutex>
-#include <string>
-#include <thread>
-#include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include "gograde/check.hpp"
-#include "gox/chan.hpp"
-#include "gox/context.hpp"
-#include "gox/runtime.hpp"
-#include "gox/sync.hpp"
-#include "gox/time.hpp"
-)";
+const std::string kPchText = std::string("// gograde: the suites' precompiled header (generated).\n"
+                                         "#include <catch2/catch.hpp>\n\n") +
+                             kAnswerStdHeaders + "\n#include <nlohmann/json.hpp>\n\n#include \"gograde/check.hpp\"\n" +
+                             kAnswerGoxHeaders;
 
 // Flags shared by suites and their precompiled header (they must match).
 std::vector<std::string> suite_flags(flavour f, const fs::path& gox, const fs::path& check, bool clang) {

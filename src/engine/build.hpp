@@ -27,6 +27,16 @@ namespace gograde {
 /// submission it compiles.
 inline constexpr const char* kSubmissionMount = "/gograde-submission";
 
+/// The standard library's and gox's headers every answer includes: the
+/// suites' precompiled header holds them (with Catch2's and the grader's),
+/// and so does the code check's (engine/astcheck.hpp).
+inline constexpr const char* kAnswerStdHeaders =
+    "#include <atomic>\n#include <chrono>\n#include <functional>\n#include <mutex>\n#include <string>\n"
+    "#include <thread>\n#include <vector>\n";
+inline constexpr const char* kAnswerGoxHeaders =
+    "#include \"gox/chan.hpp\"\n#include \"gox/context.hpp\"\n#include \"gox/runtime.hpp\"\n"
+    "#include \"gox/sync.hpp\"\n#include \"gox/time.hpp\"\n";
+
 struct toolchain {
   fs::path source_root;  // holds harness/gox and harness/check
   fs::path cache_dir;
