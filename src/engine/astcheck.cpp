@@ -21,10 +21,11 @@ const fs::path& astcheck_path() {
 
 namespace {
 
-// The checker and gox's headers, as a key.
-std::uint64_t tool_and_headers_key(const std::string& what, const fs::path& tool, const fs::path& gox) {
+// The checker and gox's headers, as a key (what both the check's result and
+// its precompiled header are made from; hashed once per check).
+std::uint64_t tool_and_headers_key(const fs::path& tool, const fs::path& gox) {
   std::error_code ec;
-  std::uint64_t h = hash_string(what);
+  std::uint64_t h = hash_string("astcheck-tool");
   h = hash_string(fmt::format("{}:{}", fs::file_size(tool, ec),
                               fs::last_write_time(tool, ec).time_since_epoch().count()),
                   h);
@@ -39,8 +40,8 @@ std::uint64_t tool_and_headers_key(const std::string& what, const fs::path& tool
 // What the check's verdict depends on besides the staged files' contents
 // (the staged folder's name is their hash): the checker, gox's headers and
 // the exercise's allowlist.
-std::uint64_t check_key(const fs::path& tool, const fs::path& gox, const exercise& ex, const fs::path& staged) {
-  std::uint64_t h = tool_and_headers_key("astcheck-v1:" + staged.filename().string(), tool, gox);
+std::uint64_t check_key(std::uint64_t tool_and_headers, const exercise& ex, const fs::path& staged) {
+  std::uint64_t h = hash_string("astcheck-v1:" + staged.filename().string(), tool_and_headers);
   for (const auto& a : ex.allow_headers) h = hash_string("h:" + a, h);
   for (const auto& a : ex.allow_functions) h = hash_string("f:" + a, h);
   if (ex.allow_system) h = hash_string("system", h);
@@ -78,8 +79,8 @@ std::vector<std::string> clang_args(const fs::path& gox) { return {"-std=c++20",
 
 }  // namespace
 
-fs::path astcheck_pch(const toolchain& tc, const fs::path& tool) {
-  if (tool.empty()) return {};
+// astcheck_pch, the key of the checker and gox's headers given.
+static fs::path astcheck_pch_keyed(const toolchain& tc, const fs::path& tool, std::uint64_t tool_and_headers) {
   const fs::path gox = tc.source_root / "harness" / "gox" / "include";
   std::string args;
   for (const auto& a : clang_args(gox)) args += a + " ";
@@ -87,7 +88,7 @@ fs::path astcheck_pch(const toolchain& tc, const fs::path& tool) {
   // stays (the precompiled header records its path).
   const fs::path dir =
       tc.cache_dir / fmt::format("astcheck-pch-{:016x}",
-                                 tool_and_headers_key(std::string("pch-v1:") + kCheckPchText + args, tool, gox));
+                                 hash_string(std::string("pch-v1:") + kCheckPchText + args, tool_and_headers));
   const fs::path header = dir / "pch.hpp", pch = dir / "pch.ast";
   static std::mutex mu;
   static std::set<fs::path> failed;  // tried once per process at most
@@ -123,12 +124,18 @@ fs::path astcheck_pch(const toolchain& tc, const fs::path& tool) {
   return pch;
 }
 
+fs::path astcheck_pch(const toolchain& tc, const fs::path& tool) {
+  if (tool.empty()) return {};
+  return astcheck_pch_keyed(tc, tool, tool_and_headers_key(tool, tc.source_root / "harness" / "gox" / "include"));
+}
+
 ast_check check_ast(const toolchain& tc, const exercise& ex, const fs::path& staged,
                     const std::vector<std::string>& files, std::chrono::seconds timeout, const fs::path& tool,
                     const process_runner& run) {
   if (tool.empty()) return {ast_check::result::failed, {}, "gograde-astcheck is not installed beside gograde"};
   const fs::path gox = tc.source_root / "harness" / "gox" / "include";
-  const fs::path cached = tc.cache_dir / fmt::format("astcheck-{:016x}.txt", check_key(tool, gox, ex, staged));
+  const std::uint64_t tool_and_headers = tool_and_headers_key(tool, gox);
+  const fs::path cached = tc.cache_dir / fmt::format("astcheck-{:016x}.txt", check_key(tool_and_headers, ex, staged));
   if (fs::exists(cached)) {
     touch_entry(cached);
     const std::string text = read_file(cached);
@@ -163,7 +170,7 @@ ast_check check_ast(const toolchain& tc, const exercise& ex, const fs::path& sta
     if (cg) spec.cgroup_procs = cg->procs_files();
     return run(spec);
   };
-  const fs::path pch = astcheck_pch(tc, tool);
+  const fs::path pch = astcheck_pch_keyed(tc, tool, tool_and_headers);
   process_result r = check(pch);
   // Clean or findings: as without the precompiled header. Anything else (does
   // not parse, the checker failed) is confirmed without it.
