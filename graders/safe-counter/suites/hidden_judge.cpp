@@ -10,6 +10,18 @@ namespace {
 
 using gograde::judge::observed_as;
 
+// The drive half's "not measured": a yardstick after the candidate's storm
+// is not run when the one before it came up empty.
+constexpr long kNotMeasured = -1;
+
+// "3 just before this run and 0 just after", or "0 just before this run and
+// was not measured after it" (the one before decided).
+std::string before_and_after(long before, long after, const std::string& unit) {
+  return std::to_string(before) + unit + " just before this run and " +
+         (after == kNotMeasured ? std::string("was not measured after it (the one before decided)")
+                                : std::to_string(after) + unit + " just after");
+}
+
 // No update lost proves nothing unless the workers truly ran side by side:
 // the yardstick (a counter that loses updates whenever two workers overlap),
 // run just before and just after the candidate's, must have lost updates
@@ -20,8 +32,8 @@ void require_yardstick() {
   if (before <= 0 || after <= 0)
     gograde::judge::inconclusive(
         "a counter that loses updates whenever two workers overlap (a load, then a store) lost " +
-        std::to_string(before) + " just before this run and " + std::to_string(after) +
-        " just after: the machine did not run the workers side by side, so no lost update proves nothing");
+        before_and_after(before, after, "") +
+        ": the machine did not run the workers side by side, so no lost update proves nothing");
 }
 
 // The same for impossible states: the yardstick, in the same storm, must have
@@ -32,8 +44,8 @@ void require_invariant_yardstick() {
   if (before <= 0 || after <= 0)
     gograde::judge::inconclusive(
         "a counter that loses updates whenever two workers overlap (a load, then a store) strayed " +
-        std::to_string(before) + " from the possible values just before this run and " + std::to_string(after) +
-        " just after: the machine did not run the workers side by side, so no impossible state proves nothing");
+        before_and_after(before, after, " from the possible values") +
+        ": the machine did not run the workers side by side, so no impossible state proves nothing");
 }
 
 }  // namespace
