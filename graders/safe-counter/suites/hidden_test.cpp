@@ -40,10 +40,11 @@ using steady = std::chrono::steady_clock;
 // load, then a store), run in the same storm just before and just after the
 // candidate's. If the yardstick lost nothing, "no update lost" proves nothing
 // and the judge says inconclusive. The yardstick's storm is the fixed part
-// (no waiting for overlap: it is what the yardstick measures), run again
-// until it loses an update: one loss is all it has to show, and on an idle
-// machine its first storm shows thousands. On the deterministic scheduler the counts
-// are fixed: a seed replays exactly, and no yardstick is needed.
+// (no waiting for overlap: overlap is what the yardstick measures), run
+// again until it loses an update: one loss is all it has to show, and on an
+// idle machine its first storm shows thousands. On the deterministic
+// scheduler the counts are fixed: a seed replays exactly, and no yardstick
+// is needed.
 constexpr int kChunk = 64;
 constexpr long kWantOverlap = 2000;
 constexpr auto kCap = std::chrono::milliseconds(250);
