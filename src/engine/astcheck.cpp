@@ -77,11 +77,14 @@ const std::string kCheckPchText =
 
 std::vector<std::string> clang_args(const fs::path& gox) { return {"-std=c++20", "-I" + gox.string()}; }
 
+// gox's headers, which the checker parses and both keys cover.
+fs::path gox_headers(const toolchain& tc) { return tc.source_root / "harness" / "gox" / "include"; }
+
 }  // namespace
 
 // astcheck_pch, the key of the checker and gox's headers given.
 static fs::path astcheck_pch_keyed(const toolchain& tc, const fs::path& tool, std::uint64_t tool_and_headers) {
-  const fs::path gox = tc.source_root / "harness" / "gox" / "include";
+  const fs::path gox = gox_headers(tc);
   std::string args;
   for (const auto& a : clang_args(gox)) args += a + " ";
   // Its folder's name says what it was made from; the header is made where it
@@ -126,14 +129,14 @@ static fs::path astcheck_pch_keyed(const toolchain& tc, const fs::path& tool, st
 
 fs::path astcheck_pch(const toolchain& tc, const fs::path& tool) {
   if (tool.empty()) return {};
-  return astcheck_pch_keyed(tc, tool, tool_and_headers_key(tool, tc.source_root / "harness" / "gox" / "include"));
+  return astcheck_pch_keyed(tc, tool, tool_and_headers_key(tool, gox_headers(tc)));
 }
 
 ast_check check_ast(const toolchain& tc, const exercise& ex, const fs::path& staged,
                     const std::vector<std::string>& files, std::chrono::seconds timeout, const fs::path& tool,
                     const process_runner& run) {
   if (tool.empty()) return {ast_check::result::failed, {}, "gograde-astcheck is not installed beside gograde"};
-  const fs::path gox = tc.source_root / "harness" / "gox" / "include";
+  const fs::path gox = gox_headers(tc);
   const std::uint64_t tool_and_headers = tool_and_headers_key(tool, gox);
   const fs::path cached = tc.cache_dir / fmt::format("astcheck-{:016x}.txt", check_key(tool_and_headers, ex, staged));
   if (fs::exists(cached)) {
