@@ -71,7 +71,12 @@ def count(rows, bpp, rgb, tol=6):
 def main():
     chromium, report, out = sys.argv[1:4]
     with tempfile.TemporaryDirectory() as profile:
+        # Every compositor stage (raster of the whole page included) before
+        # the frame the screenshot takes: on a busy machine the screenshot
+        # otherwise came out before the lower part of the page (the
+        # timeline) was drawn.
         subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                        "--run-all-compositor-stages-before-draw",
                         f"--user-data-dir={profile}", f"--window-size={WIDTH},{HEIGHT}",
                         f"--screenshot={out}", "file://" + os.path.abspath(report)],
                        check=True, timeout=120, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
